@@ -1,0 +1,166 @@
+"""The single-use redirect listener, over real loopback sockets (127.0.0.1 only)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from tui_console.auth.loopback import LoopbackListener
+from tui_console.errors import ConfigError, LoginTimedOut
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port with someone else listening on it for the whole test."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[httpx.AsyncClient]:
+    """A plain HTTP client standing in for the browser (no proxies from the environment)."""
+    async with httpx.AsyncClient(trust_env=False, timeout=5) as client:
+        yield client
+
+
+async def test_the_redirect_with_the_right_state_completes_the_wait(
+    browser: httpx.AsyncClient,
+) -> None:
+    """The full redirect URL comes back and the browser gets the "signed in" page."""
+    async with LoopbackListener([0]) as listener:
+        assert listener.redirect_uri.startswith("http://127.0.0.1:")
+        assert listener.redirect_uri.endswith("/callback")
+        waiting = asyncio.create_task(listener.wait(expected_state="s1", timeout=5))
+        page = await browser.get(listener.redirect_uri, params={"code": "c1", "state": "s1"})
+        url = await waiting
+    assert url == f"{listener.redirect_uri}?code=c1&state=s1"
+    assert page.status_code == 200
+    assert "you can close this tab and return to the terminal" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_other_paths_and_wrong_states_do_not_end_the_wait(
+    browser: httpx.AsyncClient,
+) -> None:
+    """404 for another path, 400 for a wrong or missing state; the right one still works."""
+    async with LoopbackListener([0]) as listener:
+        waiting = asyncio.create_task(listener.wait(expected_state="s1", timeout=5))
+        base = listener.redirect_uri.removesuffix("/callback")
+        assert (await browser.get(base + "/favicon.ico")).status_code == 404
+        wrong = await browser.get(listener.redirect_uri, params={"code": "c", "state": "other"})
+        assert wrong.status_code == 400
+        assert "not belong to the sign-in" in wrong.text
+        missing = await browser.get(listener.redirect_uri, params={"code": "c"})
+        assert missing.status_code == 400
+        assert not waiting.done()
+        good = await browser.get(listener.redirect_uri, params={"code": "c2", "state": "s1"})
+        assert good.status_code == 200
+        assert (await waiting).endswith("?code=c2&state=s1")
+
+
+async def test_an_error_redirect_shows_the_error_escaped(browser: httpx.AsyncClient) -> None:
+    """The error text is shown to the person, HTML-escaped, and the URL still comes back."""
+    async with LoopbackListener([0]) as listener:
+        waiting = asyncio.create_task(listener.wait(expected_state="s1", timeout=5))
+        query = {"error": "access_denied", "error_description": "<script>x</script>", "state": "s1"}
+        page = await browser.get(listener.redirect_uri, params=query)
+        url = await waiting
+    assert "error=access_denied" in url
+    assert "access_denied" in page.text
+    assert "&lt;script&gt;x&lt;/script&gt;" in page.text
+    assert "<script>" not in page.text
+
+
+async def test_a_request_before_wait_is_held_until_wait(browser: httpx.AsyncClient) -> None:
+    """A browser faster than the caller is answered once the expected state is known."""
+    async with LoopbackListener([0]) as listener:
+        early = asyncio.create_task(
+            browser.get(listener.redirect_uri, params={"code": "c", "state": "s1"})
+        )
+        await asyncio.sleep(0.05)
+        assert not early.done()
+        url = await listener.wait(expected_state="s1", timeout=5)
+        assert (await early).status_code == 200
+    assert url.endswith("state=s1")
+
+
+async def test_it_stops_listening_after_the_redirect(browser: httpx.AsyncClient) -> None:
+    """Single use: once the redirect arrived, nothing else can connect."""
+    async with LoopbackListener([0]) as listener:
+        waiting = asyncio.create_task(listener.wait(expected_state="s1", timeout=5))
+        await browser.get(listener.redirect_uri, params={"code": "c", "state": "s1"})
+        await waiting
+        with pytest.raises(httpx.ConnectError):
+            await browser.get(listener.redirect_uri, params={"code": "c", "state": "s1"})
+
+
+async def test_leaving_closes_the_server(browser: httpx.AsyncClient) -> None:
+    """After the block the port is free again."""
+    async with LoopbackListener([0]) as listener:
+        uri = listener.redirect_uri
+    with pytest.raises(httpx.ConnectError):
+        await browser.get(uri)
+
+
+async def test_the_first_free_port_of_the_list_is_used(taken_port: int) -> None:
+    """Auth0 matches ports exactly, so the next registered one is tried, in order."""
+    spare = free_port()
+    async with LoopbackListener([taken_port, spare]) as listener:
+        assert listener.redirect_uri == f"http://127.0.0.1:{spare}/callback"
+
+
+async def test_all_ports_taken_is_a_config_error_naming_them(taken_port: int) -> None:
+    """The person learns which ports were tried and how to free or register one."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        other_port = other.getsockname()[1]
+        with pytest.raises(ConfigError) as caught:
+            async with LoopbackListener([taken_port, other_port]):
+                pass
+    message = str(caught.value)
+    assert f"{taken_port}, {other_port}" in message
+    assert "register" in message and "callback" in message
+
+
+async def test_no_ports_is_a_config_error() -> None:
+    """An empty port list cannot work."""
+    with pytest.raises(ConfigError, match="no redirect ports"):
+        async with LoopbackListener([]):
+            pass
+
+
+async def test_the_wait_times_out() -> None:
+    """No redirect within the timeout: LoginTimedOut, and the port is released."""
+    async with LoopbackListener([0]) as listener:
+        with pytest.raises(LoginTimedOut, match="No sign-in came back"):
+            await listener.wait(expected_state="s1", timeout=0.05)
+
+
+async def test_garbage_on_the_socket_gets_a_400() -> None:
+    """Something that is not HTTP does not end or break the wait."""
+    async with LoopbackListener([0]) as listener:
+        waiting = asyncio.create_task(listener.wait(expected_state="s1", timeout=5))
+        port = httpx.URL(listener.redirect_uri).port
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"hello\r\n\r\n")
+        answer = await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        assert answer.startswith(b"HTTP/1.1 400")
+        assert not waiting.done()
+        waiting.cancel()

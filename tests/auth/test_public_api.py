@@ -1,0 +1,74 @@
+"""The public surface of ``tui_console.auth`` (httpx's test_exported_members, for us)."""
+
+from __future__ import annotations
+
+import tui_console.auth as auth
+
+PUBLIC = [
+    "AuthorizationRequest",
+    "Challenge",
+    "DeviceAuthorization",
+    "IdTokenValidator",
+    "JwksCache",
+    "LoopbackListener",
+    "PkcePair",
+    "PollProgress",
+    "ServerMetadata",
+    "TokenSet",
+    "UserProfile",
+    "bearer_challenge",
+    "browser_is_usable",
+    "build_authorization_request",
+    "build_code_exchange_request",
+    "build_device_authorization_request",
+    "build_device_token_request",
+    "build_refresh_request",
+    "build_revocation_request",
+    "build_userinfo_request",
+    "check_issuer_url",
+    "discover",
+    "discovery_url",
+    "fetch_userinfo",
+    "is_loopback_host",
+    "new_nonce",
+    "new_pkce",
+    "new_state",
+    "open_in_browser",
+    "parse_authorization_redirect",
+    "parse_device_authorization_response",
+    "parse_discovery_response",
+    "parse_oauth_error",
+    "parse_revocation_response",
+    "parse_token_response",
+    "parse_userinfo_response",
+    "parse_www_authenticate",
+    "poll_for_tokens",
+    "raise_for_oauth_error",
+    "revoke_token",
+    "run_browser_flow",
+    "s256_challenge",
+    "unverified_claims",
+]
+
+
+def test_all_is_the_sorted_public_names() -> None:
+    """``__all__`` lists exactly the public API, sorted, so it cannot drift by accident."""
+    assert auth.__all__ == sorted(PUBLIC)
+
+
+def test_every_public_name_is_importable_and_documented() -> None:
+    """Each name resolves, says where it comes from, and has a docstring."""
+    for name in auth.__all__:
+        member = getattr(auth, name)
+        assert member.__module__.startswith("tui_console.auth."), name
+        assert member.__doc__, name
+
+
+def test_no_public_name_is_left_out() -> None:
+    """Everything the package namespace exposes without an underscore is in ``__all__``."""
+    exposed = {
+        name
+        for name, value in vars(auth).items()
+        if not name.startswith("_") and not isinstance(value, type(auth))
+    }
+    assert exposed == set(auth.__all__)

@@ -1,0 +1,110 @@
+"""The OAuth 2.0 / OpenID Connect client core: protocol functions and sign-in flows.
+
+Two layers, as in oauth4webapi. Protocol functions are pure: ``build_*_request`` returns an
+``httpx.Request`` and ``parse_*_response`` turns an ``httpx.Response`` into a typed result
+or a typed error from :mod:`tui_console.errors`. Flow functions (:func:`poll_for_tokens`,
+:func:`run_browser_flow`, :func:`fetch_userinfo`, :func:`revoke_token`, :func:`discover`)
+do the I/O. Modules are named for their spec: :mod:`.pkce` (RFC 7636), :mod:`.device`
+(RFC 8628), :mod:`.authorization_code` (RFC 6749 §4.1), :mod:`.loopback` (RFC 8252),
+:mod:`.id_token` and :mod:`.userinfo` (OIDC Core), :mod:`.revocation` (RFC 7009).
+
+Nothing here imports Textual or the dev tenant, and nothing is Auth0-specific beyond
+sending an ``audience`` parameter.
+"""
+
+from tui_console.auth.authorization_code import (
+    AuthorizationRequest,
+    build_authorization_request,
+    build_code_exchange_request,
+    parse_authorization_redirect,
+)
+from tui_console.auth.browser import browser_is_usable, open_in_browser
+from tui_console.auth.browser_flow import run_browser_flow
+from tui_console.auth.device import (
+    DeviceAuthorization,
+    PollProgress,
+    build_device_authorization_request,
+    build_device_token_request,
+    parse_device_authorization_response,
+    poll_for_tokens,
+    request_device_authorization,
+)
+from tui_console.auth.discovery import (
+    ServerMetadata,
+    check_issuer_url,
+    discover,
+    discovery_url,
+    is_loopback_host,
+    parse_discovery_response,
+)
+from tui_console.auth.id_token import IdTokenValidator, unverified_claims
+from tui_console.auth.jwks import JwksCache
+from tui_console.auth.loopback import LoopbackListener
+from tui_console.auth.pkce import PkcePair, new_nonce, new_pkce, new_state, s256_challenge
+from tui_console.auth.revocation import parse_revocation_response, revoke_token
+from tui_console.auth.tokens import (
+    TokenSet,
+    build_refresh_request,
+    build_revocation_request,
+    parse_oauth_error,
+    parse_token_response,
+    raise_for_oauth_error,
+)
+from tui_console.auth.userinfo import (
+    UserProfile,
+    build_userinfo_request,
+    fetch_userinfo,
+    parse_userinfo_response,
+)
+from tui_console.auth.www_authenticate import (
+    Challenge,
+    bearer_challenge,
+    parse_www_authenticate,
+)
+
+__all__ = [
+    "AuthorizationRequest",
+    "Challenge",
+    "DeviceAuthorization",
+    "IdTokenValidator",
+    "JwksCache",
+    "LoopbackListener",
+    "PkcePair",
+    "PollProgress",
+    "ServerMetadata",
+    "TokenSet",
+    "UserProfile",
+    "bearer_challenge",
+    "browser_is_usable",
+    "build_authorization_request",
+    "build_code_exchange_request",
+    "build_device_authorization_request",
+    "build_device_token_request",
+    "build_refresh_request",
+    "build_revocation_request",
+    "build_userinfo_request",
+    "check_issuer_url",
+    "discover",
+    "discovery_url",
+    "fetch_userinfo",
+    "is_loopback_host",
+    "new_nonce",
+    "new_pkce",
+    "new_state",
+    "open_in_browser",
+    "parse_authorization_redirect",
+    "parse_device_authorization_response",
+    "parse_discovery_response",
+    "parse_oauth_error",
+    "parse_revocation_response",
+    "parse_token_response",
+    "parse_userinfo_response",
+    "parse_www_authenticate",
+    "poll_for_tokens",
+    "raise_for_oauth_error",
+    "request_device_authorization",
+    "revoke_token",
+    "run_browser_flow",
+    "s256_challenge",
+    "unverified_claims",
+]

@@ -1,0 +1,149 @@
+"""OpenID Provider metadata (OIDC Discovery 1.0 §4, RFC 8414 §3).
+
+An ``http://`` issuer is accepted only on a loopback host (the dev tenant, oidc-provider in
+tests); everything else must be ``https://``. This is openid-client's
+``allowInsecureRequests`` idea made automatic and narrow, so no real deployment can be
+talked into plain HTTP.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from tui_console.errors import ConfigError, DiscoveryError, NetworkError
+
+__all__ = [
+    "ServerMetadata",
+    "check_issuer_url",
+    "discover",
+    "discovery_url",
+    "is_loopback_host",
+    "parse_discovery_response",
+]
+
+
+@dataclass(frozen=True)
+class ServerMetadata:
+    """The endpoints and capabilities an issuer advertises."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    device_authorization_endpoint: str | None = None
+    userinfo_endpoint: str | None = None
+    revocation_endpoint: str | None = None
+    id_token_signing_alg_values_supported: tuple[str, ...] = ("RS256",)
+    code_challenge_methods_supported: tuple[str, ...] = ()
+    dpop_signing_alg_values_supported: tuple[str, ...] = ()
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_issuer_url(url: str, *, what: str = "issuer") -> str:
+    """``url`` if it is absolute https, or http on a loopback host; else :class:`ConfigError`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(
+            f"The {what} {url!r} is not an absolute http(s) URL.",
+            hint="Give an issuer like https://YOUR-TENANT.auth0.com/ or use --domain.",
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"The {what} {url!r} must not have a query or fragment.")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ConfigError(
+            f"The {what} {url!r} uses plain http on a non-loopback host.",
+            hint="Use https; plain http is allowed only for 127.0.0.1 (the dev tenant).",
+        )
+    return url
+
+
+def discovery_url(issuer: str) -> str:
+    """``{issuer}/.well-known/openid-configuration``, with the issuer's path kept (RFC 8414 §5)."""
+    return issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def _same_issuer(a: str, b: str) -> bool:
+    # Auth0's issuer ends in "/", oidc-provider's does not; people type either.
+    return a.rstrip("/") == b.rstrip("/")
+
+
+def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> ServerMetadata:
+    """Validated metadata from a discovery response; the advertised issuer must match."""
+    if not response.is_success:
+        raise DiscoveryError(
+            f"Discovery at {response.request.url} answered HTTP {response.status_code}.",
+            hint="Check the issuer or domain; it should serve /.well-known/openid-configuration.",
+        )
+    try:
+        body: Any = json.loads(response.content)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise DiscoveryError(f"Discovery at {response.request.url} did not return a JSON object.")
+    issuer = body.get("issuer")
+    if not isinstance(issuer, str) or not _same_issuer(issuer, expected_issuer):
+        raise DiscoveryError(
+            f"The discovery document names issuer {issuer!r}, not {expected_issuer!r}.",
+            hint="Use exactly the issuer the server advertises.",
+        )
+    check_issuer_url(issuer)
+
+    def endpoint(name: str, required: bool) -> str | None:
+        value = body.get(name)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str):
+            raise DiscoveryError(f"The discovery document has no usable {name}.")
+        check_issuer_url(value, what=name)
+        return value
+
+    def names(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = body.get(key)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        return default
+
+    return ServerMetadata(
+        issuer=issuer,
+        authorization_endpoint=endpoint("authorization_endpoint", True) or "",
+        token_endpoint=endpoint("token_endpoint", True) or "",
+        jwks_uri=endpoint("jwks_uri", True) or "",
+        device_authorization_endpoint=endpoint("device_authorization_endpoint", False),
+        userinfo_endpoint=endpoint("userinfo_endpoint", False),
+        revocation_endpoint=endpoint("revocation_endpoint", False),
+        id_token_signing_alg_values_supported=names(
+            "id_token_signing_alg_values_supported", ("RS256",)
+        ),
+        code_challenge_methods_supported=names("code_challenge_methods_supported", ()),
+        dpop_signing_alg_values_supported=names("dpop_signing_alg_values_supported", ()),
+    )
+
+
+async def discover(client: httpx.AsyncClient, issuer: str) -> ServerMetadata:
+    """Fetch and validate ``issuer``'s metadata."""
+    check_issuer_url(issuer)
+    try:
+        response = await client.get(discovery_url(issuer), headers={"Accept": "application/json"})
+    except httpx.TransportError as exc:
+        raise NetworkError(
+            f"Could not reach {discovery_url(issuer)} ({type(exc).__name__}).",
+            hint="Check the network and the issuer or domain, then try again.",
+        ) from None
+    return parse_discovery_response(response, issuer)

@@ -1,0 +1,198 @@
+"""Keeping an access token valid: proactive, single-flight refresh (RFC 6749 §6).
+
+Auth0 rotates refresh tokens and treats a second use of a spent one as theft: it revokes the
+whole family and the person must sign in again (auth0-reference.md §3.3). Several tasks of
+one process, and several tui-console processes, share one token file, so a refresh here is:
+
+1. one ``asyncio.Lock`` per audience (tasks of this process queue behind one refresh);
+2. the profile's :class:`InterProcessLock` (other processes queue too);
+3. re-read the store *after* taking both: if someone else already renewed the token while we
+   waited, adopt theirs and send nothing (the aspect-cli pattern in ux-notes.md P5);
+4. otherwise exchange the refresh token and persist the result *before* releasing the lock,
+   so the next holder reads the new refresh token, never the spent one.
+
+A rejected refresh token wipes the stored tokens only if the store still holds that very
+token: a stale ``invalid_grant`` must not delete a newer session (buildkite/cli#852).
+The lock-plus-leeway-plus-persist shape follows authlib's ``ensure_active_token``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+
+from tui_console.auth._http import send
+from tui_console.auth.tokens import TokenSet, build_refresh_request, parse_token_response
+from tui_console.errors import NotSignedIn, OAuthError, SessionExpired
+from tui_console.redact import Secret, redact
+from tui_console.storage.file_lock import InterProcessLock
+
+if TYPE_CHECKING:  # pragma: no cover
+    # Type-only: storage.token_store imports auth.tokens, so a runtime import could cycle.
+    from tui_console.storage.token_store import FileTokenStore
+
+__all__ = ["RefreshState", "TokenManager"]
+
+RefreshState = Literal["fresh", "refreshing", "expired", "signed out"]
+"""A session's refresh state in words, for the UI's session strip and ``status``."""
+
+_SIGN_IN_AGAIN = "Sign in again: tui-console login"
+
+
+class TokenManager:
+    """Hands out access tokens that are valid for at least ``leeway`` seconds more.
+
+    ``http`` sends the refresh grant to ``token_endpoint``; give it no BearerAuth, or the
+    refresh would ask itself for a token.
+
+    ``on_change`` is called, with the locks still held, whenever this manager writes renewed
+    tokens (the new set) or wipes a rejected session (``None``); it must not block.
+    ``refresh_count`` counts the refresh requests this manager has sent.
+    """
+
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        token_endpoint: str,
+        client_id: str,
+        store: FileTokenStore,
+        lock: InterProcessLock | None = None,
+        leeway: float = 60,
+        clock: Callable[[], float] = time.time,
+        on_change: Callable[[TokenSet | None], None] | None = None,
+    ) -> None:
+        self._http = http
+        self._token_endpoint = token_endpoint
+        self._client_id = client_id
+        self._store = store
+        self._lock = lock if lock is not None else InterProcessLock(store.lock_path)
+        self._leeway = leeway
+        self._clock = clock
+        self._on_change = on_change
+        self._audience_locks: dict[str, asyncio.Lock] = {}
+        self.refresh_count = 0
+
+    def current(self, audience: str | None) -> TokenSet:
+        """The stored tokens for ``audience``, whatever their expiry; NotSignedIn if none."""
+        tokens = self._store.get(audience)
+        if tokens is None:
+            where = f" for {audience}" if audience else ""
+            raise NotSignedIn(
+                f"There is no session{where} in this profile.",
+                hint="Sign in first: run tui-console login",
+            )
+        return tokens
+
+    def state(self, audience: str | None) -> RefreshState:
+        """Where ``audience``'s session stands right now, as the UI words it."""
+        lock = self._audience_locks.get(audience or "")
+        if lock is not None and lock.locked():
+            return "refreshing"
+        tokens = self._store.get(audience)
+        if tokens is None:
+            return "signed out"
+        return "expired" if tokens.expires_within(0, now=self._clock()) else "fresh"
+
+    async def valid_token(
+        self,
+        audience: str | None,
+        *,
+        force: bool = False,
+        rejected: Secret | None = None,
+    ) -> TokenSet:
+        """A token set for ``audience`` whose access token is good for ``leeway`` more seconds.
+
+        ``force`` renews even an unexpired token; ``rejected`` is the access token a server
+        just refused (BearerAuth's 401), so a token someone renewed meanwhile is adopted
+        instead of being refreshed again.
+
+        Raises NotSignedIn, SessionExpired (sign in again; the tokens are wiped if the server
+        rejected them), NetworkError or AuthError (tokens kept), StorageError.
+        """
+        tokens = self.current(audience)
+        if not force and not self._needs_refresh(tokens):
+            return tokens
+        # The renewal runs as its own task: a caller cancelled mid-exchange (a Textual worker
+        # replaced by a newer one) must not abandon a rotated refresh token before it is saved.
+        renewal = asyncio.ensure_future(self._renew(audience, rejected or tokens.access_token))
+        try:
+            return await asyncio.shield(renewal)
+        except asyncio.CancelledError:
+            renewal.add_done_callback(_retrieve_outcome)
+            raise
+
+    async def _renew(self, audience: str | None, trigger: Secret) -> TokenSet:
+        """Refresh under both locks, unless the stored token is no longer ``trigger``."""
+        audience_lock = self._audience_locks.setdefault(audience or "", asyncio.Lock())
+        async with audience_lock, self._lock:
+            stored = self.current(audience)
+            if stored.access_token != trigger and not self._needs_refresh(stored):
+                return stored
+            return await self._exchange(stored)
+
+    async def _exchange(self, stored: TokenSet) -> TokenSet:
+        """POST the refresh grant and persist the answer; the caller holds both locks."""
+        if stored.refresh_token is None:
+            raise SessionExpired(
+                "The access token for this profile is no longer valid, and there is no "
+                "refresh token to renew it.",
+                hint=_SIGN_IN_AGAIN,
+            )
+        request = build_refresh_request(
+            self._token_endpoint, client_id=self._client_id, refresh_token=stored.refresh_token
+        )
+        self.refresh_count += 1
+        response = await send(self._http, request)  # NetworkError; the tokens stay stored
+        try:
+            fresh = parse_token_response(response, audience=stored.audience, now=self._clock())
+        except OAuthError as error:
+            # 4xx: the token itself was refused. 429 and 5xx are the server's trouble.
+            if error.status is None or not 400 <= error.status < 500 or error.status == 429:
+                raise
+            return self._rejected(stored, error)
+        renewed = stored.merged_with(fresh)
+        self._store.put(renewed)
+        self._notify(renewed)
+        return renewed
+
+    def _rejected(self, stored: TokenSet, error: OAuthError) -> TokenSet:
+        """Wipe the session the server refused, unless the store has moved on since."""
+        current = self._store.get(stored.audience)
+        if current is not None and current.refresh_token == stored.refresh_token:
+            self._store.remove(stored.audience)
+            self._notify(None)
+        elif current is not None and not self._needs_refresh(current):
+            # A sign-in wrote a new session while we were refreshing the old one.
+            return current
+        reason = redact(error.description or error.error, stored.refresh_token)
+        raise SessionExpired(
+            f"The session for this profile has ended (the refresh token was rejected: {reason}).",
+            hint=_SIGN_IN_AGAIN,
+        ) from error
+
+    def _needs_refresh(self, tokens: TokenSet) -> bool:
+        """Expired, or within the leeway of expiring.
+
+        The leeway is capped at half the token's lifetime: with tokens shorter than the
+        leeway (dev tenants, tests) every token would be "stale" at birth, and each caller
+        would refresh again instead of adopting the token just renewed.
+        """
+        if tokens.expires_at is None:
+            return False
+        lifetime = max(0.0, tokens.expires_at - tokens.issued_at)
+        return tokens.expires_within(min(self._leeway, lifetime / 2), now=self._clock())
+
+    def _notify(self, tokens: TokenSet | None) -> None:
+        if self._on_change is not None:
+            self._on_change(tokens)
+
+
+def _retrieve_outcome(renewal: asyncio.Future[TokenSet]) -> None:
+    """Mark an abandoned renewal's failure as seen; the next caller meets it in the store."""
+    if not renewal.cancelled():
+        renewal.exception()

@@ -1,0 +1,216 @@
+"""Token sets and the token endpoint's answers (RFC 6749 §5, OIDC Core §3.1.3.3).
+
+:class:`TokenSet` is what a sign-in or a refresh yields; its secrets are :class:`Secret`
+so they never show in a repr. The module also holds the two request/response pairs shared
+by every grant: the refresh grant (RFC 6749 §6) and revocation (RFC 7009), plus the OAuth
+error parser that every flow uses to decide on the JSON ``error`` field, not the status.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+
+from tui_console.errors import AuthError, OAuthError
+from tui_console.redact import Secret
+
+__all__ = [
+    "TokenSet",
+    "build_refresh_request",
+    "build_revocation_request",
+    "parse_oauth_error",
+    "parse_token_response",
+    "raise_for_oauth_error",
+]
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """The tokens of one grant, for one audience.
+
+    ``expires_at`` is epoch seconds computed from ``expires_in`` when the response arrived.
+    ``audience`` is the API the access token was asked for (``None``: only ``/userinfo``).
+    """
+
+    access_token: Secret
+    token_type: str = "Bearer"
+    expires_at: float | None = None
+    scope: tuple[str, ...] = ()
+    refresh_token: Secret | None = None
+    id_token: Secret | None = None
+    audience: str | None = None
+    issued_at: float = field(default_factory=time.time)
+
+    def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
+        """True when the access token is expired or will be within ``seconds``."""
+        if self.expires_at is None:
+            return False
+        return (now if now is not None else time.time()) + seconds >= self.expires_at
+
+    def has_scopes(self, *scopes: str) -> bool:
+        """True when every one of ``scopes`` was granted."""
+        return set(scopes) <= set(self.scope)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able dict *with the secrets revealed*: only the token store calls this."""
+        return {
+            "access_token": self.access_token.reveal(),
+            "token_type": self.token_type,
+            "expires_at": self.expires_at,
+            "scope": " ".join(self.scope),
+            "refresh_token": self.refresh_token.reveal() if self.refresh_token else None,
+            "id_token": self.id_token.reveal() if self.id_token else None,
+            "audience": self.audience,
+            "issued_at": self.issued_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
+        """The inverse of :meth:`to_dict`; raises ``KeyError``/``TypeError`` on a bad shape."""
+        refresh = data.get("refresh_token")
+        id_token = data.get("id_token")
+        expires_at = data.get("expires_at")
+        return cls(
+            access_token=Secret(str(data["access_token"])),
+            token_type=str(data.get("token_type") or "Bearer"),
+            expires_at=float(expires_at) if expires_at is not None else None,
+            scope=tuple(str(data.get("scope") or "").split()),
+            refresh_token=Secret(refresh) if refresh else None,
+            id_token=Secret(id_token) if id_token else None,
+            audience=data.get("audience"),
+            issued_at=float(data.get("issued_at") or 0.0),
+        )
+
+    def merged_with(self, newer: TokenSet) -> TokenSet:
+        """``newer`` with what a refresh response may omit kept from ``self``.
+
+        RFC 6749 §6: a refresh may return no new refresh token (keep the old one), and
+        OIDC Core §12.2: no new ID token, and no ``scope`` when unchanged (RFC 6749 §5.1).
+        """
+        return replace(
+            newer,
+            refresh_token=newer.refresh_token or self.refresh_token,
+            id_token=newer.id_token or self.id_token,
+            scope=newer.scope or self.scope,
+            audience=newer.audience if newer.audience is not None else self.audience,
+        )
+
+
+def _json_body(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        body = json.loads(response.content or b"null")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def parse_oauth_error(response: httpx.Response) -> OAuthError | None:
+    """The OAuth error in ``response``'s JSON body (RFC 6749 §5.2), or ``None`` if it has none."""
+    body = _json_body(response)
+    if not body or not isinstance(body.get("error"), str):
+        return None
+    description = body.get("error_description")
+    return OAuthError(
+        body["error"],
+        description if isinstance(description, str) else "",
+        status=response.status_code,
+    )
+
+
+def raise_for_oauth_error(response: httpx.Response, what: str) -> None:
+    """Raise :class:`OAuthError` (or :class:`AuthError` for a non-OAuth failure) unless 2xx."""
+    if response.is_success:
+        return
+    error = parse_oauth_error(response)
+    if error is not None:
+        raise error
+    raise AuthError(
+        f"{what} failed with HTTP {response.status_code} and no OAuth error in the answer.",
+        hint="Check that the issuer URL points at an OpenID provider, then try again.",
+    )
+
+
+def parse_token_response(
+    response: httpx.Response,
+    *,
+    audience: str | None = None,
+    now: float | None = None,
+) -> TokenSet:
+    """A :class:`TokenSet` from a token endpoint response, or the server's :class:`OAuthError`.
+
+    Checks each field's type and names the offending one (as oauth4webapi does), so a
+    misbehaving server gives a specific message rather than a ``KeyError``.
+    """
+    raise_for_oauth_error(response, "The token request")
+    body = _json_body(response)
+    if body is None:
+        raise AuthError(
+            "The token endpoint answered with something that is not a JSON object.",
+            hint="Check the issuer URL; the server may not be an OpenID provider.",
+        )
+    access_token = body.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise AuthError("The token response has no access_token.")
+    token_type = body.get("token_type", "Bearer")
+    if not isinstance(token_type, str):
+        raise AuthError("The token response's token_type is not a string.")
+    expires_in = body.get("expires_in")
+    if expires_in is not None and (
+        isinstance(expires_in, bool) or not isinstance(expires_in, int | float)
+    ):
+        raise AuthError("The token response's expires_in is not a number.")
+    for name in ("refresh_token", "id_token", "scope"):
+        if name in body and body[name] is not None and not isinstance(body[name], str):
+            raise AuthError(f"The token response's {name} is not a string.")
+    received = now if now is not None else time.time()
+    return TokenSet(
+        access_token=Secret(access_token),
+        token_type=token_type,
+        expires_at=received + float(expires_in) if expires_in is not None else None,
+        scope=tuple((body.get("scope") or "").split()),
+        refresh_token=Secret(body["refresh_token"]) if body.get("refresh_token") else None,
+        id_token=Secret(body["id_token"]) if body.get("id_token") else None,
+        audience=audience,
+        issued_at=received,
+    )
+
+
+def build_refresh_request(
+    token_endpoint: str,
+    *,
+    client_id: str,
+    refresh_token: Secret,
+    scope: str | None = None,
+) -> httpx.Request:
+    """The refresh grant (RFC 6749 §6) for a public client: no secret, ``client_id`` in the body."""
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": client_id,
+        "refresh_token": refresh_token.reveal(),
+    }
+    if scope:
+        form["scope"] = scope
+    return httpx.Request("POST", token_endpoint, data=form, headers=FORM)
+
+
+def build_revocation_request(
+    revocation_endpoint: str,
+    *,
+    client_id: str,
+    token: Secret,
+    token_type_hint: str = "refresh_token",
+) -> httpx.Request:
+    """Token revocation (RFC 7009 §2.1) for a public client, as Auth0's ``/oauth/revoke`` wants."""
+    form = {
+        "client_id": client_id,
+        "token": token.reveal(),
+        "token_type_hint": token_type_hint,
+    }
+    return httpx.Request("POST", revocation_endpoint, data=form, headers=FORM)

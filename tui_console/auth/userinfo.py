@@ -1,0 +1,163 @@
+"""The UserInfo endpoint (OIDC Core §5.3): who the access token belongs to.
+
+:func:`build_userinfo_request` / :func:`parse_userinfo_response` are the protocol pair and
+:func:`fetch_userinfo` sends one through an ``httpx.Auth`` that adds the bearer token.
+Auth0's failures are not JSON: a bad token is the plain text ``Unauthorized`` with the
+reason only in ``WWW-Authenticate`` (RFC 6750 §3), and a 429 may be an HTML page. So
+errors are read from headers, and only a 200 body is ever decoded.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+
+from tui_console.auth._http import json_object, send
+from tui_console.auth.www_authenticate import bearer_challenge
+from tui_console.errors import AuthError, OAuthError, RateLimited
+
+__all__ = ["UserProfile", "build_userinfo_request", "fetch_userinfo", "parse_userinfo_response"]
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    """The standard claims (OIDC Core §5.1) a console shows, plus every claim as returned.
+
+    A claim of the wrong type reads as ``None`` here (it stays visible in ``claims``):
+    a profile page should not fail over a provider's odd ``picture``.
+    """
+
+    sub: str
+    name: str | None
+    nickname: str | None
+    email: str | None
+    email_verified: bool | None
+    picture: str | None
+    updated_at: datetime | None
+    claims: Mapping[str, Any]
+
+
+def build_userinfo_request(endpoint: str) -> httpx.Request:
+    """``GET`` the UserInfo endpoint; the ``httpx.Auth`` on the send adds the token."""
+    return httpx.Request("GET", endpoint, headers={"Accept": "application/json"})
+
+
+def _text(claims: Mapping[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _flag(value: Any) -> bool | None:
+    """A boolean claim; some providers send ``"true"``/``"false"`` strings instead."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """``updated_at`` as an aware datetime, from either shape Auth0 is documented to send.
+
+    OIDC Core §5.1 says epoch seconds; Auth0's ``/userinfo`` sends an ISO 8601 string
+    (auth0-reference.md records the conflict). Anything else reads as unknown.
+    """
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, tz=UTC)
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    return None
+
+
+def _seconds(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _retry_after(headers: httpx.Headers, now: float) -> float | None:
+    """Seconds to wait: ``Retry-After`` (seconds or HTTP date, RFC 9110 §10.2.3), else
+    ``X-RateLimit-Reset`` (epoch seconds) minus now; ``None`` when neither is readable."""
+    retry_after = headers.get("retry-after", "").strip()
+    delay = _seconds(retry_after)
+    if delay is None and retry_after:
+        try:
+            delay = parsedate_to_datetime(retry_after).timestamp() - now
+        except (TypeError, ValueError):
+            pass
+    if delay is None:
+        reset = _seconds(headers.get("x-ratelimit-reset", ""))
+        delay = reset - now if reset is not None else None
+    return max(0.0, delay) if delay is not None else None
+
+
+def parse_userinfo_response(response: httpx.Response, *, now: float | None = None) -> UserProfile:
+    """The :class:`UserProfile` in a 200 answer, or the error the answer stands for.
+
+    401 (and a 403 with a Bearer challenge) is :class:`OAuthError` from the
+    ``WWW-Authenticate`` header alone; 429 is :class:`RateLimited` with how long to wait;
+    other failures are :class:`AuthError`. ``now`` (epoch seconds) is for the wait.
+    """
+    status = response.status_code
+    if status in (401, 403):
+        challenge = bearer_challenge(", ".join(response.headers.get_list("www-authenticate")))
+        error = challenge.params.get("error") if challenge else None
+        if status == 401 or error:
+            description = challenge.params.get("error_description", "") if challenge else ""
+            raise OAuthError(
+                error or "invalid_token",
+                description,
+                status=status,
+                hint="Sign in again to get a new access token.",
+            )
+    if status == 429:
+        raise RateLimited(
+            "The userinfo endpoint is rate limited for now.",
+            retry_after=_retry_after(response.headers, now if now is not None else time.time()),
+        )
+    if not response.is_success:
+        raise AuthError(
+            f"The userinfo endpoint answered HTTP {status}.",
+            hint="Try again shortly; if it persists, check the issuer's status.",
+        )
+    claims = json_object(response)
+    if claims is None or not isinstance(claims.get("sub"), str) or not claims["sub"]:
+        raise AuthError(
+            "The userinfo answer is not a JSON object with a subject (sub).",
+            hint="Check the issuer URL; the server may not be an OpenID provider.",
+        )
+    return UserProfile(
+        sub=claims["sub"],
+        name=_text(claims, "name"),
+        nickname=_text(claims, "nickname"),
+        email=_text(claims, "email"),
+        email_verified=_flag(claims.get("email_verified")),
+        picture=_text(claims, "picture"),
+        updated_at=_timestamp(claims.get("updated_at")),
+        claims=MappingProxyType(claims),
+    )
+
+
+async def fetch_userinfo(
+    client: httpx.AsyncClient, endpoint: str, *, auth: httpx.Auth | None = None
+) -> UserProfile:
+    """The signed-in person's profile; ``auth`` adds the access token (default: the client's).
+
+    An unreachable server is :class:`~tui_console.errors.NetworkError`.
+    """
+    response = await send(client, build_userinfo_request(endpoint), auth=auth)
+    return parse_userinfo_response(response)
