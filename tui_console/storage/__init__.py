@@ -1,0 +1,10 @@
+"""Where the session lives on disk: the per-profile token file and the lock beside it.
+
+No Textual and no HTTP here; ``auth/refresh.py`` composes the two into single-flight
+refresh.
+"""
+
+from tui_console.storage.file_lock import InterProcessLock
+from tui_console.storage.token_store import FileTokenStore
+
+__all__ = ["FileTokenStore", "InterProcessLock"]

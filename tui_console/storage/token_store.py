@@ -1,0 +1,244 @@
+"""The token file: one 0600 JSON file per profile in a 0700 directory, written atomically.
+
+Layout of ``{directory}/{profile}.json``::
+
+    {"version": 1, "tokens": {"<audience>": TokenSet.to_dict(), "": <userinfo-only token>}}
+
+Why each rule exists:
+
+* 0700 directory and 0600 file, whatever the umask: the refresh token is a long-lived
+  credential, and an SSH-only admin box is shared (design.md, "Who uses it").
+* Temp file + fsync + ``os.replace`` + directory fsync: a crash or a full disk mid-write
+  must leave the previous file intact, because a half-written file would lose the only
+  copy of a rotated refresh token (auth0-reference.md §3.3).
+* Nothing here logs, and errors name the file, never its content: the content is tokens.
+
+The store does no locking. Read-modify-write callers that may race with another process
+(the refresh in ``auth/refresh.py``) hold the profile's :class:`InterProcessLock` on
+:attr:`FileTokenStore.lock_path` around it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tui_console.auth.tokens import TokenSet
+from tui_console.errors import StorageError
+
+__all__ = ["FORMAT_VERSION", "FileTokenStore"]
+
+FORMAT_VERSION = 1
+
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_DELETE_AND_SIGN_IN = "Delete it, then sign in again: tui-console login"
+
+
+def _key(audience: str | None) -> str:
+    """The JSON key for ``audience``: the audience itself, or "" for a userinfo-only token."""
+    return audience or ""
+
+
+class FileTokenStore:
+    """The token sets of one profile, keyed by audience, in ``{directory}/{profile}.json``.
+
+    Every method reads the file afresh: another tui-console may have rotated a token since,
+    and a cached copy would hand out a refresh token that is already spent.
+    """
+
+    def __init__(self, directory: Path, profile: str) -> None:
+        if not _PROFILE_NAME.fullmatch(profile):
+            raise StorageError(
+                f"The profile name {profile!r} cannot name a token file.",
+                hint="Use up to 64 letters, digits, '-', '_' or '.', starting with a letter "
+                "or digit.",
+            )
+        self._directory = directory
+        self._path = directory / f"{profile}.json"
+
+    @property
+    def path(self) -> Path:
+        """The token file (it may not exist yet)."""
+        return self._path
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file beside the token file that serialises refreshes across processes."""
+        return self._path.with_suffix(".lock")
+
+    def __repr__(self) -> str:
+        return f"FileTokenStore({str(self._path)!r})"
+
+    def load(self) -> dict[str, TokenSet]:
+        """Every stored token set, keyed by audience ("" for a userinfo-only token)."""
+        if not self._directory_is_safe(create=False):
+            return {}
+        try:
+            fd = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            raise self._unreadable(error) from None
+        try:
+            self._tighten_file(fd)
+            with os.fdopen(fd, "rb", closefd=False) as file:
+                raw = file.read()
+        except OSError as error:
+            raise self._unreadable(error) from None
+        finally:
+            os.close(fd)
+        return self._decode(raw)
+
+    def get(self, audience: str | None) -> TokenSet | None:
+        """The token set for ``audience`` (``None``: the userinfo-only one), if stored."""
+        return self.load().get(_key(audience))
+
+    def put(self, tokens: TokenSet) -> None:
+        """Store ``tokens`` under its audience, keeping the other audiences' tokens."""
+        stored = self.load()
+        stored[_key(tokens.audience)] = tokens
+        self._write(stored)
+
+    def remove(self, audience: str | None) -> None:
+        """Forget ``audience``'s tokens; the file goes when no audience is left."""
+        stored = self.load()
+        if stored.pop(_key(audience), None) is None:
+            return
+        if stored:
+            self._write(stored)
+        else:
+            self.clear()
+
+    def clear(self) -> None:
+        """Delete the token file (the lock file stays: another process may be holding it)."""
+        try:
+            self._path.unlink(missing_ok=True)
+        except OSError as error:
+            raise StorageError(
+                f"Could not delete the token file {self._path}: {error.strerror}.",
+                hint="Delete it by hand to sign out.",
+            ) from None
+
+    def _decode(self, raw: bytes) -> dict[str, TokenSet]:
+        # ``from None`` everywhere: a JSONDecodeError carries the whole document in ``.doc``.
+        try:
+            document = json.loads(raw)
+        except ValueError:
+            raise self._corrupt("is not valid JSON") from None
+        if not isinstance(document, dict) or not isinstance(document.get("tokens"), dict):
+            raise self._corrupt("does not have the expected layout")
+        if document.get("version") != FORMAT_VERSION:
+            raise StorageError(
+                f"The token file {self._path} has format version {document.get('version')!r}; "
+                f"this tui-console reads version {FORMAT_VERSION}.",
+                hint="Upgrade tui-console, or delete the file and sign in again.",
+            )
+        tokens: dict[str, TokenSet] = {}
+        for key, entry in document["tokens"].items():
+            try:
+                token_set = TokenSet.from_dict(entry)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise self._corrupt(f"has a malformed entry for audience {key!r}") from None
+            # The key is the authority: the entry's own audience field is only a copy.
+            tokens[key] = replace(token_set, audience=key or None)
+        return tokens
+
+    def _write(self, tokens: dict[str, TokenSet]) -> None:
+        document: dict[str, Any] = {
+            "version": FORMAT_VERSION,
+            "tokens": {key: token_set.to_dict() for key, token_set in tokens.items()},
+        }
+        data = json.dumps(document, indent=2, sort_keys=True).encode()
+        self._directory_is_safe(create=True)
+        temp_name: str | None = None
+        try:
+            # mkstemp opens with O_CREAT | O_EXCL | O_NOFOLLOW and mode 0600 whatever the umask.
+            fd, temp_name = tempfile.mkstemp(
+                dir=self._directory, prefix=f".{self._path.name}.", suffix=".tmp"
+            )
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp_name, self._path)
+            temp_name = None
+            self._fsync_directory()
+        except OSError as error:
+            raise StorageError(
+                f"Could not write the token file {self._path}: {error.strerror or error}. "
+                "The previous file was left as it was.",
+                hint=f"Check free disk space and the permissions of {self._directory}.",
+            ) from None
+        finally:
+            if temp_name is not None:
+                Path(temp_name).unlink(missing_ok=True)
+
+    def _fsync_directory(self) -> None:
+        """Make the rename itself durable, not only the file's bytes."""
+        fd = os.open(self._directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _directory_is_safe(self, *, create: bool) -> bool:
+        """Check (and with ``create``, make) the 0700 directory; False if it doesn't exist.
+
+        A symlinked or foreign-owned directory is refused rather than fixed: someone else
+        could read or replace the tokens in it. A merely loose mode is ours to tighten.
+        """
+        if create:
+            try:
+                self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as error:
+                raise StorageError(
+                    f"Could not create the token directory {self._directory}: {error.strerror}.",
+                    hint="Check the permissions of its parent directory.",
+                ) from None
+        try:
+            info = self._directory.lstat()
+        except FileNotFoundError:
+            return False
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            raise StorageError(
+                f"The token directory {self._directory} is a symlink or not a directory.",
+                hint="Remove it so tui-console can create a private directory there.",
+            )
+        if info.st_uid != os.getuid():
+            raise StorageError(
+                f"The token directory {self._directory} belongs to another user "
+                f"(uid {info.st_uid}).",
+                hint="Remove it or point XDG_STATE_HOME at a directory of your own.",
+            )
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            os.chmod(self._directory, 0o700)
+        return True
+
+    def _tighten_file(self, fd: int) -> None:
+        """Refuse a file someone else owns (it could be planted); make a loose one 0600."""
+        info = os.fstat(fd)
+        if info.st_uid != os.getuid():
+            raise StorageError(
+                f"The token file {self._path} belongs to another user (uid {info.st_uid}).",
+                hint=_DELETE_AND_SIGN_IN,
+            )
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            os.fchmod(fd, 0o600)
+
+    def _corrupt(self, what: str) -> StorageError:
+        return StorageError(
+            f"The token file {self._path} {what}.",
+            hint=_DELETE_AND_SIGN_IN,
+        )
+
+    def _unreadable(self, error: OSError) -> StorageError:
+        return StorageError(
+            f"Could not read the token file {self._path}: {error.strerror or error}.",
+            hint="Check that it is a regular file you own, or delete it and sign in again.",
+        )
