@@ -1,0 +1,65 @@
+"""The Auth0 Management API, as far as a person manages their own account (no Textual here).
+
+:mod:`.client` makes the calls, :mod:`.models` types the answers, :mod:`.metadata` builds
+metadata changes that cannot wipe what the person did not mean to touch, and :mod:`.errors`
+turns Auth0's error bodies into errors with a next step (auth0-reference.md §6).
+"""
+
+from __future__ import annotations
+
+from tui_console.management.client import CredentialType, ManagementClient
+from tui_console.management.errors import (
+    Conflict,
+    InsufficientScope,
+    InvalidMetadata,
+    InvalidRequest,
+    ManagementAPIError,
+    NothingUnlinked,
+    RequestRefused,
+    ServerError,
+    SubjectMismatch,
+    Unauthorized,
+    UnexpectedResponse,
+    UserNotFound,
+    error_from_response,
+)
+from tui_console.management.metadata import (
+    PROFILE_LIMIT_BYTES,
+    MetadataUpdate,
+    metadata_patch,
+    size_warnings,
+)
+from tui_console.management.models import (
+    DeviceCredential,
+    DeviceCredentialPage,
+    Identity,
+    User,
+    parse_identities,
+)
+
+__all__ = [
+    "PROFILE_LIMIT_BYTES",
+    "Conflict",
+    "CredentialType",
+    "DeviceCredential",
+    "DeviceCredentialPage",
+    "Identity",
+    "InsufficientScope",
+    "InvalidMetadata",
+    "InvalidRequest",
+    "ManagementAPIError",
+    "ManagementClient",
+    "MetadataUpdate",
+    "NothingUnlinked",
+    "RequestRefused",
+    "ServerError",
+    "SubjectMismatch",
+    "Unauthorized",
+    "UnexpectedResponse",
+    "User",
+    "UserNotFound",
+    "error_from_response",
+    "metadata_patch",
+    "parse_identities",
+    "size_warnings",
+]
