@@ -1,0 +1,52 @@
+"""A local, Auth0-compatible tenant for the demo and the tests.
+
+It speaks the HTTP Auth0 speaks (status codes, error bodies, rate-limit headers, token shapes;
+see ``shared/auth0-reference.md`` and ``shared/auth0-recordings/NOTES.md``) on 127.0.0.1, so
+the client has no special path for it beyond accepting an ``http://`` loopback issuer.
+
+Only ``tui_console.cli`` (the ``demo`` and ``dev-tenant`` commands) and the tests import this
+package. Importing it is cheap: starlette, uvicorn and cryptography load on first use of
+:func:`serve`, :func:`run_forever` or :class:`TenantState`.
+
+    from tui_console.devtenant import TenantSettings, serve
+
+    with serve(TenantSettings(device_interval=1, auto_approve=1)) as tenant:
+        print(tenant.issuer, tenant.client_id, tenant.demo_user["email"])
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from tui_console.devtenant.seed import DEMO_PASSWORD
+from tui_console.devtenant.settings import TenantSettings
+
+if TYPE_CHECKING:
+    from tui_console.devtenant.server import RunningTenant, run_forever, serve
+    from tui_console.devtenant.state import TenantState
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "RunningTenant",
+    "TenantSettings",
+    "TenantState",
+    "run_forever",
+    "serve",
+]
+
+_LAZY = {
+    "RunningTenant": "tui_console.devtenant.server",
+    "run_forever": "tui_console.devtenant.server",
+    "serve": "tui_console.devtenant.server",
+    "TenantState": "tui_console.devtenant.state",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,78 @@
+"""The dev tenant's knobs, with Auth0's defaults.
+
+Every default is the value a fresh Auth0 tenant uses, so a client that works against the dev
+tenant with defaults meets the same lifetimes and limits in production. Tests shrink them
+(tiny TTLs, a 1 s poll interval) instead of sleeping through the real ones.
+
+Sources (see ``shared/auth0-reference.md``):
+
+* access token 86,400 s, ID token 36,000 s: §5 [E2] and recordings NOTES.md §8;
+* refresh-token idle and absolute lifetime 2,592,000 s, rotation overlap ("leeway") 0: §3.3-3.4
+  [C3, C4];
+* device code lifetime 900 s and poll interval 5 s: §1.1 [A1, A3];
+* ``/userinfo`` bucket: burst 10, 5 per minute per user: §4.3 [D2];
+* callback URLs matched exactly, port included: §2.4 [B8].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["TenantSettings"]
+
+
+@dataclass(frozen=True)
+class TenantSettings:
+    """Lifetimes, intervals and limits of the dev tenant (seconds unless stated)."""
+
+    access_token_ttl: int = 86400
+    """Access token lifetime: ``expires_in`` and ``exp - iat`` of every access token."""
+    id_token_ttl: int = 36000
+    """ID token lifetime (Auth0's 10 h default)."""
+    refresh_idle_ttl: float = 2592000
+    """A refresh-token family dies when unused this long; each exchange renews it."""
+    refresh_absolute_ttl: float = 2592000
+    """A refresh-token family dies this long after the sign-in, whatever its use."""
+    refresh_reuse_leeway: float = 0
+    """Auth0's "Rotation Overlap Period": how long the immediately previous refresh token may be
+    exchanged again without tripping reuse detection. 0 turns the overlap off."""
+    device_code_ttl: float = 900
+    """Lifetime of a device code and its user code (``expires_in``)."""
+    device_interval: int = 5
+    """Polling interval announced by ``/oauth/device/code``; faster polls get ``slow_down``."""
+    auto_approve: float | None = None
+    """When set, pending device codes are approved as the demo user this many seconds after
+    they were issued (the ``demo`` command and CLI tests); ``None`` waits for a person."""
+    callback_ports: tuple[int, ...] = (8484, 8485, 8486)
+    """Allowed callback URLs are exactly ``http://127.0.0.1:{port}/callback`` for these ports."""
+    userinfo_burst: int = 10
+    """``/userinfo`` bucket size per user (``X-RateLimit-Limit``)."""
+    userinfo_refill_per_minute: float = 5
+    """``/userinfo`` bucket refill rate per user."""
+
+    def __post_init__(self) -> None:
+        positive = {
+            "access_token_ttl": self.access_token_ttl,
+            "id_token_ttl": self.id_token_ttl,
+            "refresh_idle_ttl": self.refresh_idle_ttl,
+            "refresh_absolute_ttl": self.refresh_absolute_ttl,
+            "device_code_ttl": self.device_code_ttl,
+            "device_interval": self.device_interval,
+            "userinfo_burst": self.userinfo_burst,
+            "userinfo_refill_per_minute": self.userinfo_refill_per_minute,
+        }
+        for name, value in positive.items():
+            if value <= 0:
+                raise ValueError(f"TenantSettings.{name} must be positive, not {value!r}")
+        if self.refresh_reuse_leeway < 0:
+            raise ValueError("TenantSettings.refresh_reuse_leeway must not be negative")
+        if self.auto_approve is not None and self.auto_approve < 0:
+            raise ValueError("TenantSettings.auto_approve must not be negative")
+        for port in self.callback_ports:
+            if not 0 < port < 65536:
+                raise ValueError(f"TenantSettings.callback_ports: {port!r} is not a TCP port")
+
+    @property
+    def callback_urls(self) -> tuple[str, ...]:
+        """The client's Allowed Callback URLs, in order."""
+        return tuple(f"http://127.0.0.1:{port}/callback" for port in self.callback_ports)

@@ -1,0 +1,740 @@
+"""Everything the dev tenant remembers, and the rules Auth0 applies to it.
+
+One :class:`TenantState` holds users, the application, device codes, authorization codes,
+sign-in sessions, consents, opaque ``/userinfo`` tokens and refresh-token families, plus
+:class:`TenantStats` counters that tests read. The routes translate HTTP into calls here; the
+rules themselves live here so they can be read in one place:
+
+* **Device codes** (RFC 8628 as Auth0 runs it, auth0-reference.md §1 [A1, A3]): user codes are
+  8 letters of the base20 consonant set as ``XXXX-XXXX``; polls faster than ``interval``
+  (counted from the previous poll's *response*) get ``slow_down``; an expired code answers
+  ``expired_token`` exactly once and ``invalid_grant`` afterwards; a denied code answers
+  ``access_denied``; an approved code is exchanged once.
+* **Authorization codes** (§2 [B1, B2]): single use, bound to the client, the ``redirect_uri``
+  and the PKCE S256 challenge.
+* **Refresh tokens** (§3 [C2-C5]): each exchange rotates; presenting a rotated-away token
+  revokes the whole family (reuse detection), except the immediately previous token inside the
+  "Rotation Overlap Period" (``refresh_reuse_leeway``); idle and absolute lifetimes end a family;
+  revoking any token of a family ends it.
+
+The server runs in a background thread while tests read counters and drive device codes from
+the main thread, so every mutation happens under one re-entrant lock.
+
+Time comes from :meth:`TenantState.now`, the wall clock plus an offset that
+:meth:`TenantState.advance_clock` moves, so tests can expire 30-day refresh tokens without
+waiting.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tui_console.devtenant import seed
+from tui_console.devtenant.keys import SigningKey
+from tui_console.devtenant.models import (
+    Client,
+    DeviceCredential,
+    ResourceServer,
+    User,
+    iso_timestamp,
+)
+from tui_console.devtenant.rate_limits import BucketRegistry
+from tui_console.devtenant.records import (
+    USER_CODE_ALPHABET,
+    AuthorizationCode,
+    DeviceCode,
+    Grant,
+    LoginTransaction,
+    OpaqueAccessToken,
+    RefreshFamily,
+    RefreshToken,
+    Session,
+    normalize_user_code,
+)
+from tui_console.devtenant.settings import TenantSettings
+
+__all__ = ["DEVICE_CODE_GRANT", "AuthApiError", "TenantState", "TenantStats"]
+
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+#: Scopes the OIDC layer understands without an API (OIDC Core §5.4, plus offline_access).
+OIDC_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access"})
+AUTHORIZATION_CODE_TTL = 600.0
+LOGIN_TRANSACTION_TTL = 3600.0
+#: Slack for clock granularity when checking the device poll interval.
+POLL_INTERVAL_TOLERANCE = 0.1
+#: How long finished device codes are kept (to answer ``invalid_grant`` rather than forget).
+_DEVICE_CODE_GRAVEYARD = 3600.0
+_STATE_FILE_VERSION = 1
+
+_INVALID_REFRESH = "Unknown or invalid refresh token."
+
+
+class AuthApiError(Exception):
+    """An Authentication API refusal: HTTP status plus the ``{error, error_description}`` body.
+
+    Auth0 uses the status inconsistently (403 for a pending device code, 429 for ``slow_down``,
+    401 and 403 for two kinds of ``access_denied``), so the status travels with the error.
+    """
+
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(f"{status} {error}: {description}")
+        self.status = status
+        self.error = error
+        self.description = description
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.error, "error_description": self.description}
+
+
+@dataclass
+class TenantStats:
+    """Counters the tests read (plain ints: safe to read from another thread)."""
+
+    token_requests: int = 0
+    """Every ``POST /oauth/token``, whatever the outcome."""
+    refresh_exchanges: int = 0
+    """Successful ``refresh_token`` grants."""
+    reuse_detections: int = 0
+    """Rotated-away refresh tokens presented outside the leeway (each revoked a family)."""
+    revocations: int = 0
+    """Refresh-token families ended by ``POST /oauth/revoke``."""
+    device_polls: int = 0
+    """``device_code`` grant requests."""
+    userinfo_requests: int = 0
+    """Every ``/userinfo`` request, including the 401s and 429s."""
+    logins: int = 0
+    """Successful username/password sign-ins on the login page."""
+
+    def snapshot(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _format_user_code(letters: str) -> str:
+    return f"{letters[:4]}-{letters[4:]}"
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+class TenantState:
+    """The tenant's data and rules. Construct it seeded, or :meth:`load` a saved one.
+
+    ``issuer`` and ``settings`` are set by the server once the port is known
+    (:func:`tui_console.devtenant.server.serve`), so a state can be built before binding.
+    """
+
+    def __init__(
+        self,
+        settings: TenantSettings | None = None,
+        *,
+        issuer: str = "http://127.0.0.1/",
+        signing_key: SigningKey | None = None,
+        users: Iterable[User] | None = None,
+        device_credentials: Iterable[DeviceCredential] | None = None,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._clock_offset = 0.0
+        self.issuer = issuer
+        self.signing_key = signing_key or SigningKey.generate()
+        self.stats = TenantStats()
+        self.state_file: Path | None = None
+        """Where :meth:`persist` saves; set by ``serve(state_file=...)``."""
+        self.users: dict[str, User] = {
+            u.user_id: u for u in (users if users is not None else seed.demo_users())
+        }
+        self.device_credentials: dict[str, DeviceCredential] = {
+            c.id: c
+            for c in (
+                device_credentials
+                if device_credentials is not None
+                else seed.demo_device_credentials()
+            )
+        }
+        self.clients: dict[str, Client] = {seed.CLIENT_ID: seed.demo_client()}
+        self._device_codes: dict[str, DeviceCode] = {}
+        self._user_codes: dict[str, str] = {}
+        self._auth_codes: dict[str, AuthorizationCode] = {}
+        self._sessions: dict[str, Session] = {}
+        self._transactions: dict[str, LoginTransaction] = {}
+        self._consents: dict[tuple[str, str, str], set[str]] = {}
+        self._opaque_tokens: dict[str, OpaqueAccessToken] = {}
+        self._refresh_tokens: dict[str, RefreshToken] = {}
+        self._families: dict[str, RefreshFamily] = {}
+        self._settings = settings or TenantSettings()
+        self._build_limiters()
+
+    # -- configuration and time ---------------------------------------------------------------
+
+    @property
+    def settings(self) -> TenantSettings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: TenantSettings) -> None:
+        with self._lock:
+            self._settings = value
+            self._build_limiters()
+
+    def _build_limiters(self) -> None:
+        s = self._settings
+        self.userinfo_limits = BucketRegistry.per_minute(
+            s.userinfo_burst, s.userinfo_refill_per_minute, self.now
+        )
+        # Auth0 counts requests with a bad token in a separate, large bucket (recorded: limit
+        # 1000 on a 401, NOTES.md §7), keyed by caller since there is no user.
+        self.invalid_token_limits = BucketRegistry.per_minute(1000, 1000, self.now)
+
+    def count(self, counter: str) -> None:
+        """Add one to :attr:`stats` ``counter`` (under the lock: the server thread writes)."""
+        with self._lock:
+            setattr(self.stats, counter, getattr(self.stats, counter) + 1)
+
+    def now(self) -> float:
+        """Epoch seconds as the tenant sees them (wall clock + :meth:`advance_clock` offset)."""
+        return time.time() + self._clock_offset
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the tenant's clock forward: expire codes and tokens without sleeping."""
+        with self._lock:
+            self._clock_offset += seconds
+
+    @property
+    def management_audience(self) -> str:
+        return f"{self.issuer}api/v2/"
+
+    @property
+    def userinfo_audience(self) -> str:
+        return f"{self.issuer}userinfo"
+
+    def resource_server(self, audience: str) -> ResourceServer | None:
+        """The API named by ``audience``; the dev tenant has the Management API only."""
+        api = seed.management_api(self.issuer)
+        return api if audience == api.identifier else None
+
+    def get_client(self, client_id: str) -> Client | None:
+        return self.clients.get(client_id)
+
+    def grant_scopes(
+        self, requested: str | None, audience: str | None, client: Client
+    ) -> tuple[str, ...]:
+        """The scopes a token gets: OIDC scopes plus those the API defines; others dropped.
+
+        ``offline_access`` needs the client's refresh_token grant and the API's "Allow Offline
+        Access" (auth0-reference.md §3.1 [C1]).
+        """
+        api = self.resource_server(audience) if audience else None
+        granted: list[str] = []
+        for scope in (requested or "").split():
+            if scope in granted:
+                continue
+            if scope == "offline_access":
+                if "refresh_token" not in client.grant_types:
+                    continue
+                if api is not None and not api.allow_offline_access:
+                    continue
+            if scope in OIDC_SCOPES or (api is not None and scope in api.scopes):
+                granted.append(scope)
+        return tuple(granted)
+
+    # -- users and sessions -------------------------------------------------------------------
+
+    def get_user(self, user_id: str) -> User | None:
+        with self._lock:
+            return self.users.get(user_id)
+
+    def find_user_by_email(self, email: str) -> User | None:
+        wanted = email.strip().lower()
+        with self._lock:
+            return next((u for u in self.users.values() if u.email.lower() == wanted), None)
+
+    def authenticate(self, email: str, password: str, *, ip: str | None = None) -> User | None:
+        """The user with these credentials, with Auth0's login bookkeeping done; else None."""
+        user = self.find_user_by_email(email)
+        if user is None or not user.check_password(password):
+            return None
+        with self._lock:
+            stamp = iso_timestamp(self.now())
+            user.last_login = stamp
+            user.updated_at = stamp
+            user.logins_count = (user.logins_count or 0) + 1
+            if ip:
+                user.last_ip = ip
+            self.stats.logins += 1
+        return user
+
+    def create_session(self, user_id: str) -> Session:
+        with self._lock:
+            now = self.now()
+            session = Session(secrets.token_urlsafe(24), user_id, now, now)
+            self._sessions[session.id] = session
+            return session
+
+    def get_session(self, session_id: str | None) -> Session | None:
+        """The live session with this id whose user still exists."""
+        if not session_id:
+            return None
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None or session.user_id not in self.users:
+                return None
+            return session
+
+    def has_consent(
+        self, user_id: str, client_id: str, audience: str | None, scopes: Iterable[str]
+    ) -> bool:
+        with self._lock:
+            given = self._consents.get((user_id, client_id, audience or ""), set())
+            return set(scopes) <= given
+
+    def record_consent(
+        self, user_id: str, client_id: str, audience: str | None, scopes: Iterable[str]
+    ) -> None:
+        with self._lock:
+            self._consents.setdefault((user_id, client_id, audience or ""), set()).update(scopes)
+
+    # -- login transactions -------------------------------------------------------------------
+
+    def create_transaction(self, **fields: Any) -> LoginTransaction:
+        with self._lock:
+            now = self.now()
+            self._prune(now)
+            txn = LoginTransaction(id=secrets.token_urlsafe(24), created_at=now, **fields)
+            self._transactions[txn.id] = txn
+            return txn
+
+    def get_transaction(self, txn_id: str | None) -> LoginTransaction | None:
+        if not txn_id:
+            return None
+        with self._lock:
+            txn = self._transactions.get(txn_id)
+            if txn is None or self.now() - txn.created_at > LOGIN_TRANSACTION_TTL:
+                return None
+            return txn
+
+    def finish_transaction(self, txn_id: str) -> None:
+        with self._lock:
+            self._transactions.pop(txn_id, None)
+
+    # -- device codes -------------------------------------------------------------------------
+
+    def create_device_code(
+        self, client_id: str, scopes: tuple[str, ...], audience: str | None
+    ) -> DeviceCode:
+        with self._changed:
+            now = self.now()
+            self._prune(now)
+            while True:
+                letters = "".join(secrets.choice(USER_CODE_ALPHABET) for _ in range(8))
+                if letters not in self._user_codes:
+                    break
+            code = DeviceCode(
+                device_code=secrets.token_urlsafe(24),
+                user_code=_format_user_code(letters),
+                client_id=client_id,
+                scopes=scopes,
+                audience=audience,
+                created_at=now,
+                expires_at=now + self._settings.device_code_ttl,
+                interval=self._settings.device_interval,
+            )
+            self._device_codes[code.device_code] = code
+            self._user_codes[letters] = code.device_code
+            self._changed.notify_all()
+            return code
+
+    def _settle(self, code: DeviceCode, now: float) -> None:
+        """Apply the auto-approver: a pending code older than ``auto_approve`` seconds is
+        approved as the demo user (what ``tui-console demo`` relies on)."""
+        delay = self._settings.auto_approve
+        if (
+            code.status == "pending"
+            and delay is not None
+            and now >= code.created_at + delay
+            and now < code.expires_at
+            and seed.DEMO_USER_ID in self.users
+        ):
+            code.status = "approved"
+            code.user_id = seed.DEMO_USER_ID
+            code.session_id = self.create_session(seed.DEMO_USER_ID).id
+
+    def pending_device_code(self, user_code: str) -> DeviceCode | None:
+        """The unexpired, undecided device code for what a person typed, if any."""
+        letters = normalize_user_code(user_code)
+        with self._lock:
+            device_code = self._user_codes.get(letters)
+            code = self._device_codes.get(device_code) if device_code else None
+            if code is None:
+                return None
+            now = self.now()
+            self._settle(code, now)
+            if code.status != "pending" or now >= code.expires_at:
+                return None
+            return code
+
+    def decide_device_code(
+        self, user_code: str, *, approve: bool, user_id: str, session_id: str | None
+    ) -> bool:
+        """Approve or deny a pending code; False when it is no longer pending."""
+        with self._changed:
+            code = self.pending_device_code(user_code)
+            if code is None:
+                return False
+            code.status = "approved" if approve else "denied"
+            code.user_id = user_id
+            code.session_id = session_id
+            self._changed.notify_all()
+            return True
+
+    def pending_user_codes(self) -> list[str]:
+        """User codes still waiting for a decision, oldest first."""
+        with self._lock:
+            now = self.now()
+            codes = []
+            for code in self._device_codes.values():
+                self._settle(code, now)
+                if code.status == "pending" and now < code.expires_at:
+                    codes.append(code.user_code)
+            return codes
+
+    def wait_for_pending_device_code(self, timeout: float = 10.0) -> str:
+        """Block until a device code is pending and return its user code (for tests)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                pending = self.pending_user_codes()
+                if pending:
+                    return pending[0]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no device code became pending in time")
+                self._changed.wait(min(left, 0.05))
+
+    def approve_pending_device_codes(self, user_id: str = seed.DEMO_USER_ID) -> int:
+        """Approve every pending code as ``user_id``; returns how many."""
+        with self._lock:
+            session = self.create_session(user_id)
+            return sum(
+                self.decide_device_code(c, approve=True, user_id=user_id, session_id=session.id)
+                for c in self.pending_user_codes()
+            )
+
+    def deny_pending_device_codes(self) -> int:
+        """Deny every pending code (the person pressed Deny); returns how many."""
+        with self._lock:
+            return sum(
+                self.decide_device_code(c, approve=False, user_id="", session_id=None)
+                for c in self.pending_user_codes()
+            )
+
+    def poll_device_code(self, device_code: str, client_id: str) -> Grant:
+        """One ``device_code`` grant poll: the grant once approved, else the Auth0 error.
+
+        Order: unknown/used → ``invalid_grant``; expired → ``expired_token`` once, then
+        ``invalid_grant``; faster than ``interval`` since the last poll → 429 ``slow_down``;
+        then pending / denied / approved.
+        """
+        with self._lock:
+            self.stats.device_polls += 1
+            now = self.now()
+            code = self._device_codes.get(device_code)
+            invalid = AuthApiError(403, "invalid_grant", "Invalid or expired device code.")
+            if code is None or code.client_id != client_id or code.status == "consumed":
+                raise invalid
+            if now >= code.expires_at:
+                if code.expiry_reported:
+                    raise invalid
+                code.expiry_reported = True
+                raise AuthApiError(403, "expired_token", "Device code has expired.")
+            last, code.last_poll_at = code.last_poll_at, now
+            if last is not None and now - last < code.interval - POLL_INTERVAL_TOLERANCE:
+                raise AuthApiError(
+                    429,
+                    "slow_down",
+                    "You are polling faster than the specified interval of "
+                    f"{code.interval} seconds.",
+                )
+            self._settle(code, now)
+            if code.status == "pending":
+                raise AuthApiError(
+                    403, "authorization_pending", "User has yet to authorize device code."
+                )
+            if code.status == "denied":
+                raise AuthApiError(403, "access_denied", "User cancelled the confirmation prompt.")
+            assert code.user_id is not None
+            if code.user_id not in self.users:
+                raise invalid
+            code.status = "consumed"
+            return Grant(
+                user_id=code.user_id,
+                client_id=code.client_id,
+                scopes=code.scopes,
+                audience=code.audience,
+                session_id=code.session_id,
+            )
+
+    # -- authorization codes ------------------------------------------------------------------
+
+    def create_authorization_code(
+        self,
+        grant: Grant,
+        *,
+        redirect_uri: str,
+        redirect_uri_sent: bool,
+        code_challenge: str | None,
+    ) -> str:
+        with self._lock:
+            now = self.now()
+            self._prune(now)
+            record = AuthorizationCode(
+                code=secrets.token_urlsafe(32),
+                grant=grant,
+                redirect_uri=redirect_uri,
+                redirect_uri_sent=redirect_uri_sent,
+                code_challenge=code_challenge,
+                expires_at=now + AUTHORIZATION_CODE_TTL,
+            )
+            self._auth_codes[record.code] = record
+            return record.code
+
+    def redeem_authorization_code(
+        self,
+        code: str,
+        *,
+        client_id: str,
+        redirect_uri: str | None,
+        code_verifier: str | None,
+    ) -> Grant:
+        """The grant behind ``code``. Any attempt uses the code up (single use, RFC 6749
+        §4.1.2), so a wrong verifier cannot be retried."""
+        with self._lock:
+            record = self._auth_codes.pop(code, None)
+            if (
+                record is None
+                or record.grant.client_id != client_id
+                or self.now() >= record.expires_at
+            ):
+                raise AuthApiError(403, "invalid_grant", "Invalid authorization code")
+            if redirect_uri is not None and redirect_uri not in self._settings.callback_urls:
+                raise AuthApiError(
+                    403,
+                    "unauthorized_client",
+                    "The redirect_uri MUST match the registered callback URL for this application.",
+                )
+            if record.redirect_uri_sent and redirect_uri != record.redirect_uri:
+                raise AuthApiError(
+                    403,
+                    "invalid_grant",
+                    "The redirect_uri does not match the one sent to /authorize.",
+                )
+            if record.code_challenge is not None and (
+                not code_verifier
+                or not hmac.compare_digest(_s256(code_verifier), record.code_challenge)
+            ):
+                raise AuthApiError(403, "invalid_grant", "Failed to verify code verifier")
+            if record.grant.user_id not in self.users:
+                raise AuthApiError(403, "invalid_grant", "Invalid authorization code")
+            return record.grant
+
+    # -- access and refresh tokens ------------------------------------------------------------
+
+    def issue_opaque_access_token(self, grant: Grant, expires_at: float) -> str:
+        with self._lock:
+            self._prune(self.now())
+            token = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-], as recorded
+            self._opaque_tokens[token] = OpaqueAccessToken(grant, expires_at)
+            return token
+
+    def opaque_access_token(self, token: str) -> OpaqueAccessToken | None:
+        with self._lock:
+            return self._opaque_tokens.get(token)
+
+    def _new_refresh_token(self, family: RefreshFamily, now: float) -> str:
+        token = "v1." + secrets.token_urlsafe(48)
+        self._refresh_tokens[token] = RefreshToken(token, family.id, now)
+        family.tokens.append(token)
+        return token
+
+    def issue_refresh_token(self, grant: Grant) -> str:
+        """Start a refresh-token family for a fresh sign-in; returns its first token."""
+        with self._lock:
+            now = self.now()
+            family = RefreshFamily(
+                id=secrets.token_urlsafe(16),
+                grant=replace(grant, nonce=None),
+                created_at=now,
+                last_exchanged_at=now,
+            )
+            self._families[family.id] = family
+            return self._new_refresh_token(family, now)
+
+    def exchange_refresh_token(
+        self, token: str, client_id: str, *, audience: str | None = None
+    ) -> tuple[Grant, str]:
+        """Rotate ``token``: the family's grant and a new refresh token, or 403
+        ``invalid_grant`` (unknown, revoked, expired, or reused — which revokes the family).
+
+        ``audience``, when given, must be the sign-in's: without Multi-Resource Refresh Token
+        policies Auth0 refreshes only for the original audience (auth0-reference.md §3.6).
+        """
+        with self._lock:
+            now = self.now()
+            invalid = AuthApiError(403, "invalid_grant", _INVALID_REFRESH)
+            record = self._refresh_tokens.get(token)
+            if record is None:
+                raise invalid
+            family = self._families[record.family_id]
+            if family.revoked or family.grant.client_id != client_id:
+                raise invalid
+            s = self._settings
+            if (
+                now - family.created_at > s.refresh_absolute_ttl
+                or now - family.last_exchanged_at > s.refresh_idle_ttl
+            ):
+                family.revoked = True
+                raise invalid
+            if family.grant.user_id not in self.users:
+                raise AuthApiError(
+                    403,
+                    "invalid_grant",
+                    "The refresh_token was generated for a user who doesn't exist anymore.",
+                )
+            if audience is not None and audience != family.grant.audience:
+                raise AuthApiError(
+                    403, "access_denied", f"The refresh token was not issued for {audience}"
+                )
+            if record.used_at is not None:
+                within_leeway = (
+                    s.refresh_reuse_leeway > 0
+                    and family.previous == token
+                    and now - record.used_at <= s.refresh_reuse_leeway
+                )
+                if not within_leeway:
+                    family.revoked = True
+                    self.stats.reuse_detections += 1
+                    raise invalid
+            else:
+                record.used_at = now
+                family.previous = token
+            family.last_exchanged_at = now
+            self.stats.refresh_exchanges += 1
+            return family.grant, self._new_refresh_token(family, now)
+
+    def revoke_refresh_token(self, token: str, client_id: str) -> bool:
+        """End ``token``'s family (RFC 7009: unknown tokens are not an error). True when a
+        live family was revoked."""
+        with self._lock:
+            record = self._refresh_tokens.get(token)
+            if record is None:
+                return False
+            family = self._families[record.family_id]
+            if family.revoked or family.grant.client_id != client_id:
+                return False
+            family.revoked = True
+            self.stats.revocations += 1
+            return True
+
+    def refresh_family_revoked(self, token: str) -> bool | None:
+        """Whether ``token``'s family is revoked (None: unknown token). For tests."""
+        with self._lock:
+            record = self._refresh_tokens.get(token)
+            return None if record is None else self._families[record.family_id].revoked
+
+    # -- housekeeping -------------------------------------------------------------------------
+
+    def _prune(self, now: float) -> None:
+        """Drop what can no longer matter; called on creation paths."""
+        for key, dc in list(self._device_codes.items()):
+            if now > dc.expires_at + _DEVICE_CODE_GRAVEYARD:
+                del self._device_codes[key]
+                self._user_codes.pop(normalize_user_code(dc.user_code), None)
+        for key, ac in list(self._auth_codes.items()):
+            if now > ac.expires_at:
+                del self._auth_codes[key]
+        for key, txn in list(self._transactions.items()):
+            if now - txn.created_at > LOGIN_TRANSACTION_TTL:
+                del self._transactions[key]
+        for key, ot in list(self._opaque_tokens.items()):
+            if now > ot.expires_at:
+                del self._opaque_tokens[key]
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """What survives a restart: users (with metadata), device credentials, the key.
+
+        Codes, sessions and refresh tokens do not: the issuer's port may change between runs.
+        """
+        with self._lock:
+            return {
+                "version": _STATE_FILE_VERSION,
+                "signing_key": self.signing_key.to_pem(),
+                "users": [copy.deepcopy(u.to_json()) for u in self.users.values()],
+                "device_credentials": [c.to_json() for c in self.device_credentials.values()],
+            }
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_json` to ``path`` atomically (temp file, fsync, rename), mode 0600
+        because it holds the signing key."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def persist(self) -> None:
+        """Save to :attr:`state_file` when one is set (after changes worth keeping)."""
+        if self.state_file is not None:
+            self.save(self.state_file)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        settings: TenantSettings | None = None,
+        *,
+        issuer: str = "http://127.0.0.1/",
+    ) -> TenantState:
+        """A state from a file written by :meth:`save`."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not a dev-tenant state file ({exc})") from exc
+        if not isinstance(data, dict) or data.get("version") != _STATE_FILE_VERSION:
+            raise ValueError(f"{path}: unsupported dev-tenant state file version")
+        try:
+            return cls(
+                settings,
+                issuer=issuer,
+                signing_key=SigningKey.from_pem(data["signing_key"]),
+                users=[User.from_json(item) for item in data["users"]],
+                device_credentials=[
+                    DeviceCredential.from_json(item) for item in data.get("device_credentials", [])
+                ],
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: malformed dev-tenant state file ({exc!r})") from exc
