@@ -73,8 +73,10 @@ def alg_none(alg: str = "none") -> str:
 
 def hs256_with_the_public_key() -> str:
     """The classic confusion attack: HMAC keyed with the issuer's public key PEM."""
-    pem = rsa_key().public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    pem = (
+        rsa_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     signing_input, data = unsigned({"alg": "HS256", "typ": "JWT", "kid": KID}, id_token_claims())
     return signing_input + "." + b64url(hmac.new(pem, data, hashlib.sha256).digest())

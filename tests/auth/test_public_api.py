@@ -6,6 +6,7 @@ import tui_console.auth as auth
 
 PUBLIC = [
     "AuthorizationRequest",
+    "BearerAuth",
     "Challenge",
     "DeviceAuthorization",
     "IdTokenValidator",
@@ -13,6 +14,7 @@ PUBLIC = [
     "LoopbackListener",
     "PkcePair",
     "PollProgress",
+    "TokenManager",
     "ServerMetadata",
     "TokenSet",
     "UserProfile",
@@ -44,6 +46,7 @@ PUBLIC = [
     "parse_www_authenticate",
     "poll_for_tokens",
     "raise_for_oauth_error",
+    "request_device_authorization",
     "revoke_token",
     "run_browser_flow",
     "s256_challenge",

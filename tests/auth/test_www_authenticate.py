@@ -10,7 +10,7 @@ from tui_console.auth.www_authenticate import Challenge, bearer_challenge, parse
 
 AUTH0_401 = (
     'Bearer realm="Users", error="invalid_token", error_description="The access token '
-    'signature could not be validated. A common cause of this is requesting multiple '
+    "signature could not be validated. A common cause of this is requesting multiple "
     'audiences for an access token signed with HS256"'
 )
 

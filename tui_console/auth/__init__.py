@@ -18,6 +18,7 @@ from tui_console.auth.authorization_code import (
     build_code_exchange_request,
     parse_authorization_redirect,
 )
+from tui_console.auth.bearer import BearerAuth
 from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.browser_flow import run_browser_flow
 from tui_console.auth.device import (
@@ -41,6 +42,7 @@ from tui_console.auth.id_token import IdTokenValidator, unverified_claims
 from tui_console.auth.jwks import JwksCache
 from tui_console.auth.loopback import LoopbackListener
 from tui_console.auth.pkce import PkcePair, new_nonce, new_pkce, new_state, s256_challenge
+from tui_console.auth.refresh import TokenManager
 from tui_console.auth.revocation import parse_revocation_response, revoke_token
 from tui_console.auth.tokens import (
     TokenSet,
@@ -64,6 +66,7 @@ from tui_console.auth.www_authenticate import (
 
 __all__ = [
     "AuthorizationRequest",
+    "BearerAuth",
     "Challenge",
     "DeviceAuthorization",
     "IdTokenValidator",
@@ -72,6 +75,7 @@ __all__ = [
     "PkcePair",
     "PollProgress",
     "ServerMetadata",
+    "TokenManager",
     "TokenSet",
     "UserProfile",
     "bearer_challenge",

@@ -1,0 +1,505 @@
+"""The account facade: the one object the command line and the UI talk to.
+
+It turns a :class:`~tui_console.config.Profile` into verbs a person understands (sign in
+with a code, sign in with the browser, who am I, give me a fresh token, sign out) and
+returns domain objects (:class:`SessionStatus`, :class:`UserProfile`, :class:`LogoutReport`).
+No httpx type crosses this line: callers see only our dataclasses and the
+:mod:`tui_console.errors` tree, which is what lets the UI stay free of HTTP.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+import httpx
+
+from tui_console.auth.bearer import BearerAuth
+from tui_console.auth.browser_flow import run_browser_flow
+from tui_console.auth.device import (
+    DeviceAuthorization,
+    PollProgress,
+    poll_for_tokens,
+    request_device_authorization,
+)
+from tui_console.auth.discovery import ServerMetadata, discover
+from tui_console.auth.id_token import IdTokenValidator, unverified_claims
+from tui_console.auth.jwks import JwksCache
+from tui_console.auth.refresh import TokenManager
+from tui_console.auth.revocation import revoke_token
+from tui_console.auth.tokens import TokenSet
+from tui_console.auth.userinfo import UserProfile, fetch_userinfo
+from tui_console.call_log import CallLog, CallLogTransport
+from tui_console.config import Profile, management_audience
+from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
+from tui_console.management import (
+    DeviceCredentialPage,
+    Identity,
+    ManagementClient,
+    MetadataUpdate,
+    User,
+)
+from tui_console.paths import token_dir
+from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
+from tui_console.redact import Secret
+from tui_console.storage.file_lock import InterProcessLock
+from tui_console.storage.token_store import FileTokenStore
+
+__all__ = [
+    "AccountSession",
+    "DeviceLogin",
+    "DevicePrompt",
+    "LogoutReport",
+    "SessionStatus",
+    "TokenStatus",
+    "UserProfile",
+]
+
+USER_AGENT = "tui-console"
+
+
+@dataclass(frozen=True)
+class TokenStatus:
+    """What is known about the stored tokens for one audience (no secrets)."""
+
+    audience: str | None
+    scopes: tuple[str, ...]
+    expires_at: float | None
+    has_refresh_token: bool
+    token_type: str
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        """Seconds until the access token expires (negative once it has)."""
+        if self.expires_at is None:
+            return None
+        return self.expires_at - (now if now is not None else time.time())
+
+    def to_json(self, now: float | None = None) -> dict[str, Any]:
+        left = self.seconds_left(now)
+        return {
+            "audience": self.audience,
+            "scopes": list(self.scopes),
+            "expires_at": self.expires_at,
+            "expires_in": None if left is None else int(left),
+            "has_refresh_token": self.has_refresh_token,
+            "token_type": self.token_type,
+        }
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """Who is signed in with a profile, with which tokens, stored where."""
+
+    profile: str
+    issuer: str
+    client_id: str
+    token_file: str
+    tokens: tuple[TokenStatus, ...] = ()
+    user: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def signed_in(self) -> bool:
+        return bool(self.tokens)
+
+    def to_json(self, now: float | None = None) -> dict[str, Any]:
+        return {
+            "signed_in": self.signed_in,
+            "profile": self.profile,
+            "issuer": self.issuer,
+            "client_id": self.client_id,
+            "user": dict(self.user),
+            "tokens": [token.to_json(now) for token in self.tokens],
+            "token_file": self.token_file,
+        }
+
+
+@dataclass(frozen=True)
+class DevicePrompt:
+    """What the person needs to approve a device sign-in: never the device code itself."""
+
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str | None
+    expires_at: float
+    interval: int
+
+
+@dataclass(frozen=True)
+class LogoutReport:
+    """Each step of signing out and how it went, so the person knows what happened."""
+
+    revoked: bool
+    """The refresh token was revoked at the server."""
+    revoke_detail: str
+    """Why not, when it was not (no refresh token, offline, refused)."""
+    wiped: bool
+    """The local token file was deleted."""
+
+
+#: The ID-token claims worth showing as "who is signed in".
+_USER_CLAIMS = ("sub", "name", "nickname", "email", "email_verified", "picture")
+
+
+class DeviceLogin:
+    """A device sign-in in progress: show :attr:`prompt`, then await :meth:`complete`."""
+
+    def __init__(
+        self, session: AccountSession, authorization: DeviceAuthorization, audience: str | None
+    ) -> None:
+        self._session = session
+        self._authorization = authorization
+        self._audience = audience
+        self.prompt = DevicePrompt(
+            user_code=authorization.user_code,
+            verification_uri=authorization.verification_uri,
+            verification_uri_complete=authorization.verification_uri_complete,
+            expires_at=authorization.expires_at,
+            interval=authorization.interval,
+        )
+
+    async def complete(
+        self, on_progress: Callable[[PollProgress], None] | None = None
+    ) -> SessionStatus:
+        """Poll until the person approves (or denies, or the code expires); store the tokens."""
+        session = self._session
+        metadata = await session.server()
+        tokens = await poll_for_tokens(
+            session.http,
+            metadata,
+            self._authorization,
+            client_id=session.profile.client_id,
+            audience=self._audience,
+            on_progress=on_progress,
+            validate=lambda tokens: session.validate_id_token(tokens, nonce=None),
+        )
+        return await session.adopt(tokens)
+
+
+class AccountSession:
+    """One profile's session: sign-in flows, silent refresh, the profile, sign-out.
+
+    Use as ``async with AccountSession(profile) as session:``; it owns one HTTP client.
+    ``transport`` lets tests route requests in-process; ``store`` lets them keep tokens in a
+    temporary directory.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        store: FileTokenStore | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.profile = profile
+        self.store = store or FileTokenStore(token_dir(), profile.name)
+        self.rate_limits = RateLimitBoard(clock=clock)
+        """Live rate-limit buckets; ``subscribe`` to watch them change."""
+        self.calls = CallLog()
+        """Every HTTP exchange (method, path, status, latency, limits): no secrets."""
+        wire = CallLogTransport(transport or httpx.AsyncHTTPTransport(), self.calls, clock=clock)
+        self.http = httpx.AsyncClient(
+            transport=RateLimitedTransport(wire, board=self.rate_limits),
+            timeout=httpx.Timeout(15.0, connect=10.0),
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+        )
+        self._clock = clock
+        self._metadata: ServerMetadata | None = None
+        self._validator: IdTokenValidator | None = None
+        self._manager: TokenManager | None = None
+        self._management: ManagementClient | None = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # -- discovery and validation ------------------------------------------------------------
+
+    async def server(self) -> ServerMetadata:
+        """The issuer's metadata, fetched once per session."""
+        if self._metadata is None:
+            self._metadata = await discover(self.http, self.profile.issuer)
+        return self._metadata
+
+    async def validate_id_token(self, tokens: TokenSet, *, nonce: str | None) -> None:
+        """Check the ID token (if any) before anything is stored: signature, iss, aud, nonce."""
+        if tokens.id_token is None:
+            return
+        if self._validator is None:
+            metadata = await self.server()
+            self._validator = IdTokenValidator(
+                issuer=metadata.issuer,
+                client_id=self.profile.client_id,
+                jwks=JwksCache(self.http, metadata.jwks_uri),
+                algorithms=[
+                    alg
+                    for alg in metadata.id_token_signing_alg_values_supported
+                    if alg in ("RS256", "PS256")
+                ]
+                or ["RS256"],
+                clock=self._clock,
+            )
+        await self._validator.validate(tokens.id_token, nonce=nonce)
+
+    async def tokens(self) -> TokenManager:
+        """The refresh manager for this profile (needs discovery for the token endpoint)."""
+        if self._manager is None:
+            metadata = await self.server()
+            self._manager = TokenManager(
+                http=self.http,
+                token_endpoint=metadata.token_endpoint,
+                client_id=self.profile.client_id,
+                store=self.store,
+                clock=self._clock,
+            )
+        return self._manager
+
+    # -- signing in ----------------------------------------------------------------------------
+
+    def _audience(self, audience: str | None) -> str | None:
+        return audience if audience is not None else self.profile.audience
+
+    def _scope(self, scopes: tuple[str, ...] | None) -> str:
+        return " ".join(scopes) if scopes else self.profile.scope
+
+    async def start_device_login(
+        self, *, scopes: tuple[str, ...] | None = None, audience: str | None = None
+    ) -> DeviceLogin:
+        """Ask for a device code (RFC 8628 §3.1); the caller shows the prompt and completes."""
+        metadata = await self.server()
+        if not metadata.device_authorization_endpoint:
+            raise ConfigError(
+                f"{metadata.issuer} does not offer the device flow.",
+                hint="Enable the Device Code grant for the application, or use --browser.",
+            )
+        target = self._audience(audience)
+        authorization = await request_device_authorization(
+            self.http,
+            metadata,
+            client_id=self.profile.client_id,
+            scope=self._scope(scopes),
+            audience=target,
+        )
+        return DeviceLogin(self, authorization, target)
+
+    async def login_with_browser(
+        self,
+        *,
+        open_url: Callable[[str], bool],
+        pasted_redirect: Callable[[], Awaitable[str]] | None = None,
+        on_progress: Callable[[float], None] | None = None,
+        scopes: tuple[str, ...] | None = None,
+        audience: str | None = None,
+        timeout: float = 300,
+    ) -> SessionStatus:
+        """Authorization code + PKCE through a loopback redirect (RFC 8252), then store."""
+        metadata = await self.server()
+        target = self._audience(audience)
+        tokens = await run_browser_flow(
+            self.http,
+            metadata,
+            client_id=self.profile.client_id,
+            scope=self._scope(scopes),
+            audience=target,
+            ports=self.profile.redirect_ports,
+            open_url=open_url,
+            pasted_redirect=pasted_redirect,
+            timeout=timeout,
+            on_progress=on_progress,
+            validate=lambda tokens, nonce: self.validate_id_token(tokens, nonce=nonce),
+        )
+        return await self.adopt(tokens)
+
+    async def adopt(self, tokens: TokenSet) -> SessionStatus:
+        """Store freshly signed-in tokens, then revoke the grant they replace (best effort).
+
+        The new tokens are saved first, so a failed revocation never costs the new session.
+        """
+        async with InterProcessLock(self.store.lock_path):  # a refresh elsewhere may be writing
+            previous = self.store.get(tokens.audience)
+            self.store.put(tokens)
+        if previous and previous.refresh_token and previous.refresh_token != tokens.refresh_token:
+            try:
+                await self._revoke(previous.refresh_token)
+            except TuiConsoleError:
+                pass  # the old grant expires on its own; the new session is what matters
+        return self.status()
+
+    # -- using the session ---------------------------------------------------------------------
+
+    def status(self) -> SessionStatus:
+        """What is stored for this profile, read from disk (no network)."""
+        stored = self.store.load()
+        user: dict[str, Any] = {}
+        for tokens in stored.values():
+            if tokens.id_token is not None:
+                claims = unverified_claims(tokens.id_token)  # validated when it was stored
+                user = {key: claims[key] for key in _USER_CLAIMS if key in claims}
+                break
+        return SessionStatus(
+            profile=self.profile.name,
+            issuer=self.profile.issuer,
+            client_id=self.profile.client_id,
+            token_file=str(self.store.path),
+            tokens=tuple(
+                TokenStatus(
+                    audience=tokens.audience,
+                    scopes=tokens.scope,
+                    expires_at=tokens.expires_at,
+                    has_refresh_token=tokens.refresh_token is not None,
+                    token_type=tokens.token_type,
+                )
+                for tokens in stored.values()
+            ),
+            user=user,
+        )
+
+    async def access_token(self, audience: str | None = None) -> Secret:
+        """A valid access token for ``audience`` (default: the profile's), refreshed if due."""
+        manager = await self.tokens()
+        return (await manager.valid_token(self._audience(audience))).access_token
+
+    async def userinfo(self) -> UserProfile:
+        """The person's claims from ``/userinfo`` (rate limited by Auth0: cache the result)."""
+        metadata = await self.server()
+        if not metadata.userinfo_endpoint:
+            raise ConfigError(f"{metadata.issuer} has no userinfo endpoint.")
+        manager = await self.tokens()
+        auth = BearerAuth(manager, self.profile.audience)
+        return await fetch_userinfo(self.http, metadata.userinfo_endpoint, auth=auth)
+
+    async def logout(self) -> LogoutReport:
+        """Revoke the refresh tokens at the server, then wipe local state even if that failed."""
+        stored = self.store.load()
+        refresh_tokens = [t.refresh_token for t in stored.values() if t.refresh_token]
+        revoked, detail = False, "no refresh token was stored"
+        if refresh_tokens:
+            try:
+                for refresh_token in refresh_tokens:
+                    await self._revoke(refresh_token)
+                revoked, detail = True, ""
+            except TuiConsoleError as exc:
+                detail = exc.message
+        async with InterProcessLock(self.store.lock_path):
+            wiped = self.store.path.exists()
+            self.store.clear()
+        return LogoutReport(revoked=revoked, revoke_detail=detail, wiped=wiped)
+
+    # -- the account through the Management API ------------------------------------------------
+
+    def user_id(self) -> str:
+        """The signed-in user's id (``sub`` of the ID token validated at sign-in)."""
+        subject = self.status().user.get("sub")
+        if not isinstance(subject, str):
+            raise NotSignedIn(
+                f"No one is signed in with profile {self.profile.name!r}.",
+                hint="Sign in first: tui-console login",
+            )
+        return subject
+
+    async def management(self) -> ManagementClient:
+        """The Management API client, authorised with the profile's Management API token."""
+        if self._management is None:
+            metadata = await self.server()
+            audience = self.profile.audience
+            expected = management_audience(metadata.issuer)
+            if audience != expected:
+                raise ConfigError(
+                    f"This profile's tokens are for {audience or '/userinfo only'}, "
+                    "not the Management API.",
+                    hint=f"Sign in with --audience {expected} to manage the account.",
+                )
+            auth = BearerAuth(await self.tokens(), audience)
+            self._management = ManagementClient(self.http, audience, auth=auth)
+        return self._management
+
+    async def get_user(self) -> User:
+        """The full user from ``GET /api/v2/users/{id}`` (needs ``read:current_user``)."""
+        return await (await self.management()).get_user(self.user_id())
+
+    async def update_metadata(
+        self, *, set: Mapping[str, Any] | None = None, unset: Iterable[str] = ()
+    ) -> MetadataUpdate:
+        """Set and unset top-level ``user_metadata`` keys; see :func:`metadata_patch`."""
+        client = await self.management()
+        return await client.update_user_metadata(self.user_id(), set=set or {}, unset=unset)
+
+    async def link_identity(
+        self,
+        *,
+        open_url: Callable[[str], bool],
+        pasted_redirect: Callable[[], Awaitable[str]] | None = None,
+        on_progress: Callable[[float], None] | None = None,
+        timeout: float = 300,
+    ) -> tuple[Identity, ...]:
+        """Sign in to the other account in the browser, then link it to this one.
+
+        Auth0 takes the second account's ID token as ``link_with``; it must come from this
+        same application (its ``aud`` equals our ``azp``) and Auth0 does not allow linking
+        through the device flow (auth0-reference.md §1.4, §6.4). The second sign-in's tokens
+        are used for this one call and never stored.
+        """
+        client = await self.management()
+        user_id = self.user_id()
+        metadata = await self.server()
+        second = await run_browser_flow(
+            self.http,
+            metadata,
+            client_id=self.profile.client_id,
+            scope="openid profile email",
+            audience=None,
+            ports=self.profile.redirect_ports,
+            open_url=open_url,
+            pasted_redirect=pasted_redirect,
+            timeout=timeout,
+            on_progress=on_progress,
+            validate=lambda tokens, nonce: self.validate_id_token(tokens, nonce=nonce),
+            prompt="login",
+        )
+        if second.id_token is None:
+            raise AuthError("The second sign-in returned no ID token, so nothing can be linked.")
+        return await client.link_identity(user_id, id_token=second.id_token)
+
+    async def unlink_identity(self, provider: str, identity_user_id: str) -> tuple[Identity, ...]:
+        """Detach a secondary identity; it becomes a standalone user with no metadata."""
+        client = await self.management()
+        return await client.unlink_identity(
+            self.user_id(), provider=provider, identity_user_id=identity_user_id
+        )
+
+    async def list_devices(self, *, page: int = 0, per_page: int = 50) -> DeviceCredentialPage:
+        """The user's device credentials (Auth0 lets only admin tokens list them)."""
+        client = await self.management()
+        return await client.list_device_credentials(
+            self.user_id(), page=page, per_page=per_page, include_totals=True
+        )
+
+    async def add_device(self, *, name: str, public_key: bytes, device_id: str) -> str:
+        """Register a public key for a device; returns the new credential id (``dcr_...``)."""
+        client = await self.management()
+        return await client.create_device_credential(
+            device_name=name,
+            device_id=device_id,
+            public_key=public_key,
+            client_id=self.profile.client_id,
+        )
+
+    async def revoke_device(self, credential_id: str) -> None:
+        """Revoke a device credential by id (done also when it was already gone)."""
+        await (await self.management()).revoke_device_credential(credential_id)
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    async def _revoke(self, refresh_token: Secret) -> None:
+        metadata = await self.server()
+        await revoke_token(
+            self.http, metadata, client_id=self.profile.client_id, token=refresh_token
+        )

@@ -1,0 +1,220 @@
+"""The ``tui-console`` command line: the composition root.
+
+Parses arguments, resolves the profile, builds an :class:`~tui_console.account.AccountSession`
+and runs one verb. Data goes to stdout (``token``, ``status --json``...), narration to stderr
+(the device code, the URL, the QR code, countdowns), so ``$(tui-console token)`` works in
+scripts. Every :class:`~tui_console.errors.TuiConsoleError` becomes one message with its next
+step and exit status 1; no traceback reaches the person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tui_console import __version__
+from tui_console.commands.output import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    print_error,
+)
+from tui_console.errors import TuiConsoleError
+
+if TYPE_CHECKING:
+    from tui_console.account import AccountSession
+
+__all__ = ["main"]
+
+
+def _add_profile_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The global flags, accepted before or after the verb."""
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("profile")
+    group.add_argument(
+        "--profile", default=default, help="profile name (default: the saved default)"
+    )
+    group.add_argument("--domain", default=default, help="Auth0 domain, e.g. tenant.eu.auth0.com")
+    group.add_argument("--issuer", default=default, help="OpenID issuer URL (instead of --domain)")
+    group.add_argument("--client-id", default=default, help="the native application's client id")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-console",
+        description="Sign in to an Auth0 tenant and manage your own account from a terminal.",
+        epilog="Environment: AUTH0_DOMAIN, AUTH0_CLIENT_ID; XDG_* move the files.",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-console {__version__}")
+    _add_profile_flags(parser, suppress=False)
+    verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
+
+    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = verbs.add_parser(name, help=help_text, description=help_text)
+        _add_profile_flags(sub, suppress=True)
+        return sub
+
+    login = verb("login", "sign in with the device flow or the browser flow")
+    flow = login.add_mutually_exclusive_group()
+    flow.add_argument(
+        "--device",
+        action="store_const",
+        const="device",
+        dest="flow",
+        help="show a code and URL to approve on any device (works over SSH)",
+    )
+    flow.add_argument(
+        "--browser",
+        action="store_const",
+        const="browser",
+        dest="flow",
+        help="authorization code + PKCE with a redirect to 127.0.0.1",
+    )
+    login.add_argument(
+        "--no-open", action="store_true", help="never start a browser; print the URL"
+    )
+    login.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help="scopes to ask for instead of the profile's (repeat, or space-separate)",
+    )
+    login.add_argument(
+        "--audience", help="API audience (default: the profile's, the Management API)"
+    )
+
+    status = verb("status", "who is signed in, token expiry, scopes, where tokens are kept")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+
+    token = verb("token", "print a valid access token (refreshing it silently if due)")
+    token.add_argument("--audience", help="the API audience (default: the profile's)")
+
+    userinfo = verb("userinfo", "your claims from /userinfo")
+    userinfo.add_argument("--json", action="store_true", help="machine-readable output")
+
+    verb("logout", "revoke the refresh token at the server, then delete local tokens")
+
+    user = verb("user", "your user record from the Management API")
+    user.add_argument("--json", action="store_true", help="machine-readable output")
+
+    metadata = verb("metadata", "show, set or unset your user_metadata keys")
+    metadata.add_argument("action", nargs="?", choices=("set", "unset"), help="set or unset")
+    metadata.add_argument(
+        "items",
+        nargs="*",
+        metavar="KEY[=VALUE]",
+        help="KEY=VALUE to set (VALUE read as JSON, else a string); KEY to unset",
+    )
+    metadata.add_argument("--json", action="store_true", help="machine-readable output")
+
+    identities = verb("identities", "the identities linked to your account")
+    identities.add_argument("--json", action="store_true", help="machine-readable output")
+
+    link = verb("link", "sign in to a second account in the browser and link it to this one")
+    link.add_argument("--no-open", action="store_true", help="never start a browser; print the URL")
+    link.add_argument("--json", action="store_true", help="machine-readable output")
+
+    unlink = verb("unlink", "detach a linked identity (it becomes a separate user)")
+    unlink.add_argument("provider", help="the identity's provider, e.g. google-oauth2")
+    unlink.add_argument("user_id", help="the identity's user id, without the 'provider|' prefix")
+    unlink.add_argument("--json", action="store_true", help="machine-readable output")
+
+    devices = verb("devices", "list, add or revoke device credentials")
+    devices.add_argument("--json", action="store_true", help="machine-readable output")
+    device_actions = devices.add_subparsers(dest="action", metavar="ACTION")
+    add = device_actions.add_parser("add", help="register a device's public key")
+    add.add_argument("name", help="a name for the device")
+    add.add_argument("--public-key", required=True, metavar="FILE", help="the public key file")
+    add.add_argument("--device-id", help="the device's id (default: this host's name)")
+    add.add_argument("--json", action="store_true", help="machine-readable output")
+    revoke = device_actions.add_parser("revoke", help="revoke a device credential by id")
+    revoke.add_argument("id", help="the credential id (dcr_...)")
+    revoke.add_argument("--json", action="store_true", help="machine-readable output")
+
+    tenant = verbs.add_parser("dev-tenant", help="run the local Auth0-compatible tenant alone")
+    tenant.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
+    tenant.add_argument(
+        "--auto-approve",
+        type=float,
+        metavar="SECONDS",
+        help="approve pending device codes as the demo user after SECONDS",
+    )
+    tenant.add_argument(
+        "--access-token-ttl",
+        type=int,
+        metavar="SECONDS",
+        help="access token lifetime (default 86400, as on Auth0)",
+    )
+    tenant.add_argument(
+        "--state", metavar="FILE", help="keep the tenant's users in FILE across runs"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.verb == "dev-tenant":
+        return _run_dev_tenant(args)
+    try:
+        return asyncio.run(_run_verb(args))
+    except KeyboardInterrupt:
+        print("\nCancelled.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except TuiConsoleError as exc:
+        print_error(exc)
+        return EXIT_FAILED
+
+
+def _run_dev_tenant(args: argparse.Namespace) -> int:
+    from tui_console.devtenant import TenantSettings, run_forever  # starlette/uvicorn: deferred
+
+    overrides: dict[str, Any] = {}
+    if args.auto_approve is not None:
+        overrides["auto_approve"] = args.auto_approve
+    if args.access_token_ttl is not None:
+        overrides["access_token_ttl"] = args.access_token_ttl
+    run_forever(TenantSettings(**overrides), port=args.port, state_file=args.state)
+    return EXIT_OK
+
+
+async def _run_verb(args: argparse.Namespace) -> int:
+    from tui_console.account import AccountSession
+    from tui_console.config import resolve_profile, save_profile
+
+    profile, changed = resolve_profile(
+        name=args.profile, issuer=args.issuer, domain=args.domain, client_id=args.client_id
+    )
+    if changed:
+        save_profile(profile, make_default=args.profile is None)
+    module_name, function_name = _VERBS[args.verb]
+    module = importlib.import_module(f"tui_console.commands.{module_name}")
+    handler: Callable[[AccountSession, argparse.Namespace], Awaitable[int]]
+    handler = getattr(module, function_name)
+    async with AccountSession(profile) as session:
+        return await handler(session, args)
+
+
+#: verb → (module under tui_console.commands, function); imported only when run.
+_VERBS: dict[str, tuple[str, str]] = {
+    "login": ("sign_in", "login"),
+    "status": ("sign_in", "status"),
+    "token": ("sign_in", "token"),
+    "userinfo": ("sign_in", "userinfo"),
+    "logout": ("sign_in", "logout"),
+    "user": ("account", "user"),
+    "metadata": ("account", "metadata"),
+    "identities": ("account", "identities"),
+    "link": ("account", "link"),
+    "unlink": ("account", "unlink"),
+    "devices": ("account", "devices"),
+}

@@ -1,0 +1,1 @@
+"""The command line's verbs, one module per area; :mod:`tui_console.cli` dispatches to them."""

@@ -1,0 +1,46 @@
+"""How the command line talks: exit statuses, errors with their next step, durations, JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from tui_console.errors import TuiConsoleError
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "duration",
+    "print_error",
+    "print_json",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def print_error(exc: TuiConsoleError, stream: TextIO | None = None) -> None:
+    """``error: what failed`` and, indented below it, what to do next."""
+    stream = stream or sys.stderr
+    print(f"error: {exc.message}", file=stream)
+    if exc.hint:
+        print(f"  {exc.hint}", file=stream)
+
+
+def print_json(data: Any) -> None:
+    """Pretty JSON on stdout, for scripts and ``jq``."""
+    print(json.dumps(data, indent=2, sort_keys=True, default=str))
+
+
+def duration(seconds: float) -> str:
+    """``2 h 05 min``, ``3 min 07 s`` or ``42 s``: as precise as a person needs."""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"

@@ -1,0 +1,183 @@
+"""The sign-in verbs: ``login``, ``status``, ``token``, ``userinfo``, ``logout``.
+
+Each takes the :class:`~tui_console.account.AccountSession` and the parsed arguments and
+returns the exit status. Data goes to stdout; narration (codes, URLs, countdowns) to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from tui_console.account import AccountSession, DevicePrompt
+from tui_console.auth.browser import browser_is_usable, open_in_browser
+from tui_console.auth.device import PollProgress
+from tui_console.commands.output import EXIT_FAILED, EXIT_OK, duration
+
+
+def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
+    """The ``open_url`` for a browser sign-in: always print the URL, open a browser if usable.
+
+    When no browser opens (SSH, ``--no-open``), the person opens the URL elsewhere and pastes
+    the address the browser lands on (RFC 8252 loopback redirects cannot cross machines).
+    """
+    usable, _ = browser_is_usable()
+
+    def open_url(url: str) -> bool:
+        print("Open this URL in a browser to sign in:", file=sys.stderr)
+        print(f"  {url}", file=sys.stderr)
+        opened = usable and not no_open and open_in_browser(url)
+        if not opened:
+            print(
+                "When the browser lands on a page that cannot load (another machine), "
+                "paste that page's full URL here and press Enter.",
+                file=sys.stderr,
+            )
+        return opened
+
+    return open_url
+
+
+async def read_pasted_line() -> str:
+    """One line from stdin without blocking the event loop."""
+    line: str = await asyncio.to_thread(sys.stdin.readline)
+    return line.strip()
+
+
+async def login(session: AccountSession, args: argparse.Namespace) -> int:
+    scopes = tuple(s for value in args.scope or () for s in value.split()) or None
+    usable, reason = browser_is_usable()
+    flow = args.flow
+    if flow is None:
+        flow = "browser" if usable and not args.no_open else "device"
+        why = reason if not usable else "--no-open was given" if args.no_open else ""
+        if flow == "device" and why:
+            print(f"Using the device flow: {why}.", file=sys.stderr)
+
+    if flow == "device":
+        login = await session.start_device_login(scopes=scopes, audience=args.audience)
+        _show_device_prompt(login.prompt)
+        if usable and not args.no_open and login.prompt.verification_uri_complete:
+            open_in_browser(login.prompt.verification_uri_complete)
+        status = await login.complete(on_progress=_DeviceCountdown(sys.stderr))
+    else:
+        status = await session.login_with_browser(
+            open_url=browser_opener(no_open=args.no_open),
+            pasted_redirect=read_pasted_line if sys.stdin.isatty() else None,
+            scopes=scopes,
+            audience=args.audience,
+        )
+    user = status.user
+    who = user.get("name") or user.get("email") or user.get("sub") or "you"
+    print(f"\nSigned in as {who} (profile {status.profile}).", file=sys.stderr)
+    return EXIT_OK
+
+
+def _show_device_prompt(prompt: DevicePrompt) -> None:
+    from tui_console.qr import qr_lines
+
+    err = sys.stderr
+    url = prompt.verification_uri_complete or prompt.verification_uri
+    print("To sign in, open", file=err)
+    print(f"  {prompt.verification_uri}", file=err)
+    print(f"and enter the code  {prompt.user_code}", file=err)
+    if prompt.verification_uri_complete:
+        print(f"(or open {prompt.verification_uri_complete} , or scan:)", file=err)
+        for line in qr_lines(url):
+            print(f"  {line}", file=err)
+    print("Check that the code on the page matches before approving.", file=err)
+
+
+class _DeviceCountdown:
+    """Turns poll progress into one updating line on a terminal, or sparse lines otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._interval: float | None = None
+
+    def __call__(self, progress: PollProgress) -> None:
+        left = max(0, int(progress.seconds_left))
+        text = f"Waiting for approval: {left // 60}:{left % 60:02d} left, checking every "
+        text += f"{progress.interval:g} s"
+        if self._tty:
+            self._stream.write("\r" + text + " " * 4)
+            self._stream.flush()
+        elif progress.interval != self._interval:
+            print(text, file=self._stream)
+        self._interval = progress.interval
+
+
+async def status(session: AccountSession, args: argparse.Namespace) -> int:
+    status = session.status()
+    if args.json:
+        print(json.dumps(status.to_json(), indent=2))
+        return EXIT_OK if status.signed_in else EXIT_FAILED
+    print(f"Profile:  {status.profile}")
+    print(f"Issuer:   {status.issuer}")
+    print(f"Client:   {status.client_id}")
+    if not status.signed_in:
+        print("Signed in: no (run `tui-console login`)")
+        return EXIT_FAILED
+    user = status.user
+    who = " ".join(
+        p for p in (user.get("name"), f"<{user['email']}>" if user.get("email") else None) if p
+    )
+    print(f"User:     {who or '?'} ({user.get('sub', 'unknown subject')})")
+    for token in status.tokens:
+        left = token.seconds_left()
+        expiry = (
+            "no expiry"
+            if left is None
+            else (f"expires in {duration(left)}" if left > 0 else f"expired {duration(-left)} ago")
+        )
+        print(
+            f"Token:    {token.audience or '(userinfo only)'}: {expiry}, "
+            f"refresh token: {'yes' if token.has_refresh_token else 'no'}"
+        )
+        print(f"Scopes:   {' '.join(token.scopes) or '(none reported)'}")
+    print(f"Stored:   {status.token_file}")
+    return EXIT_OK
+
+
+async def token(session: AccountSession, args: argparse.Namespace) -> int:
+    token = await session.access_token(args.audience)
+    print(token.reveal())  # the one place a token is meant to be shown: stdout, for scripts
+    return EXIT_OK
+
+
+async def userinfo(session: AccountSession, args: argparse.Namespace) -> int:
+    profile = await session.userinfo()
+    if args.json:
+        print(json.dumps(dict(profile.claims), indent=2, sort_keys=True))
+        return EXIT_OK
+    verified = ""
+    if profile.email_verified is not None:
+        verified = " (verified)" if profile.email_verified else " (not verified)"
+    rows = [
+        ("Name", profile.name),
+        ("Nickname", profile.nickname),
+        ("Email", f"{profile.email}{verified}" if profile.email else None),
+        ("Picture", profile.picture),
+        ("Updated", profile.updated_at.isoformat() if profile.updated_at else None),
+        ("Subject", profile.sub),
+    ]
+    for label, value in rows:
+        if value:
+            print(f"{label + ':':<10}{value}")
+    return EXIT_OK
+
+
+async def logout(session: AccountSession, args: argparse.Namespace) -> int:
+    report = await session.logout()
+    err = sys.stderr
+    if report.revoked:
+        print("Revoked the refresh token at the server.", file=err)
+    else:
+        print(f"Did not revoke at the server: {report.revoke_detail}.", file=err)
+    print("Deleted the local tokens." if report.wiped else "No local tokens to delete.", file=err)
+    return EXIT_OK
