@@ -26,6 +26,7 @@ from tui_console.auth.device import (
 )
 from tui_console.auth.discovery import ServerMetadata, discover
 from tui_console.auth.id_token import IdTokenValidator, unverified_claims
+from tui_console.auth.inspect import TokenView, check_signature, inspect_token
 from tui_console.auth.jwks import JwksCache
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.revocation import revoke_token
@@ -53,6 +54,8 @@ __all__ = [
     "DevicePrompt",
     "LogoutReport",
     "SessionStatus",
+    "REQUIRED_SCOPES",
+    "TokenDetails",
     "TokenStatus",
     "UserProfile",
 ]
@@ -113,6 +116,36 @@ class SessionStatus:
             "tokens": [token.to_json(now) for token in self.tokens],
             "token_file": self.token_file,
         }
+
+
+@dataclass(frozen=True)
+class TokenDetails:
+    """Everything the token inspector shows about one stored token, minus the token itself."""
+
+    audience: str | None
+    token_type: str
+    scopes: tuple[str, ...]
+    issued_at: float
+    expires_at: float | None
+    has_refresh_token: bool
+    refresh_state: str
+    """``fresh``, ``refreshing``, ``expired`` or ``signed out``: the refresh state in words."""
+    access_token: TokenView
+    id_token: TokenView | None
+
+
+#: What each action needs from the token; the UI disables an action whose scope is missing
+#: and offers a sign-in asking for it (auth0-reference.md §6.1, §6.6).
+REQUIRED_SCOPES: Mapping[str, str] = {
+    "profile.read": "openid",
+    "user.read": "read:current_user",
+    "metadata.update": "update:current_user_metadata",
+    "identities.link": "update:current_user_identities",
+    "identities.unlink": "update:current_user_identities",
+    "devices.list": "read:device_credentials",
+    "devices.create": "create:current_user_device_credentials",
+    "devices.revoke": "delete:current_user_device_credentials",
+}
 
 
 @dataclass(frozen=True)
@@ -211,6 +244,7 @@ class AccountSession:
         self._validator: IdTokenValidator | None = None
         self._manager: TokenManager | None = None
         self._management: ManagementClient | None = None
+        self._jwks_cache: JwksCache | None = None
 
     async def __aenter__(self) -> Self:
         return self
@@ -238,7 +272,7 @@ class AccountSession:
             self._validator = IdTokenValidator(
                 issuer=metadata.issuer,
                 client_id=self.profile.client_id,
-                jwks=JwksCache(self.http, metadata.jwks_uri),
+                jwks=self._jwks(metadata),
                 algorithms=[
                     alg
                     for alg in metadata.id_token_signing_alg_values_supported
@@ -248,6 +282,11 @@ class AccountSession:
                 clock=self._clock,
             )
         await self._validator.validate(tokens.id_token, nonce=nonce)
+
+    def _jwks(self, metadata: ServerMetadata) -> JwksCache:
+        if self._jwks_cache is None:
+            self._jwks_cache = JwksCache(self.http, metadata.jwks_uri)
+        return self._jwks_cache
 
     async def tokens(self) -> TokenManager:
         """The refresh manager for this profile (needs discovery for the token endpoint)."""
@@ -361,6 +400,64 @@ class AccountSession:
             ),
             user=user,
         )
+
+    def granted_scopes(self, audience: str | None = None) -> frozenset[str]:
+        """The scopes the stored token for ``audience`` (default: the profile's) was granted."""
+        tokens = self.store.get(self._audience(audience))
+        return frozenset(tokens.scope) if tokens else frozenset()
+
+    def missing_scope(self, action: str) -> str | None:
+        """The scope ``action`` (a key of :data:`REQUIRED_SCOPES`) lacks, or ``None``."""
+        needed = REQUIRED_SCOPES[action]
+        return None if needed in self.granted_scopes() else needed
+
+    def token_details(self) -> list[TokenDetails]:
+        """Decoded (unverified) views of every stored token, for the token inspector."""
+        manager_state = self._manager.state if self._manager else None
+        details = []
+        for tokens in self.store.load().values():
+            state = (
+                manager_state(tokens.audience)
+                if manager_state
+                else ("expired" if tokens.expires_within(0) else "fresh")
+            )
+            details.append(
+                TokenDetails(
+                    audience=tokens.audience,
+                    token_type=tokens.token_type,
+                    scopes=tokens.scope,
+                    issued_at=tokens.issued_at,
+                    expires_at=tokens.expires_at,
+                    has_refresh_token=tokens.refresh_token is not None,
+                    refresh_state=state,
+                    access_token=inspect_token(tokens.access_token),
+                    id_token=inspect_token(tokens.id_token) if tokens.id_token else None,
+                )
+            )
+        return details
+
+    async def check_signature(self, audience: str | None, *, which: str = "access") -> str:
+        """The signature verdict (a sentence) for the stored access or ID token."""
+        tokens = self.store.get(audience)
+        if tokens is None:
+            return "no token stored"
+        token = tokens.access_token if which == "access" else tokens.id_token
+        if token is None:
+            return "no ID token stored"
+        metadata = await self.server()
+        return await check_signature(token, self._jwks(metadata))
+
+    def reveal_token(self, audience: str | None, *, which: str = "access") -> str:
+        """The raw token text, for an explicit reveal or copy the person asked for."""
+        tokens = self.store.get(audience)
+        token = (
+            None
+            if tokens is None
+            else (tokens.access_token if which == "access" else tokens.id_token)
+        )
+        if token is None:
+            raise NotSignedIn("There is no such token stored.")
+        return token.reveal()
 
     async def access_token(self, audience: str | None = None) -> Secret:
         """A valid access token for ``audience`` (default: the profile's), refreshed if due."""
