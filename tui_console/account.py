@@ -340,22 +340,42 @@ class AccountSession:
         timeout: float = 300,
     ) -> SessionStatus:
         """Authorization code + PKCE through a loopback redirect (RFC 8252), then store."""
-        metadata = await self.server()
-        target = self._audience(audience)
-        tokens = await run_browser_flow(
-            self.http,
-            metadata,
-            client_id=self.profile.client_id,
+        tokens = await self._browser_sign_in(
+            open_url=open_url,
+            pasted_redirect=pasted_redirect,
+            on_progress=on_progress,
             scope=self._scope(scopes),
-            audience=target,
+            audience=self._audience(audience),
+            timeout=timeout,
+        )
+        return await self.adopt(tokens)
+
+    async def _browser_sign_in(
+        self,
+        *,
+        open_url: Callable[[str], bool],
+        pasted_redirect: Callable[[], Awaitable[str]] | None,
+        on_progress: Callable[[float], None] | None,
+        scope: str,
+        audience: str | None,
+        timeout: float,
+        prompt: str | None = None,
+    ) -> TokenSet:
+        """One browser sign-in with this profile's client and ports; the ID token validated."""
+        return await run_browser_flow(
+            self.http,
+            await self.server(),
+            client_id=self.profile.client_id,
+            scope=scope,
+            audience=audience,
             ports=self.profile.redirect_ports,
             open_url=open_url,
             pasted_redirect=pasted_redirect,
             timeout=timeout,
             on_progress=on_progress,
             validate=lambda tokens, nonce: self.validate_id_token(tokens, nonce=nonce),
+            prompt=prompt,
         )
-        return await self.adopt(tokens)
 
     async def adopt(self, tokens: TokenSet) -> SessionStatus:
         """Store freshly signed-in tokens, then revoke the grant they replace (best effort).
@@ -546,19 +566,13 @@ class AccountSession:
         """
         client = await self.management()
         user_id = self.user_id()
-        metadata = await self.server()
-        second = await run_browser_flow(
-            self.http,
-            metadata,
-            client_id=self.profile.client_id,
-            scope="openid profile email",
-            audience=None,
-            ports=self.profile.redirect_ports,
+        second = await self._browser_sign_in(
             open_url=open_url,
             pasted_redirect=pasted_redirect,
-            timeout=timeout,
             on_progress=on_progress,
-            validate=lambda tokens, nonce: self.validate_id_token(tokens, nonce=nonce),
+            scope="openid profile email",
+            audience=None,
+            timeout=timeout,
             prompt="login",
         )
         if second.id_token is None:
