@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -10,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FAKE_BROWSER = ROOT / "tests" / "cli" / "fake_browser.py"
 
 
 @dataclass
@@ -31,6 +36,11 @@ class Cli:
             input=input_text,
         )
 
+    def use_browser(self, email: str, password: str) -> None:
+        """Make ``BROWSER`` a script that signs in at the dev tenant as ``email``."""
+        self.env["BROWSER"] = f"{sys.executable} {FAKE_BROWSER} {email} {password} %s"
+        self.env["PYTHONPATH"] = str(ROOT)
+
     def popen(self, args: Sequence[str]) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, "-m", "tui_console", *args],
@@ -39,6 +49,28 @@ class Cli:
             stderr=subprocess.PIPE,
             text=True,
         )
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` loopback ports that were free a moment ago (for callback URLs)."""
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def write_profile(cli: Cli, issuer: str, client_id: str, ports: list[int]) -> None:
+    """Save the default profile with these registered callback ports (no flag sets them)."""
+    config = Path(cli.env["XDG_CONFIG_HOME"]) / "tui-console" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        'default_profile = "default"\n[profiles.default]\n'
+        f'issuer = "{issuer}"\nclient_id = "{client_id}"\n'
+        f'audience = "{issuer}api/v2/"\nredirect_ports = {json.dumps(ports)}\n'
+    )
 
 
 @pytest.fixture
