@@ -33,7 +33,8 @@ async def test_discovery_names_auth0_endpoints_under_a_trailing_slash_issuer(
     assert doc["id_token_signing_alg_values_supported"] == ["HS256", "RS256", "PS256"]
     assert {"openid", "profile", "email", "offline_access"} <= set(doc["scopes_supported"])
     assert "code" in doc["response_types_supported"]
-    assert "dpop_signing_alg_values_supported" not in doc  # not implemented, so not advertised
+    # DPoP (RFC 9449 §5.1): the proof algorithms the tenant checks.
+    assert doc["dpop_signing_alg_values_supported"] == ["ES256", "RS256", "PS256"]
     assert dev_tenant.management_audience == issuer + "api/v2/"
 
 

@@ -1,9 +1,9 @@
 """The dev tenant as one Starlette application.
 
 Routes are grouped the way Auth0 documents its APIs: OpenID Connect (discovery, JWKS,
-``/authorize``, ``/userinfo``), the token endpoints (``/oauth/*``) and the hosted pages a
-person clicks through (``/u/*``, ``/activate``). The :class:`TenantState` rides on
-``app.state.tenant``, so handlers are plain module functions.
+``/authorize``, ``/userinfo``), the token endpoints (``/oauth/*``), the hosted pages a
+person clicks through (``/u/*``, ``/activate``) and the Management API (``/api/v2/*``). The
+:class:`TenantState` rides on ``app.state.tenant``, so handlers are plain module functions.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tui_console.devtenant import login_routes, oidc_routes, token_routes
+from tui_console.devtenant import login_routes, management_routes, oidc_routes, token_routes
 from tui_console.devtenant.auth_api import auth_error_response, json_response
 from tui_console.devtenant.settings import TenantSettings
 from tui_console.devtenant.state import AuthApiError, TenantState
@@ -50,6 +50,7 @@ def create_app(state: TenantState, settings: TenantSettings | None = None) -> St
             *oidc_routes.routes(),
             *token_routes.routes(),
             *login_routes.routes(),
+            *management_routes.routes(),
         ],
         exception_handlers={AuthApiError: _auth_api_error},
     )

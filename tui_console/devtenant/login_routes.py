@@ -82,6 +82,7 @@ def finish_authorize(state: TenantState, txn: LoginTransaction) -> Response:
         audience=txn.audience,
         session_id=txn.session_id,
         nonce=txn.nonce,
+        dpop_jkt=txn.dpop_jkt,
     )
     code = state.create_authorization_code(
         grant,

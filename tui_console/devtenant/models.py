@@ -11,7 +11,13 @@ serve it as is:
   ``profileData`` inside a user object (NOTES.md §3);
 * device credential ids are ``dcr_`` + 16 alphanumerics (NOTES.md §4).
 
-Passwords are kept as salted PBKDF2 hashes, so a saved state file holds no password.
+``profileData`` holds what the account had when it was linked: the profile attributes that were
+set on it, never ids, dates or metadata (NOTES.md §3). A user's own primary identity has none in
+its user object, but the link and unlink answers give every identity one, the primary included
+(identities-link.json), so :meth:`User.identities_json` can fill it in from the profile.
+
+Passwords are kept as salted PBKDF2 hashes, so a saved state file holds no password. A linked
+database identity keeps its account's hash, so unlinking gives the person their login back.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 __all__ = [
+    "NO_PASSWORD",
     "Client",
     "DeviceCredential",
     "Identity",
@@ -36,6 +43,10 @@ __all__ = [
 ]
 
 _PBKDF2_ITERATIONS = 20_000
+#: The password hash of an account that has no password (a social login): matches nothing.
+NO_PASSWORD = "!"
+#: Where Auth0's default ``picture`` lives: a gravatar, not something the person set.
+_DEFAULT_PICTURE_PREFIX = "https://s.gravatar.com/avatar/"
 
 
 def iso_timestamp(epoch: float) -> str:
@@ -75,6 +86,13 @@ class Identity:
     connection: str
     is_social: bool
     profile_data: dict[str, Any] | None = None
+    password_hash: str | None = None
+    """A linked database account's password hash (state file only, never on the wire)."""
+
+    @property
+    def qualified_id(self) -> str:
+        """``provider|user_id``: the user id this identity had as a standalone account."""
+        return f"{self.provider}|{self.user_id}"
 
     def to_json(self, *, with_profile_data: bool = True) -> dict[str, Any]:
         """The wire shape (``isSocial`` camel-case, ``profileData`` only when present)."""
@@ -88,6 +106,13 @@ class Identity:
             data["profileData"] = copy.deepcopy(self.profile_data)
         return data
 
+    def to_state_json(self) -> dict[str, Any]:
+        """The state-file shape: the wire shape plus the password hash, when there is one."""
+        data = self.to_json()
+        if self.password_hash is not None:
+            data["password_hash"] = self.password_hash
+        return data
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Identity:
         return cls(
@@ -96,6 +121,7 @@ class Identity:
             connection=data["connection"],
             is_social=bool(data["isSocial"]),
             profile_data=copy.deepcopy(data.get("profileData")),
+            password_hash=data.get("password_hash"),
         )
 
 
@@ -115,11 +141,15 @@ class User:
     identities: list[Identity] = field(default_factory=list)
     given_name: str | None = None
     family_name: str | None = None
+    username: str | None = None
+    blocked: bool | None = None
+    """Absent until set; then kept, even as ``false`` (NOTES.md §1)."""
     user_metadata: dict[str, Any] | None = None
     app_metadata: dict[str, Any] | None = None
     last_login: str | None = None
     last_ip: str | None = None
     logins_count: int | None = None
+    last_password_reset: str | None = None
 
     def check_password(self, password: str) -> bool:
         return verify_password(password, self.password_hash)
@@ -148,7 +178,6 @@ class User:
         """The user as the Management API returns it (no password, unset keys absent)."""
         data: dict[str, Any] = {
             "created_at": self.created_at,
-            "email": self.email,
             "email_verified": self.email_verified,
             "identities": [
                 identity.to_json(with_profile_data=index > 0)
@@ -160,7 +189,9 @@ class User:
             "updated_at": self.updated_at,
             "user_id": self.user_id,
         }
-        for key in ("given_name", "family_name", "last_login", "last_ip", "logins_count"):
+        if self.email:  # absent for a user without one (users-list.json)
+            data["email"] = self.email
+        for key in _OPTIONAL_ATTRIBUTES:
             value = getattr(self, key)
             if value is not None:
                 data[key] = value
@@ -170,10 +201,46 @@ class User:
             data["app_metadata"] = copy.deepcopy(self.app_metadata)
         return data
 
+    def profile_data(self) -> dict[str, Any]:
+        """The ``profileData`` this account contributes when linked: the attributes that were
+        set on it (Auth0's defaults are not: ``name`` = the e-mail, ``nickname`` = its local
+        part, a gravatar ``picture``), never ids, dates or metadata (NOTES.md §3; the recorded
+        secondaries of users-list.json and identities-link.json)."""
+        primary = self.identities[0] if self.identities else None
+        if primary is not None and primary.profile_data is not None:
+            return copy.deepcopy(primary.profile_data)
+        data: dict[str, Any] = {}
+        if self.email:
+            data["email"] = self.email
+        data["email_verified"] = self.email_verified
+        if self.name and self.name != self.email:
+            data["name"] = self.name
+        for key in ("given_name", "family_name", "username"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        if self.nickname and self.nickname != self.email.split("@", 1)[0]:
+            data["nickname"] = self.nickname
+        if self.picture and not self.picture.startswith(_DEFAULT_PICTURE_PREFIX):
+            data["picture"] = self.picture
+        return data
+
+    def identities_json(self) -> list[dict[str, Any]]:
+        """The identities as the link (201) and unlink (200) answers give them: every element
+        with ``profileData``, the primary's taken from this user's profile (NOTES.md §3)."""
+        items = []
+        for index, identity in enumerate(self.identities):
+            item = identity.to_json()
+            if index == 0 and "profileData" not in item:
+                item["profileData"] = self.profile_data()
+            items.append(item)
+        return items
+
     def to_json(self) -> dict[str, Any]:
-        """The user for the state file: the Management shape plus the password hash."""
+        """The user for the state file: the Management shape plus the password hashes, and the
+        primary identity's stored ``profileData`` when it has one."""
         data = self.to_management_json()
-        data["identities"] = [identity.to_json() for identity in self.identities]
+        data["identities"] = [identity.to_state_json() for identity in self.identities]
         data["password_hash"] = self.password_hash
         return data
 
@@ -192,12 +259,67 @@ class User:
             identities=[Identity.from_json(item) for item in data.get("identities", [])],
             given_name=data.get("given_name"),
             family_name=data.get("family_name"),
+            username=data.get("username"),
+            blocked=data.get("blocked"),
             user_metadata=copy.deepcopy(data.get("user_metadata")),
             app_metadata=copy.deepcopy(data.get("app_metadata")),
             last_login=data.get("last_login"),
             last_ip=data.get("last_ip"),
             logins_count=data.get("logins_count"),
+            last_password_reset=data.get("last_password_reset"),
         )
+
+    @classmethod
+    def from_management_json(cls, data: dict[str, Any], *, now: str) -> User:
+        """A user from a Management API user object (a recorded one, say), with Auth0's
+        defaults for what it lacks: ``name`` is the e-mail, ``nickname`` its local part,
+        ``picture`` a gravatar, both dates ``now`` (NOTES.md §1). It has no password.
+        ``data`` must have ``user_id``; its identities default to the one ``user_id`` names.
+        """
+        user_id = data["user_id"]
+        email = data.get("email", "")
+        provider, _, bare = user_id.partition("|")
+        identities = data.get("identities") or [
+            {
+                "provider": provider,
+                "user_id": bare,
+                "connection": "Username-Password-Authentication"
+                if provider == "auth0"
+                else provider,
+                "isSocial": provider != "auth0",
+            }
+        ]
+        filled = {
+            "email": email,
+            "email_verified": False,
+            "name": email or user_id,
+            "nickname": email.split("@", 1)[0] if email else bare,
+            "picture": _default_picture(email or user_id),
+            "created_at": now,
+            "password_hash": NO_PASSWORD,
+            **data,
+            "identities": identities,
+        }
+        filled.setdefault("updated_at", filled["created_at"])
+        return cls.from_json(filled)
+
+
+_OPTIONAL_ATTRIBUTES = (
+    "given_name",
+    "family_name",
+    "username",
+    "blocked",
+    "last_login",
+    "last_ip",
+    "logins_count",
+    "last_password_reset",
+)
+
+
+def _default_picture(seed: str) -> str:
+    digest = hashlib.md5(seed.strip().lower().encode(), usedforsecurity=False).hexdigest()
+    fallback = "https%3A%2F%2Fcdn.auth0.com%2Favatars%2F" + (seed[:2].lower() or "au") + ".png"
+    return f"{_DEFAULT_PICTURE_PREFIX}{digest}?s=480&r=pg&d={fallback}"
 
 
 @dataclass

@@ -5,19 +5,27 @@
   ``/oauth/revoke``, ``/.well-known/jwks.json``); ``code_challenge_methods_supported`` and
   ``id_token_signing_alg_values_supported`` are listed as Auth0 lists them, although this
   tenant only signs RS256 and only accepts S256 (§2.1 CONFLICT: B1 says S256 is the only
-  method). Endpoints the tenant does not implement (registration, MFA, logout, DPoP) are not
-  advertised, so clients do not try them.
+  method). Endpoints the tenant does not implement (registration, MFA, logout) are not
+  advertised, so clients do not try them. DPoP is: ``dpop_signing_alg_values_supported``
+  (RFC 9449 §5.1) lists the proof algorithms the tenant checks.
 * ``/authorize`` (§2.1-2.4 [B1, B3, B8]): the client and ``redirect_uri`` are checked first and
   failures there show an error page instead of redirecting — a ``redirect_uri`` must equal one
   of the allowed callback URLs exactly, port included. Later failures redirect back with
   ``error``, ``error_description`` and ``state``. PKCE S256 is required of public clients.
   ``prompt=none`` answers ``login_required`` / ``consent_required`` without showing anything;
-  ``prompt=login`` ignores the session; ``prompt=consent`` shows consent again.
+  ``prompt=login`` ignores the session; ``prompt=consent`` shows consent again. ``dpop_jkt``
+  (RFC 9449 §10) binds the code to a DPoP key: its exchange needs a proof from that key.
 * ``/userinfo`` (§4 [D1, D2, D5]; NOTES.md §6-8): a bad, expired or missing token gets 401 with
   the plain-text body ``Unauthorized``, no ``Content-Type``, and the reason in
   ``WWW-Authenticate: Bearer realm="Users", error="invalid_token", error_description="…"``.
   Success is ``application/json; charset=utf-8`` with the claims the token's scopes release.
   Every response carries ``X-RateLimit-*``; past the per-user burst it is 429 with Auth0's body.
+* ``/userinfo`` with DPoP (RFC 9449 §7; §4.4 [D3]; the guesses are in :mod:`.dpop`):
+  ``Authorization: DPoP <token>`` plus a ``DPoP`` proof with ``ath``, the tenant's nonce and a
+  key matching the token's binding. A bound token sent as Bearer is ``invalid_token``.
+  Refusals are 401 ``Unauthorized`` with ``WWW-Authenticate: DPoP error="…",
+  error_description="…", algs="ES256 RS256 PS256"`` (``use_dpop_nonce`` with a fresh
+  ``DPoP-Nonce``); every answer to a DPoP request carries the current nonce.
 """
 
 from __future__ import annotations
@@ -30,10 +38,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from tui_console.devtenant.auth_api import json_response, redirect_with_params
+from tui_console.devtenant.dpop import (
+    ALGORITHMS,
+    RESOURCE_NONCE_REQUIRED,
+    DPoPRejected,
+    dpop_challenge,
+    verify_proof,
+)
 from tui_console.devtenant.login_routes import advance, current_session, tenant
 from tui_console.devtenant.pages import error_page
 from tui_console.devtenant.rate_limits import USERINFO_TOO_MANY_REQUESTS
-from tui_console.devtenant.tokens import InvalidAccessToken, read_access_token
+from tui_console.devtenant.tokens import InvalidAccessToken, TokenPrincipal, read_access_token
 
 __all__ = ["discovery_document", "routes"]
 
@@ -107,6 +122,7 @@ def discovery_document(issuer: str) -> dict[str, Any]:
         ],
         "request_uri_parameter_supported": False,
         "request_parameter_supported": False,
+        "dpop_signing_alg_values_supported": list(ALGORITHMS),
     }
 
 
@@ -189,6 +205,12 @@ async def authorize(request: Request) -> Response:
                 "Invalid code_challenge: expected 43 base64url characters (S256)",
             )
 
+    dpop_jkt = query.get("dpop_jkt") or None
+    if dpop_jkt is not None and not _S256_CHALLENGE.fullmatch(dpop_jkt):
+        return fail(
+            "invalid_request", "Invalid dpop_jkt: expected a JWK SHA-256 thumbprint (RFC 7638)"
+        )
+
     prompts = frozenset(query.get("prompt", "").split())
     if "none" in prompts and len(prompts) > 1:
         return fail("invalid_request", "prompt=none cannot be combined with other prompts")
@@ -212,6 +234,7 @@ async def authorize(request: Request) -> Response:
         code_challenge=challenge,
         prompt=prompts,
         login_hint=query.get("login_hint", ""),
+        dpop_jkt=dpop_jkt,
     )
     if session is not None:
         txn.user_id = session.user_id
@@ -236,18 +259,78 @@ def _unauthorized(request: Request, description: str) -> Response:
     return Response(b"Unauthorized", status_code=401, headers=headers, media_type=None)
 
 
+def _dpop_unauthorized(request: Request, error: str, description: str) -> Response:
+    """401 with a ``DPoP`` challenge (RFC 9449 §7.1), shaped like :func:`_unauthorized`."""
+    state = tenant(request)
+    state.count("dpop_nonce_challenges" if error == "use_dpop_nonce" else "dpop_rejections")
+    caller = request.client.host if request.client else "unknown"
+    decision = state.invalid_token_limits.take(caller)
+    headers = {
+        "WWW-Authenticate": dpop_challenge(error, description),
+        "Cache-Control": _USERINFO_CACHE_CONTROL,
+        "DPoP-Nonce": state.dpop.nonce(),
+        **decision.headers(),
+    }
+    return Response(b"Unauthorized", status_code=401, headers=headers, media_type=None)
+
+
+def _dpop_principal(request: Request, token: str) -> TokenPrincipal | Response:
+    """The principal of ``Authorization: DPoP <token>``: the proof first (so a stale nonce is
+    answered before anything else), then the token, then the binding."""
+    state = tenant(request)
+    try:
+        proof = verify_proof(
+            state,
+            request.headers.getlist("dpop"),
+            method=request.method,
+            url=f"{state.issuer}userinfo",
+            access_token=token,
+            require_nonce=True,
+            nonce_description=RESOURCE_NONCE_REQUIRED,
+        )
+    except DPoPRejected as exc:
+        return _dpop_unauthorized(request, exc.error, exc.description)
+    try:
+        principal = read_access_token(state, token)
+    except InvalidAccessToken as exc:
+        return _dpop_unauthorized(request, "invalid_token", str(exc))
+    if principal.jkt is None:
+        return _dpop_unauthorized(
+            request, "invalid_token", "The access token is not bound to a DPoP key"
+        )
+    if principal.jkt != proof.jkt:
+        return _dpop_unauthorized(
+            request, "invalid_token", "The DPoP proof key does not match the token's binding"
+        )
+    return principal
+
+
 async def userinfo(request: Request) -> Response:
     state = tenant(request)
     state.count("userinfo_requests")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        token = ""
-    try:
-        principal = read_access_token(state, token.strip())
-    except InvalidAccessToken as exc:
-        return _unauthorized(request, str(exc))
+    dpop = scheme.lower() == "dpop"
+    if dpop:
+        found = _dpop_principal(request, token.strip())
+        if isinstance(found, Response):
+            return found
+        principal = found
+    else:
+        if scheme.lower() != "bearer":
+            token = ""
+        try:
+            principal = read_access_token(state, token.strip())
+        except InvalidAccessToken as exc:
+            return _unauthorized(request, str(exc))
+        if principal.jkt is not None:
+            # RFC 9449 §7.2: a DPoP-bound token must not be accepted as a bearer token.
+            return _dpop_unauthorized(
+                request, "invalid_token", "A DPoP-bound access token was presented as Bearer"
+            )
     decision = state.userinfo_limits.take(principal.user_id)
     headers = {"Cache-Control": _USERINFO_CACHE_CONTROL, **decision.headers()}
+    if dpop:
+        headers["DPoP-Nonce"] = state.dpop.nonce()
     if not decision.allowed:
         return json_response(
             USERINFO_TOO_MANY_REQUESTS, 429, media_type=_JSON_UTF8, headers=headers

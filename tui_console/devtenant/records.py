@@ -36,6 +36,9 @@ class Grant:
     audience: str | None
     session_id: str | None
     nonce: str | None = None
+    dpop_jkt: str | None = None
+    """The DPoP key thumbprint the tokens are bound to (RFC 9449): from the proof of the token
+    request, or the ``dpop_jkt`` of ``/authorize`` for a code. ``None``: a Bearer grant."""
 
     @property
     def scope(self) -> str:
@@ -99,6 +102,7 @@ class LoginTransaction:
     code_challenge: str | None = None
     prompt: frozenset[str] = frozenset()
     login_hint: str = ""
+    dpop_jkt: str | None = None
     user_code: str | None = None
     user_id: str | None = None
     session_id: str | None = None

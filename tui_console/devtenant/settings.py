@@ -11,7 +11,13 @@ Sources (see ``shared/auth0-reference.md``):
   [C3, C4];
 * device code lifetime 900 s and poll interval 5 s: §1.1 [A1, A3];
 * ``/userinfo`` bucket: burst 10, 5 per minute per user: §4.3 [D2];
-* callback URLs matched exactly, port included: §2.4 [B8].
+* callback URLs matched exactly, port included: §2.4 [B8];
+* Management API: a tenant-wide bucket of burst 50 refilling 16 per second (the Enterprise
+  production global limit, §7 [D2]; recorded limit 50 in 2021, NOTES.md §7), a per-user bucket
+  of 10 refilling 10 per minute (the legacy ``current_user`` limit, §7 [G2], and the recorded
+  limit 10 of 2018-2019), and "Write Device Credentials" 5 refilling 100 per minute (§7 [D2]).
+  These are small on purpose so the demo's gauges visibly move; tests shrink them further to
+  reach a 429 in a few requests.
 """
 
 from __future__ import annotations
@@ -49,6 +55,29 @@ class TenantSettings:
     """``/userinfo`` bucket size per user (``X-RateLimit-Limit``)."""
     userinfo_refill_per_minute: float = 5
     """``/userinfo`` bucket refill rate per user."""
+    management_burst: int = 10
+    """Management API bucket size per caller (the token's ``sub``), shared by its endpoints."""
+    management_refill_per_minute: float = 10
+    """Management API per-caller refill rate."""
+    management_global_burst: int = 50
+    """Management API bucket size for the whole tenant, checked before the per-caller one."""
+    management_global_refill_per_second: float = 16
+    """Management API tenant-wide refill rate."""
+    device_credentials_write_burst: int = 5
+    """``POST``/``DELETE /api/v2/device-credentials`` bucket size per caller (instead of the
+    per-caller Management bucket)."""
+    device_credentials_write_refill_per_minute: float = 100
+    """Device-credential write refill rate per caller."""
+    dpop_nonce_ttl: float = 300
+    """DPoP nonces (RFC 9449 §8): a new one every this many seconds, the previous one still
+    accepted. Auth0's schedule is UNCONFIRMED; see :mod:`tui_console.devtenant.dpop`."""
+    dpop_iat_leeway: float = 60
+    """How far a DPoP proof's ``iat`` may be from the tenant's clock, either way."""
+    management_api_dpop: bool = False
+    """Whether the Management API is configured for DPoP. Auth0: UNCONFIRMED. False: like an
+    Auth0 API without a sender-constraining policy, a DPoP sign-in for it gets a Bearer access
+    token (its refresh token stays bound to the key). True: the token is bound (``cnf.jkt``)
+    and the Management API then wants ``Authorization: DPoP`` with a proof."""
 
     def __post_init__(self) -> None:
         positive = {
@@ -60,6 +89,16 @@ class TenantSettings:
             "device_interval": self.device_interval,
             "userinfo_burst": self.userinfo_burst,
             "userinfo_refill_per_minute": self.userinfo_refill_per_minute,
+            "management_burst": self.management_burst,
+            "management_refill_per_minute": self.management_refill_per_minute,
+            "management_global_burst": self.management_global_burst,
+            "management_global_refill_per_second": self.management_global_refill_per_second,
+            "device_credentials_write_burst": self.device_credentials_write_burst,
+            "device_credentials_write_refill_per_minute": (
+                self.device_credentials_write_refill_per_minute
+            ),
+            "dpop_nonce_ttl": self.dpop_nonce_ttl,
+            "dpop_iat_leeway": self.dpop_iat_leeway,
         }
         for name, value in positive.items():
             if value <= 0:

@@ -16,6 +16,15 @@ rules themselves live here so they can be read in one place:
   revokes the whole family (reuse detection), except the immediately previous token inside the
   "Rotation Overlap Period" (``refresh_reuse_leeway``); idle and absolute lifetimes end a family;
   revoking any token of a family ends it.
+* **Account linking** (§6.4-6.5; NOTES.md §3): linking moves the secondary user's identities
+  into the primary's (the secondary's own identity now carrying its ``profileData``) and the
+  secondary stops existing as a user; signing in with its password then signs in as the primary.
+  Unlinking turns the identity back into a standalone ``provider|user_id`` user with no
+  metadata; an unlink that matches nothing changes nothing.
+* **Device credentials** (§6.6; NOTES.md §4): one ``public_key`` per device and user; deleting
+  one that is already gone is not an error.
+* **Management API rate limits** (§7; NOTES.md §7): a tenant-wide bucket checked first, then a
+  per-caller bucket (device-credential writes have their own); see :meth:`take_management`.
 
 The server runs in a background thread while tests read counters and drive device codes from
 the main thread, so every mutation happens under one re-entrant lock.
@@ -39,19 +48,32 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tui_console.devtenant import seed
+from tui_console.devtenant.dpop import DPoPGuard
+from tui_console.devtenant.faults import FailureInjector, InjectedFailure
 from tui_console.devtenant.keys import SigningKey
+from tui_console.devtenant.management import (
+    ManagementApiError,
+    apply_user_patch,
+    new_credential_id,
+    subject_mismatch,
+    user_not_found,
+)
 from tui_console.devtenant.models import (
+    NO_PASSWORD,
     Client,
     DeviceCredential,
+    Identity,
     ResourceServer,
     User,
     iso_timestamp,
+    verify_password,
 )
-from tui_console.devtenant.rate_limits import BucketRegistry
+from tui_console.devtenant.rate_limits import BucketRegistry, RateLimitDecision
 from tui_console.devtenant.records import (
     USER_CODE_ALPHABET,
     AuthorizationCode,
@@ -80,6 +102,19 @@ _DEVICE_CODE_GRAVEYARD = 3600.0
 _STATE_FILE_VERSION = 1
 
 _INVALID_REFRESH = "Unknown or invalid refresh token."
+#: The key of the one tenant-wide Management bucket.
+_TENANT_KEY = "tenant"
+#: Profile attributes an unlinked identity's ``profileData`` hands to its standalone user.
+_PROFILE_KEYS = (
+    "email",
+    "email_verified",
+    "name",
+    "nickname",
+    "picture",
+    "given_name",
+    "family_name",
+    "username",
+)
 
 
 class AuthApiError(Exception):
@@ -117,6 +152,19 @@ class TenantStats:
     """Every ``/userinfo`` request, including the 401s and 429s."""
     logins: int = 0
     """Successful username/password sign-ins on the login page."""
+    management_requests: int = 0
+    """Every request under ``/api/v2/``, whatever the outcome (401s, 429s, injected ones)."""
+    management_429s: int = 0
+    """Management API 429s sent, injected ones included."""
+    management_requests_on_empty_bucket: int = 0
+    """Management API requests that arrived while their bucket (tenant-wide, per caller or
+    device-credential writes) was empty. A client that paces itself keeps this at 0."""
+    management_injected_failures: int = 0
+    """Management API requests answered (or stalled) by :meth:`TenantState.inject_failure`."""
+    dpop_nonce_challenges: int = 0
+    """``use_dpop_nonce`` answers (token endpoint and ``/userinfo``)."""
+    dpop_rejections: int = 0
+    """DPoP proofs or bindings refused (``invalid_dpop_proof``, and bound tokens misused)."""
 
     def snapshot(self) -> dict[str, int]:
         return asdict(self)
@@ -177,6 +225,9 @@ class TenantState:
         self._refresh_tokens: dict[str, RefreshToken] = {}
         self._families: dict[str, RefreshFamily] = {}
         self._settings = settings or TenantSettings()
+        self.failures = FailureInjector()
+        self.dpop = DPoPGuard(self)
+        """DPoP nonces and replay memory (:mod:`tui_console.devtenant.dpop`)."""
         self._build_limiters()
 
     # -- configuration and time ---------------------------------------------------------------
@@ -199,6 +250,15 @@ class TenantState:
         # Auth0 counts requests with a bad token in a separate, large bucket (recorded: limit
         # 1000 on a 401, NOTES.md §7), keyed by caller since there is no user.
         self.invalid_token_limits = BucketRegistry.per_minute(1000, 1000, self.now)
+        self.management_global_limits = BucketRegistry(
+            s.management_global_burst, s.management_global_refill_per_second, self.now
+        )
+        self.management_limits = BucketRegistry.per_minute(
+            s.management_burst, s.management_refill_per_minute, self.now
+        )
+        self.device_credentials_write_limits = BucketRegistry.per_minute(
+            s.device_credentials_write_burst, s.device_credentials_write_refill_per_minute, self.now
+        )
 
     def count(self, counter: str) -> None:
         """Add one to :attr:`stats` ``counter`` (under the lock: the server thread writes)."""
@@ -264,9 +324,19 @@ class TenantState:
             return next((u for u in self.users.values() if u.email.lower() == wanted), None)
 
     def authenticate(self, email: str, password: str, *, ip: str | None = None) -> User | None:
-        """The user with these credentials, with Auth0's login bookkeeping done; else None."""
-        user = self.find_user_by_email(email)
-        if user is None or not user.check_password(password):
+        """The user with these credentials, with Auth0's login bookkeeping done; else None.
+
+        Credentials of a database account that was linked into another user sign in as that
+        (primary) user, as on Auth0.
+        """
+        wanted = email.strip().lower()
+        with self._lock:
+            candidates = [u for u in self.users.values() if u.email.lower() == wanted]
+        # Several users may share an e-mail (a database user and an unlinked social one).
+        user = next((u for u in candidates if u.check_password(password)), None)
+        if user is None:
+            user = self._linked_account_owner(wanted, password)
+        if user is None:
             return None
         with self._lock:
             stamp = iso_timestamp(self.now())
@@ -277,6 +347,19 @@ class TenantState:
                 user.last_ip = ip
             self.stats.logins += 1
         return user
+
+    def _linked_account_owner(self, wanted: str, password: str) -> User | None:
+        with self._lock:
+            for user in self.users.values():
+                for identity in user.identities[1:]:
+                    profile_email = str((identity.profile_data or {}).get("email", ""))
+                    if (
+                        identity.password_hash is not None
+                        and profile_email.lower() == wanted
+                        and verify_password(password, identity.password_hash)
+                    ):
+                        return user
+        return None
 
     def create_session(self, user_id: str) -> Session:
         with self._lock:
@@ -649,11 +732,347 @@ class TenantState:
             self.stats.revocations += 1
             return True
 
+    def refresh_token_binding(self, token: str) -> str | None:
+        """The DPoP ``jkt`` ``token``'s family is bound to (None: unbound or unknown)."""
+        with self._lock:
+            record = self._refresh_tokens.get(token)
+            return None if record is None else self._families[record.family_id].grant.dpop_jkt
+
     def refresh_family_revoked(self, token: str) -> bool | None:
         """Whether ``token``'s family is revoked (None: unknown token). For tests."""
         with self._lock:
             record = self._refresh_tokens.get(token)
             return None if record is None else self._families[record.family_id].revoked
+
+    # -- Management API: users and identities --------------------------------------------------
+
+    def _stamp(self, previous: str | None = None) -> str:
+        """An ISO timestamp for now, strictly after ``previous`` (so every PATCH moves
+        ``updated_at``, even twice within one millisecond)."""
+        stamp = iso_timestamp(self.now())
+        if previous is not None and stamp <= previous:
+            moment = datetime.fromisoformat(previous) + timedelta(milliseconds=1)
+            stamp = iso_timestamp(moment.timestamp())
+        return stamp
+
+    def management_user(self, user_id: str) -> dict[str, Any]:
+        """``GET /api/v2/users/{id}``: the user's Management shape, or 404."""
+        with self._lock:
+            user = self.users.get(user_id)
+            if user is None:
+                raise user_not_found()
+            return user.to_management_json()
+
+    def patch_user(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Apply a validated, authorised PATCH (:func:`.management.apply_user_patch`), save,
+        and return the updated user."""
+        with self._lock:
+            user = self.users.get(user_id)
+            if user is None:
+                raise user_not_found()
+            apply_user_patch(user, body, now=self._stamp(user.updated_at))
+            result = user.to_management_json()
+        self.persist()
+        return result
+
+    def _identity_owner(self, qualified_id: str) -> User | None:
+        for user in self.users.values():
+            if any(i.qualified_id == qualified_id for i in user.identities):
+                return user
+        return None
+
+    def link_identity(self, primary_id: str, secondary_id: str) -> list[dict[str, Any]]:
+        """Link the user ``secondary_id`` into ``primary_id``; returns the primary's identities.
+
+        400 "Main identity and the new one are the same." for the same user; 409 "Specified
+        identity already exists." when the secondary's identity is already linked to a user;
+        400 when there is no such user (UNCONFIRMED wording: not recorded).
+        """
+        with self._lock:
+            primary = self.users.get(primary_id)
+            if primary is None:
+                raise user_not_found()
+            if secondary_id == primary_id:
+                raise ManagementApiError(
+                    400, "Main identity and the new one are the same.", "invalid_body"
+                )
+            owner = self._identity_owner(secondary_id)
+            if owner is not None and owner.user_id != secondary_id:
+                raise ManagementApiError(409, "Specified identity already exists.")
+            secondary = self.users.get(secondary_id)
+            if secondary is None:
+                raise ManagementApiError(400, "The user to link does not exist.", "invalid_body")
+            moved = [copy.deepcopy(i) for i in secondary.identities]
+            if moved:
+                moved[0].profile_data = secondary.profile_data()
+                if secondary.password_hash != NO_PASSWORD:
+                    moved[0].password_hash = secondary.password_hash
+            primary.identities.extend(moved)
+            del self.users[secondary_id]
+            result = primary.identities_json()
+        self.persist()
+        return result
+
+    def unlink_identity(
+        self, user_id: str, provider: str, identity_user_id: str
+    ) -> list[dict[str, Any]]:
+        """Unlink ``provider``/``identity_user_id`` (the bare id) from ``user_id``.
+
+        A match leaves as a standalone ``provider|user_id`` user with no metadata; no match
+        changes nothing and still answers the identities (identities-unlink.json). The primary
+        identity cannot be unlinked: 400 (UNCONFIRMED wording).
+        """
+        with self._lock:
+            user = self.users.get(user_id)
+            if user is None:
+                raise user_not_found()
+            index = next(
+                (
+                    n
+                    for n, i in enumerate(user.identities)
+                    if i.provider == provider and str(i.user_id) == identity_user_id
+                ),
+                None,
+            )
+            if index == 0:
+                raise ManagementApiError(400, "Main identity cannot be removed.")
+            if index is not None:
+                standalone = self._standalone_user(user.identities.pop(index))
+                self.users[standalone.user_id] = standalone
+            result = user.identities_json()
+        if index is not None:
+            self.persist()
+        return result
+
+    def _standalone_user(self, identity: Identity) -> User:
+        """The account an unlinked identity becomes: its profile, no metadata (§6.5 [F5])."""
+        profile = identity.profile_data or {}
+        stamp = self._stamp()
+        data: dict[str, Any] = {key: profile[key] for key in _PROFILE_KEYS if key in profile}
+        data.update(
+            user_id=identity.qualified_id,
+            created_at=stamp,
+            updated_at=stamp,
+            identities=[identity.to_state_json()],
+        )
+        user = User.from_management_json(data, now=stamp)
+        user.password_hash = identity.password_hash or NO_PASSWORD
+        user.identities[0].password_hash = None
+        return user
+
+    # -- Management API: device credentials ---------------------------------------------------
+
+    def list_device_credentials(
+        self,
+        *,
+        user_id: str | None = None,
+        client_id: str | None = None,
+        type: str | None = None,
+    ) -> list[DeviceCredential]:
+        """Credentials matching every filter given (Auth0 returns at most 1000)."""
+        with self._lock:
+            return [
+                c
+                for c in self.device_credentials.values()
+                if (user_id is None or c.user_id == user_id)
+                and (client_id is None or c.client_id == client_id)
+                and (type is None or c.type == type)
+            ][:1000]
+
+    def create_device_credential(
+        self, *, user_id: str, client_id: str, device_name: str, device_id: str, value: str
+    ) -> str:
+        """A new ``public_key`` credential for ``user_id``; 409 when the device has one."""
+        with self._lock:
+            if user_id not in self.users:
+                raise user_not_found()
+            if any(
+                c.user_id == user_id and c.device_id == device_id and c.type == "public_key"
+                for c in self.device_credentials.values()
+            ):
+                raise ManagementApiError(409, "A public key already exists for the device.")
+            credential = DeviceCredential(
+                id=new_credential_id(),
+                device_name=device_name,
+                device_id=device_id,
+                type="public_key",
+                user_id=user_id,
+                client_id=client_id,
+                value=value,
+            )
+            self.device_credentials[credential.id] = credential
+        self.persist()
+        return credential.id
+
+    def delete_device_credential(self, credential_id: str, *, acting_user: str | None) -> None:
+        """Delete a credential; one already gone is fine. ``acting_user`` (a current-user
+        token's ``sub``) may delete only its own: 403 otherwise (UNCONFIRMED wording)."""
+        with self._lock:
+            credential = self.device_credentials.get(credential_id)
+            if credential is None:
+                return
+            if acting_user is not None and credential.user_id != acting_user:
+                raise subject_mismatch()
+            del self.device_credentials[credential_id]
+        self.persist()
+
+    # -- Management API: rate limits and failure injection ------------------------------------
+
+    def _endpoint_limits(self, device_credentials_write: bool) -> BucketRegistry:
+        if device_credentials_write:
+            return self.device_credentials_write_limits
+        return self.management_limits
+
+    def take_management(self, caller: str, *, device_credentials_write: bool) -> RateLimitDecision:
+        """Spend one token for a Management request by ``caller`` (the token's ``sub``).
+
+        The tenant-wide bucket is checked first (auth0-reference.md §7 [G1]), then the caller's
+        own (or its device-credential write bucket). A refusal reports the bucket that refused;
+        an allowed request reports whichever has fewer tokens left, so the headers describe the
+        limit the caller will meet first.
+        """
+        with self._lock:
+            tenant_wide = self.management_global_limits.take(_TENANT_KEY)
+            if not tenant_wide.allowed:
+                return tenant_wide
+            own = self._endpoint_limits(device_credentials_write).take(caller)
+            if not own.allowed or own.remaining <= tenant_wide.remaining:
+                return own
+            return tenant_wide
+
+    def peek_management(self, caller: str, *, device_credentials_write: bool) -> RateLimitDecision:
+        """What :meth:`take_management` would report, without spending anything."""
+        with self._lock:
+            tenant_wide = self.management_global_limits.peek(_TENANT_KEY)
+            own = self._endpoint_limits(device_credentials_write).peek(caller)
+            return own if own.remaining <= tenant_wide.remaining else tenant_wide
+
+    def drain_rate_limit(self, bucket: str, caller: str | None = None) -> None:
+        """Empty a Management bucket now (tests): ``"global"``, or ``"user"`` /
+        ``"device_credentials_write"`` of ``caller`` (a user id, or ``<client_id>@clients``)."""
+        registries = {
+            "global": self.management_global_limits,
+            "user": self.management_limits,
+            "device_credentials_write": self.device_credentials_write_limits,
+        }
+        if bucket not in registries:
+            raise ValueError(f"unknown bucket {bucket!r}; use one of {sorted(registries)}")
+        key = _TENANT_KEY if bucket == "global" else caller
+        if key is None:
+            raise ValueError(f"draining the {bucket!r} bucket needs a caller")
+        while registries[bucket].take(key).allowed:
+            pass
+
+    def reset_rate_limits(self) -> None:
+        """Refill every bucket (Management, ``/userinfo`` and invalid-token ones)."""
+        with self._lock:
+            self._build_limiters()
+
+    def inject_failure(
+        self,
+        path_prefix: str,
+        status: int | None,
+        *,
+        times: int = 1,
+        body: Any = None,
+        delay: float | None = None,
+        method: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> InjectedFailure:
+        """Make the next ``times`` matching Management requests fail (tests; see
+        :mod:`tui_console.devtenant.faults`). ``path_prefix`` is a path under ``/api/v2/``
+        (``"users"``) or an absolute one; ``status`` None with a ``delay`` only stalls."""
+        return self.failures.arm(
+            path_prefix,
+            status,
+            times=times,
+            body=body,
+            delay=delay,
+            method=method,
+            headers=headers,
+        )
+
+    def clear_failures(self) -> None:
+        """Disarm every injected failure."""
+        self.failures.clear()
+
+    # -- helpers for tests and fixtures -------------------------------------------------------
+
+    def reset(self, settings: TenantSettings | None = None) -> None:
+        """Back to a freshly seeded tenant, keeping the signing key, issuer and state file:
+        seed users and credentials, no codes, sessions or tokens, zeroed stats and clock
+        offset, full buckets, no armed failures; ``settings`` replace the current ones. Lets
+        tests share one running server instead of starting one each."""
+        with self._lock:
+            self._clock_offset = 0.0
+            self.stats = TenantStats()
+            self.users = {u.user_id: u for u in seed.demo_users()}
+            self.device_credentials = {c.id: c for c in seed.demo_device_credentials()}
+            self.clients = {seed.CLIENT_ID: seed.demo_client()}
+            for store in (
+                self._device_codes,
+                self._user_codes,
+                self._auth_codes,
+                self._sessions,
+                self._transactions,
+                self._consents,
+                self._opaque_tokens,
+                self._refresh_tokens,
+                self._families,
+            ):
+                store.clear()
+            self.failures.clear()
+            self.dpop = DPoPGuard(self)
+            if settings is not None:
+                self._settings = settings
+            self._build_limiters()
+
+    def add_user(self, data: dict[str, Any]) -> User:
+        """Add (or replace) a user from a Management API user object, e.g. a recorded one;
+        missing attributes get Auth0's defaults (:meth:`User.from_management_json`)."""
+        user = User.from_management_json(copy.deepcopy(data), now=iso_timestamp(self.now()))
+        with self._lock:
+            self.users[user.user_id] = user
+        return user
+
+    def replace_directory(
+        self,
+        users: Iterable[User] = (),
+        device_credentials: Iterable[DeviceCredential] = (),
+    ) -> None:
+        """Replace every user and device credential (tests that seed a recorded state)."""
+        with self._lock:
+            self.users = {u.user_id: u for u in users}
+            self.device_credentials = {c.id: c for c in device_credentials}
+
+    def mint_access_token(
+        self,
+        scopes: Iterable[str],
+        *,
+        sub: str | None = None,
+        audience: str | list[str] | None = None,
+        client_id: str = seed.CLIENT_ID,
+        ttl: int | None = None,
+    ) -> str:
+        """An RS256 access token from this tenant without a sign-in (tests).
+
+        Without ``sub`` it is shaped like Auth0's machine-to-machine tokens (``sub`` is
+        ``<client_id>@clients``, ``gty: client-credentials``): the kind that carries admin
+        scopes such as ``read:device_credentials``. ``audience`` defaults to the Management API.
+        """
+        now = int(self.now())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "sub": sub if sub is not None else f"{client_id}@clients",
+            "aud": audience if audience is not None else self.management_audience,
+            "iat": now,
+            "exp": now + (ttl if ttl is not None else self._settings.access_token_ttl),
+            "scope": " ".join(scopes),
+            "azp": client_id,
+        }
+        if sub is None:
+            claims["gty"] = "client-credentials"
+        return self.signing_key.sign(claims)
 
     # -- housekeeping -------------------------------------------------------------------------
 

@@ -16,6 +16,14 @@ NOTES.md §6, §8):
 * an unknown grant type: 400 ``unsupported_grant_type``; missing parameters: 400
   ``invalid_request``;
 * ``/oauth/revoke``: 200 with an empty body, also for unknown tokens (§3.5 [C6, AO]).
+
+DPoP (RFC 9449; §4.4 [D3]; the rules and the guesses are in :mod:`.dpop`): a ``DPoP`` header
+on ``/oauth/token`` is checked before the grant, so a nonce challenge costs the client no code,
+no poll and no refresh token. A public client's proof must carry the tenant's nonce: without
+one it is ``400 use_dpop_nonce`` with a ``DPoP-Nonce`` header, and every answer to a request
+with a proof carries the current nonce. The grant then binds to the proof's key: a device or
+code grant from here on, a refresh token family for good (its refresh needs a proof from the
+same key), a code already bound by ``dpop_jkt`` at ``/authorize`` only to that key.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui_console.devtenant.auth_api import auth_error_response, read_params, token_response
+from tui_console.devtenant.dpop import DPoPRejected, VerifiedProof, verify_proof
 from tui_console.devtenant.login_routes import tenant
 from tui_console.devtenant.models import Client
 from tui_console.devtenant.records import Grant
@@ -109,29 +118,77 @@ async def device_code(request: Request) -> Response:
     )
 
 
+def _proof(request: Request, state: TenantState, client: Client) -> VerifiedProof | None:
+    """The request's checked DPoP proof, ``None`` without one, or a DPoP :class:`AuthApiError`."""
+    proofs = request.headers.getlist("dpop")
+    if not proofs:
+        return None
+    try:
+        return verify_proof(
+            state,
+            proofs,
+            method=request.method,
+            url=f"{state.issuer}oauth/token",
+            require_nonce=client.is_public,
+        )
+    except DPoPRejected as exc:
+        raise _dpop_refusal(state, exc.error, exc.description) from None
+
+
+def _dpop_refusal(state: TenantState, error: str, description: str) -> AuthApiError:
+    state.count("dpop_nonce_challenges" if error == "use_dpop_nonce" else "dpop_rejections")
+    return AuthApiError(400, error, description)
+
+
+def _bound(state: TenantState, grant: Grant, proof: VerifiedProof | None) -> Grant:
+    """``grant`` bound to the proof's key. A code bound at ``/authorize`` (``dpop_jkt``) takes
+    a proof from that key only (RFC 9449 §10)."""
+    if grant.dpop_jkt is not None:
+        if proof is None:
+            raise _dpop_refusal(
+                state, "invalid_dpop_proof", "A DPoP proof is required: the grant is bound to a key"
+            )
+        if proof.jkt != grant.dpop_jkt:
+            raise _dpop_refusal(
+                state,
+                "invalid_dpop_proof",
+                "The DPoP proof key does not match the key the grant is bound to",
+            )
+        return grant
+    return replace(grant, dpop_jkt=proof.jkt) if proof is not None else grant
+
+
 async def token(request: Request) -> Response:
     state = tenant(request)
     state.count("token_requests")
+    response = await _token(request, state)
+    if request.headers.get("dpop") is not None:
+        # Any answer to a DPoP request carries the current nonce, so the client stays current.
+        response.headers["DPoP-Nonce"] = state.dpop.nonce()
+    return response
+
+
+async def _token(request: Request, state: TenantState) -> Response:
     try:
         params = await read_params(request)
         grant_type = _required(params, "grant_type")
         client = _client(state, params)
+        if grant_type in (DEVICE_CODE_GRANT, "authorization_code", "refresh_token"):
+            _require_grant(client, grant_type)
+        proof = _proof(request, state, client)
         if grant_type == DEVICE_CODE_GRANT:
-            _require_grant(client, grant_type)
             grant = state.poll_device_code(_required(params, "device_code"), client.client_id)
-            return _tokens_for(state, grant)
+            return _tokens_for(state, _bound(state, grant, proof))
         if grant_type == "authorization_code":
-            _require_grant(client, grant_type)
             grant = state.redeem_authorization_code(
                 _required(params, "code"),
                 client_id=client.client_id,
                 redirect_uri=params.get("redirect_uri") or None,
                 code_verifier=params.get("code_verifier") or None,
             )
-            return _tokens_for(state, grant)
+            return _tokens_for(state, _bound(state, grant, proof))
         if grant_type == "refresh_token":
-            _require_grant(client, grant_type)
-            return _refresh(state, client, params)
+            return _refresh(state, client, params, proof)
         if grant_type in _KNOWN_GRANTS:
             _require_grant(client, grant_type)
         raise AuthApiError(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
@@ -139,9 +196,28 @@ async def token(request: Request) -> Response:
         return auth_error_response(exc)
 
 
-def _refresh(state: TenantState, client: Client, params: dict[str, str]) -> Response:
-    """Rotation: every exchange returns a new refresh token (auth0-reference.md §3.3 [C2])."""
+def _refresh(
+    state: TenantState, client: Client, params: dict[str, str], proof: VerifiedProof | None
+) -> Response:
+    """Rotation: every exchange returns a new refresh token (auth0-reference.md §3.3 [C2]).
+
+    A family bound to a DPoP key takes a proof from that key only, checked before anything
+    is spent, so a stolen bound refresh token is refused without tripping reuse detection.
+    """
     presented = _required(params, "refresh_token")
+    binding = state.refresh_token_binding(presented)
+    if binding is not None and proof is None:
+        raise _dpop_refusal(
+            state,
+            "invalid_dpop_proof",
+            "A DPoP proof is required: the refresh token is bound to a key",
+        )
+    if binding is not None and proof is not None and proof.jkt != binding:
+        raise _dpop_refusal(
+            state,
+            "invalid_dpop_proof",
+            "The DPoP proof key does not match the key the refresh token is bound to",
+        )
     grant, rotated = state.exchange_refresh_token(
         presented, client.client_id, audience=params.get("audience") or None
     )
@@ -150,6 +226,8 @@ def _refresh(state: TenantState, client: Client, params: dict[str, str]) -> Resp
         # A refresh may narrow the scopes, never widen them (§3.2 [C8]).
         wanted = requested.split()
         grant = replace(grant, scopes=tuple(s for s in grant.scopes if s in wanted))
+    if grant.dpop_jkt is None and proof is not None:
+        grant = replace(grant, dpop_jkt=proof.jkt)  # this access token only; the family stays
     return token_response(build_token_response(state, grant, refresh_token=rotated))
 
 

@@ -12,6 +12,14 @@ Shapes follow Auth0 (auth0-reference.md §5 [E1, E2]; NOTES.md §8):
   ``nonce``.
 * The body is ``access_token``, ``refresh_token`` (with ``offline_access``), ``id_token``,
   ``scope``, ``expires_in``, ``token_type: "Bearer"``.
+* A grant from a DPoP request (RFC 9449, auth0-reference.md §4.4 [D3]) gets a bound access
+  token where its API allows it (:func:`~tui_console.devtenant.dpop.access_token_binding`):
+  ``cnf: {"jkt": ...}`` in a JWT (the binding of an opaque token stays in the tenant's
+  records) and ``token_type: "DPoP"``.
+
+The Management API reads its bearer token with :func:`read_management_token` (401s as Auth0
+answers them, NOTES.md §4, §6; auth0-reference.md §6.2, §6.7) and the ``link_with`` ID token
+of an account-linking request with :func:`read_link_with_token` (§6.4).
 """
 
 from __future__ import annotations
@@ -21,10 +29,29 @@ from typing import Any
 
 import jwt
 
+from tui_console.devtenant.dpop import (
+    DPoPRejected,
+    ResourceRequest,
+    access_token_binding,
+    dpop_challenge,
+    verify_proof,
+)
+from tui_console.devtenant.management import ManagementApiError
 from tui_console.devtenant.records import Grant
 from tui_console.devtenant.state import TenantState
 
-__all__ = ["InvalidAccessToken", "TokenPrincipal", "build_token_response", "read_access_token"]
+__all__ = [
+    "InvalidAccessToken",
+    "ManagementCaller",
+    "TokenPrincipal",
+    "build_token_response",
+    "read_access_token",
+    "read_link_with_token",
+    "read_management_token",
+]
+
+#: The one recorded Management 401 carries a bare ``WWW-Authenticate: Bearer`` (NOTES.md §6).
+_BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def build_token_response(
@@ -37,21 +64,23 @@ def build_token_response(
     if user is None:  # pragma: no cover - callers check that the user exists
         raise ValueError(f"no such user: {grant.user_id}")
     scopes = set(grant.scopes)
+    jkt = access_token_binding(state, grant)
     if grant.audience:
         audience: str | list[str] = (
             [grant.audience, state.userinfo_audience] if "openid" in scopes else grant.audience
         )
-        access_token = state.signing_key.sign(
-            {
-                "iss": state.issuer,
-                "sub": grant.user_id,
-                "aud": audience,
-                "iat": now,
-                "exp": now + settings.access_token_ttl,
-                "scope": grant.scope,
-                "azp": grant.client_id,
-            }
-        )
+        access_claims: dict[str, Any] = {
+            "iss": state.issuer,
+            "sub": grant.user_id,
+            "aud": audience,
+            "iat": now,
+            "exp": now + settings.access_token_ttl,
+            "scope": grant.scope,
+            "azp": grant.client_id,
+        }
+        if jkt is not None:
+            access_claims["cnf"] = {"jkt": jkt}
+        access_token = state.signing_key.sign(access_claims)
     else:
         access_token = state.issue_opaque_access_token(grant, now + settings.access_token_ttl)
 
@@ -75,7 +104,7 @@ def build_token_response(
         body["id_token"] = state.signing_key.sign(claims)
     body["scope"] = grant.scope
     body["expires_in"] = settings.access_token_ttl
-    body["token_type"] = "Bearer"
+    body["token_type"] = "DPoP" if jkt is not None else "Bearer"
     return body
 
 
@@ -90,6 +119,8 @@ class TokenPrincipal:
 
     user_id: str
     scopes: frozenset[str]
+    jkt: str | None = None
+    """The DPoP key thumbprint the token is bound to (``cnf.jkt``); ``None``: a Bearer token."""
 
 
 def read_access_token(state: TenantState, token: str) -> TokenPrincipal:
@@ -113,6 +144,8 @@ def read_access_token(state: TenantState, token: str) -> TokenPrincipal:
             raise InvalidAccessToken("The token has expired")
         scopes = frozenset(str(claims.get("scope", "")).split())
         user_id = str(claims.get("sub", ""))
+        cnf = claims.get("cnf")
+        jkt = cnf.get("jkt") if isinstance(cnf, dict) else None
     else:
         record = state.opaque_access_token(token)
         if record is None:
@@ -121,8 +154,142 @@ def read_access_token(state: TenantState, token: str) -> TokenPrincipal:
             raise InvalidAccessToken("The token has expired")
         scopes = frozenset(record.grant.scopes)
         user_id = record.grant.user_id
+        jkt = access_token_binding(state, record.grant)
     if "openid" not in scopes:
         raise InvalidAccessToken("The access token was not granted the openid scope")
     if state.get_user(user_id) is None:
         raise InvalidAccessToken("The user of this token does not exist anymore")
-    return TokenPrincipal(user_id=user_id, scopes=scopes)
+    bound = jkt if isinstance(jkt, str) else None
+    return TokenPrincipal(user_id=user_id, scopes=scopes, jkt=bound)
+
+
+@dataclass(frozen=True)
+class ManagementCaller:
+    """Who a Management API token speaks for: ``sub`` (a user id, or ``<client>@clients`` for
+    a machine-to-machine token), its scopes, and ``azp`` (the application it was issued to)."""
+
+    sub: str
+    scopes: frozenset[str]
+    azp: str | None
+
+
+def _unauthorized(message: str) -> ManagementApiError:
+    return ManagementApiError(401, message, headers=_BEARER_CHALLENGE)
+
+
+def read_management_token(
+    state: TenantState, authorization: str | None, *, dpop: ResourceRequest | None = None
+) -> ManagementCaller:
+    """The caller behind an ``Authorization`` header, or a 401 as Auth0 words it.
+
+    No bearer token: "Missing authentication" (recorded, device-credentials-create.json, for a
+    request with Basic credentials). A token that is not an RS256 JWT signed by this tenant for
+    this issuer, or has expired: "Invalid token." (auth0-reference.md §6.2). A valid token for
+    another API: "Bad audience: <aud>" (§6.7; audiences joined by a space when there are
+    several, UNCONFIRMED).
+
+    A DPoP-bound token (``cnf.jkt``, only issued with ``TenantSettings.management_api_dpop``)
+    must come as ``Authorization: DPoP`` with a proof from its key, checked against ``dpop``
+    (RFC 9449 §7); refusals carry a ``WWW-Authenticate: DPoP`` challenge. UNCONFIRMED for
+    Auth0, whose Management API may take no DPoP at all (see :mod:`.dpop`).
+    """
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() not in ("bearer", "dpop") or not token:
+        raise _unauthorized("Missing authentication")
+    if token.count(".") != 2:
+        raise _unauthorized("Invalid token.")
+    try:
+        claims = state.signing_key.verify(token)
+    except jwt.PyJWTError:
+        raise _unauthorized("Invalid token.") from None
+    if claims.get("iss") != state.issuer:
+        raise _unauthorized("Invalid token.")
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if state.management_audience not in audiences:
+        raise _unauthorized("Bad audience: " + " ".join(str(a) for a in audiences))
+    exp = claims.get("exp")
+    if not isinstance(exp, int | float) or state.now() >= exp:
+        raise _unauthorized("Invalid token.")
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        raise _unauthorized("Invalid token.")
+    cnf = claims.get("cnf")
+    jkt = cnf.get("jkt") if isinstance(cnf, dict) else None
+    if scheme.lower() == "dpop" or jkt is not None:
+        _check_management_dpop(state, token, jkt, dpop if scheme.lower() == "dpop" else None)
+    azp = claims.get("azp")
+    return ManagementCaller(
+        sub=sub,
+        scopes=frozenset(str(claims.get("scope", "")).split()),
+        azp=azp if isinstance(azp, str) else None,
+    )
+
+
+def _dpop_unauthorized(error: str, message: str) -> ManagementApiError:
+    return ManagementApiError(
+        401, message, headers={"WWW-Authenticate": dpop_challenge(error, message)}
+    )
+
+
+def _check_management_dpop(
+    state: TenantState, token: str, jkt: object, request: ResourceRequest | None
+) -> None:
+    """A bound token needs the DPoP scheme and a proof from its key; an unbound one no proof."""
+    if request is None:
+        state.count("dpop_rejections")
+        raise _dpop_unauthorized(
+            "invalid_token", "A DPoP-bound access token was presented as Bearer"
+        )
+    try:
+        proof = verify_proof(
+            state,
+            request.proofs,
+            method=request.method,
+            url=request.url,
+            access_token=token,
+            require_nonce=False,
+        )
+    except DPoPRejected as exc:
+        state.count("dpop_nonce_challenges" if exc.error == "use_dpop_nonce" else "dpop_rejections")
+        error = _dpop_unauthorized(exc.error, exc.description)
+        error.headers["DPoP-Nonce"] = state.dpop.nonce()
+        raise error from None
+    if jkt != proof.jkt:
+        state.count("dpop_rejections")
+        message = (
+            "The access token is not bound to a DPoP key"
+            if jkt is None
+            else "The DPoP proof key does not match the token's binding"
+        )
+        raise _dpop_unauthorized("invalid_token", message)
+
+
+def _bad_link_with(reason: str) -> ManagementApiError:
+    return ManagementApiError(400, f"Invalid link_with token: {reason}.", "invalid_body")
+
+
+def read_link_with_token(state: TenantState, token: str, *, azp: str | None) -> str:
+    """The user id (``sub``) of a ``link_with`` ID token, checked as Auth0 documents it
+    (auth0-reference.md §6.4; auth0/docs#5930): signed with RS256 by this tenant, ``iss`` this
+    issuer, ``aud`` the ``azp`` of the access token making the call, not expired. Anything else
+    is 400 (UNCONFIRMED wording: no link_with refusal was recorded).
+    """
+    try:
+        claims = state.signing_key.verify(token)  # RS256 only: an HS256 token fails here
+    except jwt.PyJWTError:
+        raise _bad_link_with("not an ID token signed by this tenant with RS256") from None
+    if claims.get("iss") != state.issuer:
+        raise _bad_link_with("issued by another tenant")
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if azp is None or azp not in audiences:
+        raise _bad_link_with("its audience is not the application of the access token")
+    exp = claims.get("exp")
+    if not isinstance(exp, int | float) or state.now() >= exp:
+        raise _bad_link_with("expired")
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        raise _bad_link_with("no subject")
+    return sub

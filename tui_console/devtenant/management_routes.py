@@ -1,0 +1,476 @@
+"""The Management API at ``<issuer>api/v2/``: the endpoints a person uses on their own account.
+
+Routes (auth0-reference.md §6; recorded shapes in auth0-recordings/NOTES.md §1-§7):
+
+* ``GET /api/v2/users/{id}`` with ``fields`` / ``include_fields``;
+* ``PATCH /api/v2/users/{id}`` (the filter is ignored, as recorded);
+* ``POST /api/v2/users/{id}/identities`` (``link_with`` for current-user tokens; ``provider`` +
+  ``user_id`` for admin tokens) → 201 with the primary's identities;
+* ``DELETE /api/v2/users/{id}/identities/{provider}/{user_id}`` → 200 with what remains;
+* ``GET /api/v2/device-credentials`` (admin scope ``read:device_credentials`` only);
+* ``POST /api/v2/device-credentials`` → 201 ``{"id": "dcr_…"}``;
+* ``DELETE /api/v2/device-credentials/{id}`` → 204, also when already gone;
+* anything else under ``/api/v2/`` → Hapi's 404 ``Not Found`` (recorded, errors.json).
+
+Every request goes through :func:`_endpoint`, in Auth0's order: the bearer token (401, with
+``WWW-Authenticate: Bearer`` and, as recorded, no rate-limit headers), then an injected failure
+if a test armed one (:mod:`.faults`), then the rate limit (429 with the recorded body), then the
+endpoint's scope check (403), body and query validation (400), the current-user subject check
+(403) and the data (404, 409). Every answer after authentication carries ``X-RateLimit-Limit``,
+``-Remaining`` and ``-Reset`` (reset = when the bucket is full again, NOTES.md §7), and every
+answer is ``application/json; charset=utf-8``, the 204 included (recorded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tui_console.devtenant import seed
+from tui_console.devtenant.auth_api import json_response
+from tui_console.devtenant.dpop import resource_request
+from tui_console.devtenant.faults import InjectedFailure, default_body
+from tui_console.devtenant.login_routes import tenant
+from tui_console.devtenant.management import (
+    GLOBAL_LIMIT_BODY,
+    ManagementApiError,
+    error_body,
+    filter_fields,
+    insufficient_scope,
+    invalid_body,
+    invalid_query,
+    parse_bool,
+    parse_int,
+    policy,
+    required_patch_scopes,
+    subject_mismatch,
+    validate_user_patch,
+)
+from tui_console.devtenant.rate_limits import RateLimitDecision
+from tui_console.devtenant.state import TenantState
+from tui_console.devtenant.tokens import (
+    ManagementCaller,
+    read_link_with_token,
+    read_management_token,
+)
+
+__all__ = ["routes"]
+
+_JSON_UTF8 = "application/json; charset=utf-8"
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_CREDENTIAL_TYPES = ("public_key", "refresh_token", "rotating_refresh_token")
+_MAX_PER_PAGE = 100
+_STALL_POLL = 0.05
+
+Handler = Callable[[Request, TenantState, ManagementCaller], Awaitable[tuple[int, Any]]]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What the pipeline needs to know about an endpoint beyond its handler."""
+
+    policy: str
+    device_credentials_write: bool = False
+    conflict: str = "Conflict"
+
+
+def _respond(payload: Any, status: int, headers: dict[str, str]) -> Response:
+    if payload is None:
+        return Response(b"", status, headers=headers, media_type=_JSON_UTF8)
+    return json_response(payload, status, media_type=_JSON_UTF8, headers=headers)
+
+
+def _error(exc: ManagementApiError, headers: dict[str, str] | None = None) -> Response:
+    return _respond(exc.body(), exc.status, {**(headers or {}), **exc.headers})
+
+
+def _empty_bucket(state: TenantState, spec: _Spec) -> RateLimitDecision:
+    """The headers of an empty per-caller bucket, for an injected 429."""
+    registry = (
+        state.device_credentials_write_limits
+        if spec.device_credentials_write
+        else state.management_limits
+    )
+    full_in = registry.capacity / registry.refill_per_second
+    return RateLimitDecision(
+        allowed=False,
+        limit=registry.capacity,
+        remaining=0,
+        reset=math.ceil(state.now() + full_in),
+    )
+
+
+async def _stall(request: Request, seconds: float) -> bool:
+    """Wait ``seconds``, or until the client hangs up (then False), so a stalled request whose
+    client timed out does not hold the server's shutdown."""
+    await request.body()  # read (and keep) the body first: it shares the receive channel
+    deadline = asyncio.get_running_loop().time() + seconds
+    while (left := deadline - asyncio.get_running_loop().time()) > 0:
+        if await request.is_disconnected():
+            return False
+        await asyncio.sleep(min(left, _STALL_POLL))
+    return True
+
+
+async def _injected(
+    request: Request,
+    state: TenantState,
+    spec: _Spec,
+    caller: ManagementCaller,
+    failure: InjectedFailure,
+) -> Response | None:
+    """Play an armed failure: stall, then answer with its status (None: handle normally)."""
+    state.count("management_injected_failures")
+    if failure.delay and not await _stall(request, failure.delay):
+        return Response(b"", 499)  # nobody is listening any more
+    status = failure.status
+    if status is None:
+        return None
+    if status == 429:
+        state.count("management_429s")
+        headers = _empty_bucket(state, spec).headers()
+    elif status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    else:
+        headers = state.peek_management(
+            caller.sub, device_credentials_write=spec.device_credentials_write
+        ).headers()
+    body = failure.body
+    if body is None:
+        body = default_body(
+            status, expected_scopes=policy(spec.policy).expected, conflict=spec.conflict
+        )
+    return _respond(body, status, {**headers, **failure.headers})
+
+
+def _endpoint(spec: _Spec, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        state = tenant(request)
+        state.count("management_requests")
+        try:
+            caller = read_management_token(
+                state, request.headers.get("authorization"), dpop=resource_request(state, request)
+            )
+        except ManagementApiError as exc:
+            return _error(exc)
+        failure = state.failures.take(request.method, request.scope["path"])
+        if failure is not None:
+            injected = await _injected(request, state, spec, caller, failure)
+            if injected is not None:
+                return injected
+        decision = state.take_management(
+            caller.sub, device_credentials_write=spec.device_credentials_write
+        )
+        headers = decision.headers()
+        if not decision.allowed:
+            state.count("management_requests_on_empty_bucket")
+            state.count("management_429s")
+            return _respond(dict(GLOBAL_LIMIT_BODY), 429, headers)
+        try:
+            status, payload = await handler(request, state, caller)
+        except ManagementApiError as exc:
+            return _error(exc, headers)
+        return _respond(payload, status, headers)
+
+    return endpoint
+
+
+async def _json_body(request: Request) -> Any:
+    """The parsed JSON body (None when empty); Hapi's 400 when it is not JSON."""
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ManagementApiError(400, "Invalid request payload JSON format") from None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _object_body(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise invalid_body(f"Expected type object but found type {_json_type(body)}")
+    return body
+
+
+def _check_properties(
+    body: dict[str, Any], schema: dict[str, str], required: tuple[str, ...]
+) -> None:
+    """A closed object of string properties, ``schema`` mapping each to its description."""
+    unknown = sorted(set(body) - set(schema))
+    if unknown:
+        raise invalid_body(f"Additional properties not allowed: {','.join(unknown)}")
+    for name in required:
+        if name not in body:
+            raise invalid_body(f"Missing required property: {name}")
+    for name, value in body.items():
+        if not isinstance(value, str):
+            raise invalid_body(
+                f"Expected type string but found type {_json_type(value)}", name, schema[name]
+            )
+
+
+# -- users --------------------------------------------------------------------------------------
+
+
+async def get_user(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    user_id = request.path_params["id"]
+    access = policy("get_user").access(caller.scopes)
+    query = request.query_params
+    include = parse_bool(
+        query.get("include_fields"),
+        "include_fields",
+        "Whether specified fields are to be included (true) or excluded (false).",
+        default=True,
+    )
+    if access == "current_user" and user_id != caller.sub:
+        raise subject_mismatch()
+    return 200, filter_fields(state.management_user(user_id), query.get("fields"), include)
+
+
+async def patch_user(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """Recorded: the ``fields`` filter is ignored on PATCH, the full user comes back."""
+    user_id = request.path_params["id"]
+    access = policy("patch_user").access(caller.scopes)
+    body = validate_user_patch(await _json_body(request))
+    required_patch_scopes(body, access, caller.scopes)
+    if access == "current_user" and user_id != caller.sub:
+        raise subject_mismatch()
+    return 200, state.patch_user(user_id, body)
+
+
+_LINK_WITH = "JWT for the secondary account being linked."
+_LINK_PROPERTIES = {
+    "provider": "Identity provider of the secondary user account being linked.",
+    "connection_id": "connection_id of the secondary user account being linked.",
+    "user_id": "user_id of the secondary user account being linked.",
+}
+
+
+async def link_identity(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """``link_with`` (any token with the scope) or ``provider`` + ``user_id`` (admin only:
+    auth0-reference.md §6.4, "with a current_user token only link_with is accepted")."""
+    user_id = request.path_params["id"]
+    access = policy("link").access(caller.scopes)
+    body = _object_body(await _json_body(request))
+    if "link_with" in body:
+        others = sorted(set(body) - {"link_with"})
+        if others:
+            raise invalid_body(f"Additional properties not allowed: {','.join(others)}")
+        token = body["link_with"]
+        if not isinstance(token, str) or not token:
+            raise invalid_body(
+                f"Expected type string but found type {_json_type(token)}", "link_with", _LINK_WITH
+            )
+        if access == "current_user" and user_id != caller.sub:
+            raise subject_mismatch()
+        secondary = read_link_with_token(state, token, azp=caller.azp)
+    else:
+        if access != "admin":
+            raise insufficient_scope(("update:users",))
+        _check_properties(body, _LINK_PROPERTIES, ("provider", "user_id"))
+        provider, given = body["provider"], body["user_id"]
+        # Recorded (ruby, go): the full "auth0|…" id is accepted here; a bare one is qualified.
+        secondary = given if "|" in given else f"{provider}|{given}"
+    return 201, state.link_identity(user_id, secondary)
+
+
+async def unlink_identity(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    params = request.path_params
+    access = policy("unlink").access(caller.scopes)
+    if access == "current_user" and params["id"] != caller.sub:
+        raise subject_mismatch()
+    return 200, state.unlink_identity(params["id"], params["provider"], params["user_id"])
+
+
+# -- device credentials -------------------------------------------------------------------------
+
+_LIST_DESCRIPTIONS = {
+    "page": "Page index of the results to return. First page is 0.",
+    "per_page": "Number of results per page.  There is a maximum of 1000 results allowed from "
+    "this endpoint.",
+    "include_totals": "Return results inside an object that contains the total result count "
+    "(true) or as a direct array of results (false, default).",
+    "include_fields": "Whether specified fields are to be included (true) or excluded (false).",
+    "type": "Type of credentials to retrieve. Must be `public_key`, `refresh_token` or "
+    "`rotating_refresh_token`. The property will default to `refresh_token` when paging is "
+    "requested",
+}
+
+
+async def list_device_credentials(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """Admin only (``read:device_credentials``, auth0-reference.md §6.6): a current-user token
+    gets 403 ``insufficient_scope``. Items have no ``client_id`` (recorded, NOTES.md §4)."""
+    policy("list_device_credentials").access(caller.scopes)
+    query = request.query_params
+    d = _LIST_DESCRIPTIONS
+    page = parse_int(query.get("page"), "page", d["page"], default=0, minimum=0)
+    per_page = parse_int(
+        query.get("per_page"),
+        "per_page",
+        d["per_page"],
+        default=50,
+        minimum=1,
+        maximum=_MAX_PER_PAGE,
+    )
+    totals = parse_bool(
+        query.get("include_totals"), "include_totals", d["include_totals"], default=False
+    )
+    include = parse_bool(
+        query.get("include_fields"), "include_fields", d["include_fields"], default=True
+    )
+    kind = query.get("type")
+    if kind is not None and kind not in _CREDENTIAL_TYPES:
+        raise invalid_query(f'No enum match for: "{kind}"', "type", d["type"])
+    matching = state.list_device_credentials(
+        user_id=query.get("user_id") or None,
+        client_id=query.get("client_id") or None,
+        type=kind,
+    )
+    start = page * per_page
+    items = [
+        filter_fields(c.to_management_json(), query.get("fields"), include)
+        for c in matching[start : start + per_page]
+    ]
+    if not totals:
+        return 200, items
+    envelope = {"start": start, "limit": per_page, "total": len(matching)}
+    return 200, {**envelope, "device_credentials": items}
+
+
+_CREATE_PROPERTIES = {
+    "device_name": "Name for this device easily recognized by owner.",
+    "type": "Type of credential. Must be `public_key`.",
+    "value": "Base64 encoded string containing the credential.",
+    "device_id": "Unique identifier for the device. Recommend using Android_ID on Android and "
+    "identifierForVendor.",
+    "client_id": "client_id of the client (application) this credential is for.",
+}
+
+
+async def create_device_credential(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """A public key for the caller's own device (auth0-reference.md §6.6; recorded 201)."""
+    policy("create_device_credential").access(caller.scopes)
+    body = _object_body(await _json_body(request))
+    _check_properties(body, _CREATE_PROPERTIES, ("device_name", "type", "value", "device_id"))
+    if body["type"] != "public_key":
+        raise invalid_body(
+            f'No enum match for: "{body["type"]}"', "type", _CREATE_PROPERTIES["type"]
+        )
+    for name in ("device_name", "value"):
+        if not body[name]:
+            raise invalid_body(
+                "String is too short (0 chars), minimum 1", name, _CREATE_PROPERTIES[name]
+            )
+    try:
+        base64.b64decode(body["value"], validate=True)
+    except binascii.Error:
+        raise invalid_body(
+            f"Object didn't pass validation for format byte: {body['value']}",
+            "value",
+            _CREATE_PROPERTIES["value"],
+        ) from None
+    credential_id = state.create_device_credential(
+        user_id=caller.sub,
+        client_id=body.get("client_id") or caller.azp or seed.CLIENT_ID,
+        device_name=body["device_name"],
+        device_id=body["device_id"],
+        value=body["value"],
+    )
+    return 201, {"id": credential_id}
+
+
+async def delete_device_credential(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """204 with an empty body, also when the credential is already gone (recorded)."""
+    access = policy("delete_device_credential").access(caller.scopes)
+    acting_user = caller.sub if access == "current_user" else None
+    state.delete_device_credential(request.path_params["id"], acting_user=acting_user)
+    return 204, None
+
+
+async def not_found(request: Request) -> Response:
+    """Hapi's answer for a route it does not have (recorded body, errors.json)."""
+    tenant(request).count("management_requests")
+    return _respond(error_body(404, "Not Found"), 404, {})
+
+
+def routes() -> list[Route]:
+    users = _Spec("get_user")
+    identities = _Spec("link", conflict="Specified identity already exists.")
+    writes = _Spec(
+        "create_device_credential",
+        device_credentials_write=True,
+        conflict="A public key already exists for the device.",
+    )
+    return [
+        Route("/api/v2/users/{id}", _endpoint(users, get_user), methods=["GET"]),
+        Route(
+            "/api/v2/users/{id}",
+            _endpoint(_Spec("patch_user"), patch_user),
+            methods=["PATCH"],
+        ),
+        Route(
+            "/api/v2/users/{id}/identities",
+            _endpoint(identities, link_identity),
+            methods=["POST"],
+        ),
+        Route(
+            "/api/v2/users/{id}/identities/{provider}/{user_id}",
+            _endpoint(_Spec("unlink"), unlink_identity),
+            methods=["DELETE"],
+        ),
+        Route(
+            "/api/v2/device-credentials",
+            _endpoint(_Spec("list_device_credentials"), list_device_credentials),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v2/device-credentials",
+            _endpoint(writes, create_device_credential),
+            methods=["POST"],
+        ),
+        Route(
+            "/api/v2/device-credentials/{id}",
+            _endpoint(
+                _Spec("delete_device_credential", device_credentials_write=True),
+                delete_device_credential,
+            ),
+            methods=["DELETE"],
+        ),
+        Route("/api/v2/{rest:path}", not_found, methods=_ALL_METHODS),
+    ]
