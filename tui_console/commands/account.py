@@ -18,7 +18,7 @@ from typing import Any
 from tui_console.account import AccountSession
 from tui_console.commands.output import EXIT_OK, print_json
 from tui_console.errors import ConfigError
-from tui_console.management import DeviceCredential, Identity, User
+from tui_console.management import DeviceCredential, Identity, User, public_key_bytes
 
 __all__ = ["devices", "identities", "link", "metadata", "unlink", "user"]
 
@@ -163,11 +163,12 @@ def _credential_json(credential: DeviceCredential) -> dict[str, Any]:
 
 async def devices(session: AccountSession, args: argparse.Namespace) -> int:
     if args.action == "add":
-        key = Path(args.public_key).read_bytes() if args.public_key else b""
-        if not key:
-            raise ConfigError(
-                "No public key was given.", hint="Use: devices add NAME --public-key FILE"
-            )
+        try:
+            key = public_key_bytes(Path(args.public_key).read_bytes())
+        except OSError as exc:
+            raise ConfigError(f"Cannot read {args.public_key}: {exc.strerror}.") from None
+        except ValueError as exc:
+            raise ConfigError(f"{args.public_key}: {exc}") from None
         new_id = await session.add_device(
             name=args.name, public_key=key, device_id=args.device_id or socket.gethostname()
         )

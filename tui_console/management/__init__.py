@@ -27,6 +27,8 @@ from tui_console.management.metadata import (
     PROFILE_LIMIT_BYTES,
     MetadataUpdate,
     metadata_patch,
+    metadata_size,
+    metadata_size_warnings,
     size_warnings,
 )
 from tui_console.management.models import (
@@ -36,6 +38,7 @@ from tui_console.management.models import (
     User,
     parse_identities,
 )
+from tui_console.management.public_keys import public_key_bytes
 
 __all__ = [
     "PROFILE_LIMIT_BYTES",
@@ -60,6 +63,9 @@ __all__ = [
     "UserNotFound",
     "error_from_response",
     "metadata_patch",
+    "metadata_size",
+    "metadata_size_warnings",
     "parse_identities",
+    "public_key_bytes",
     "size_warnings",
 ]

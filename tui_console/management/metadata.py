@@ -25,7 +25,14 @@ from typing import Any
 from tui_console.management.errors import InvalidMetadata
 from tui_console.management.models import User
 
-__all__ = ["PROFILE_LIMIT_BYTES", "MetadataUpdate", "metadata_patch", "size_warnings"]
+__all__ = [
+    "PROFILE_LIMIT_BYTES",
+    "MetadataUpdate",
+    "metadata_patch",
+    "metadata_size",
+    "metadata_size_warnings",
+    "size_warnings",
+]
 
 PROFILE_LIMIT_BYTES = 10 * 1024
 """Auth0's documented user profile size limit (docs F4)."""
@@ -109,10 +116,16 @@ def metadata_patch(set: Mapping[str, Any], unset: Iterable[str]) -> dict[str, An
     return {"user_metadata": changes}
 
 
-def size_warnings(user: User) -> tuple[str, ...]:
-    """A warning when the stored ``user_metadata`` is over Auth0's 10 KB profile limit."""
-    text = json.dumps(dict(user.user_metadata), separators=(",", ":"), ensure_ascii=False)
-    size = len(text.encode())
+def metadata_size(metadata: Mapping[str, Any]) -> int:
+    """Bytes ``metadata`` takes as compact UTF-8 JSON: what counts against the 10 KB limit."""
+    text = json.dumps(dict(metadata), separators=(",", ":"), ensure_ascii=False)
+    return len(text.encode())
+
+
+def metadata_size_warnings(metadata: Mapping[str, Any]) -> tuple[str, ...]:
+    """A warning when ``metadata`` is over Auth0's 10 KB profile limit (an editor checks drafts
+    with this before saving; :func:`size_warnings` checks what Auth0 stored)."""
+    size = metadata_size(metadata)
     if size <= PROFILE_LIMIT_BYTES:
         return ()
     return (
@@ -120,3 +133,8 @@ def size_warnings(user: User) -> tuple[str, ...]:
         "still accepts it today but documents that such writes may start failing; consider "
         "removing keys you no longer need.",
     )
+
+
+def size_warnings(user: User) -> tuple[str, ...]:
+    """A warning when the stored ``user_metadata`` is over Auth0's 10 KB profile limit."""
+    return metadata_size_warnings(user.user_metadata)

@@ -24,13 +24,13 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tui_console.auth.tokens import TokenSet
 from tui_console.errors import StorageError
+from tui_console.storage.private_files import ensure_private_directory, write_private_file
 
 __all__ = ["FORMAT_VERSION", "FileTokenStore"]
 
@@ -156,69 +156,18 @@ class FileTokenStore:
         }
         data = json.dumps(document, indent=2, sort_keys=True).encode()
         self._directory_is_safe(create=True)
-        temp_name: str | None = None
         try:
-            # mkstemp opens with O_CREAT | O_EXCL | O_NOFOLLOW and mode 0600 whatever the umask.
-            fd, temp_name = tempfile.mkstemp(
-                dir=self._directory, prefix=f".{self._path.name}.", suffix=".tmp"
-            )
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp_name, self._path)
-            temp_name = None
-            self._fsync_directory()
+            write_private_file(self._path, data)
         except OSError as error:
             raise StorageError(
                 f"Could not write the token file {self._path}: {error.strerror or error}. "
                 "The previous file was left as it was.",
                 hint=f"Check free disk space and the permissions of {self._directory}.",
             ) from None
-        finally:
-            if temp_name is not None:
-                Path(temp_name).unlink(missing_ok=True)
-
-    def _fsync_directory(self) -> None:
-        """Make the rename itself durable, not only the file's bytes."""
-        fd = os.open(self._directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
     def _directory_is_safe(self, *, create: bool) -> bool:
-        """Check (and with ``create``, make) the 0700 directory; False if it doesn't exist.
-
-        A symlinked or foreign-owned directory is refused rather than fixed: someone else
-        could read or replace the tokens in it. A merely loose mode is ours to tighten.
-        """
-        if create:
-            try:
-                self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            except OSError as error:
-                raise StorageError(
-                    f"Could not create the token directory {self._directory}: {error.strerror}.",
-                    hint="Check the permissions of its parent directory.",
-                ) from None
-        try:
-            info = self._directory.lstat()
-        except FileNotFoundError:
-            return False
-        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            raise StorageError(
-                f"The token directory {self._directory} is a symlink or not a directory.",
-                hint="Remove it so tui-console can create a private directory there.",
-            )
-        if info.st_uid != os.getuid():
-            raise StorageError(
-                f"The token directory {self._directory} belongs to another user "
-                f"(uid {info.st_uid}).",
-                hint="Remove it or point XDG_STATE_HOME at a directory of your own.",
-            )
-        if stat.S_IMODE(info.st_mode) != 0o700:
-            os.chmod(self._directory, 0o700)
-        return True
+        """Check (and with ``create``, make) the 0700 directory; False if it doesn't exist."""
+        return ensure_private_directory(self._directory, create=create, what="token directory")
 
     def _tighten_file(self, fd: int) -> None:
         """Refuse a file someone else owns (it could be planted); make a loose one 0600."""

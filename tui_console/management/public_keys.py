@@ -1,0 +1,62 @@
+"""Reading a device's public key from what a person has at hand, for ``device-credentials``.
+
+Auth0 stores a ``public_key`` credential's ``value`` as base64 of the key (auth0-reference.md
+§6.6); people have a PEM file, base64 text, a DER file, or by mistake a private or OpenSSH
+key. :func:`public_key_bytes` accepts the first three and refuses the rest with the command
+that converts them, so the CLI and the Devices pane give the same answers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+__all__ = ["public_key_bytes"]
+
+_PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
+
+
+def public_key_bytes(data: bytes) -> bytes:
+    """The DER public key in ``data``: a PEM ``PUBLIC KEY``, base64 text or a binary DER file.
+
+    Raises ``ValueError`` with a sentence a person can act on: a private key, an OpenSSH key
+    or anything that is not a public key is refused.
+    """
+    text = data.strip()
+    if not text:
+        raise ValueError("The key is empty.")
+    if b"PRIVATE KEY" in text:
+        raise ValueError(
+            "This is a private key. Give the public key; never share the private one "
+            "(openssl pkey -in KEY.pem -pubout prints it)."
+        )
+    pem = _PEM.search(text)
+    if pem is not None:
+        label = pem.group(1).decode("ascii")
+        if label != "PUBLIC KEY":
+            raise ValueError(
+                f"This PEM holds a {label}, not a PUBLIC KEY "
+                "(openssl pkey -in KEY.pem -pubout prints the public key)."
+            )
+        try:
+            return base64.b64decode(b"".join(pem.group(2).split()), validate=True)
+        except binascii.Error:
+            raise ValueError("The PEM's body is not valid base64.") from None
+    if text.startswith((b"ssh-", b"ecdsa-sha2-")):
+        raise ValueError(
+            "This is an OpenSSH public key. Convert it first: ssh-keygen -e -m PKCS8 -f KEY.pub"
+        )
+    try:
+        ascii_text = text.decode("ascii")
+    except UnicodeDecodeError:
+        if text.startswith(b"\x30"):  # a DER SEQUENCE: a binary public key file
+            return text
+        raise ValueError("This is not a PEM public key, base64 text or a DER file.") from None
+    try:
+        der = base64.b64decode("".join(ascii_text.split()), validate=True)
+    except binascii.Error:
+        raise ValueError("This is not a PEM public key, base64 text or a DER file.") from None
+    if not der.startswith(b"\x30"):
+        raise ValueError("The base64 text does not decode to a DER public key.")
+    return der

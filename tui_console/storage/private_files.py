@@ -1,0 +1,90 @@
+"""Private files on disk: a 0700 directory, 0600 files, written atomically.
+
+Shared by the token store (:mod:`.token_store`) and the metadata drafts
+(:mod:`tui_console.drafts`), which both keep something only this user should read and must
+never leave a half-written file behind:
+
+* :func:`ensure_private_directory` makes (or checks) a 0700 directory, refusing a symlinked
+  or foreign-owned one rather than fixing it: someone else could read or replace its files.
+  A merely loose mode is ours to tighten.
+* :func:`write_private_file` writes through a 0600 temp file in the same directory, fsyncs
+  it, renames it over the target with ``os.replace`` and fsyncs the directory, so a crash or
+  a full disk mid-write leaves the previous file intact.
+
+Errors name paths, never contents.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from tui_console.errors import StorageError
+
+__all__ = ["ensure_private_directory", "write_private_file"]
+
+
+def ensure_private_directory(directory: Path, *, create: bool, what: str = "directory") -> bool:
+    """Check (and with ``create``, make) the 0700 ``directory``; False if it doesn't exist.
+
+    ``what`` names the directory in error messages ("token directory", "drafts directory").
+    Raises :class:`StorageError` for a symlink, a non-directory or another user's directory.
+    """
+    if create:
+        try:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(
+                f"Could not create the {what} {directory}: {error.strerror}.",
+                hint="Check the permissions of its parent directory.",
+            ) from None
+    try:
+        info = directory.lstat()
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise StorageError(
+            f"The {what} {directory} is a symlink or not a directory.",
+            hint="Remove it so tui-console can create a private directory there.",
+        )
+    if info.st_uid != os.getuid():
+        raise StorageError(
+            f"The {what} {directory} belongs to another user (uid {info.st_uid}).",
+            hint="Remove it or point XDG_STATE_HOME at a directory of your own.",
+        )
+    if stat.S_IMODE(info.st_mode) != 0o700:
+        os.chmod(directory, 0o700)
+    return True
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, as a 0600 file; raises ``OSError`` on failure.
+
+    The directory must exist (see :func:`ensure_private_directory`). On any failure the
+    previous file is left as it was and the temp file is removed.
+    """
+    temp_name: str | None = None
+    try:
+        # mkstemp opens with O_CREAT | O_EXCL | O_NOFOLLOW and mode 0600 whatever the umask.
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_name, path)
+        temp_name = None
+        _fsync_directory(path.parent)
+    finally:
+        if temp_name is not None:
+            Path(temp_name).unlink(missing_ok=True)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable, not only the file's bytes."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
