@@ -9,6 +9,7 @@ No httpx type crosses this line: callers see only our dataclasses and the
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from tui_console.auth.device import (
     request_device_authorization,
 )
 from tui_console.auth.discovery import ServerMetadata, discover
+from tui_console.auth.dpop import DPoP, DPoPNonces
 from tui_console.auth.id_token import IdTokenValidator, unverified_claims
 from tui_console.auth.inspect import TokenView, check_signature, inspect_token
 from tui_console.auth.jwks import JwksCache
@@ -45,6 +47,7 @@ from tui_console.management import (
 from tui_console.paths import token_dir
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
+from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.token_store import FileTokenStore
 
@@ -72,6 +75,25 @@ class TokenStatus:
     expires_at: float | None
     has_refresh_token: bool
     token_type: str
+    dpop_bound: bool = False
+    """The access token is sender-constrained (RFC 9449): sent as ``DPoP`` with a proof."""
+    dpop_jkt: str | None = None
+    """The thumbprint of the DPoP key the tokens are bound to (``None``: no DPoP)."""
+    dpop_fallback: bool = False
+    """Signed in with DPoP, yet the server issued a Bearer access token for this audience:
+    its API takes no DPoP-bound tokens (Auth0 issues Bearer tokens for an API without a
+    sender-constraining policy). The refresh token stays bound to the key."""
+
+    @property
+    def dpop_note(self) -> str | None:
+        """A sentence on the DPoP fallback, for ``status``; ``None`` when there is none."""
+        if not self.dpop_fallback:
+            return None
+        return (
+            "the server issued a Bearer access token for this API although the sign-in "
+            "used DPoP (the API takes no DPoP-bound tokens); calls use Bearer, and the "
+            "refresh token stays bound to the DPoP key"
+        )
 
     def seconds_left(self, now: float | None = None) -> float | None:
         """Seconds until the access token expires (negative once it has)."""
@@ -88,6 +110,10 @@ class TokenStatus:
             "expires_in": None if left is None else int(left),
             "has_refresh_token": self.has_refresh_token,
             "token_type": self.token_type,
+            "dpop_bound": self.dpop_bound,
+            "dpop_jkt": self.dpop_jkt,
+            "dpop_fallback": self.dpop_fallback,
+            "dpop_note": self.dpop_note,
         }
 
 
@@ -101,10 +127,17 @@ class SessionStatus:
     token_file: str
     tokens: tuple[TokenStatus, ...] = ()
     user: Mapping[str, Any] = field(default_factory=dict)
+    dpop_key_file: str | None = None
+    """The profile's DPoP key file, when there is one."""
 
     @property
     def signed_in(self) -> bool:
         return bool(self.tokens)
+
+    @property
+    def dpop_key_missing(self) -> bool:
+        """Tokens are bound to a DPoP key, but there is no key file: they are unusable."""
+        return self.dpop_key_file is None and any(t.dpop_jkt for t in self.tokens)
 
     def to_json(self, now: float | None = None) -> dict[str, Any]:
         return {
@@ -115,6 +148,8 @@ class SessionStatus:
             "user": dict(self.user),
             "tokens": [token.to_json(now) for token in self.tokens],
             "token_file": self.token_file,
+            "dpop_key_file": self.dpop_key_file,
+            "dpop_key_missing": self.dpop_key_missing,
         }
 
 
@@ -132,6 +167,10 @@ class TokenDetails:
     """``fresh``, ``refreshing``, ``expired`` or ``signed out``: the refresh state in words."""
     access_token: TokenView
     id_token: TokenView | None
+    dpop_bound: bool = False
+    """The access token is DPoP-bound (sender-constrained, RFC 9449)."""
+    dpop_jkt: str | None = None
+    """The thumbprint of the DPoP key the tokens are bound to."""
 
 
 #: What each action needs from the token; the UI disables an action whose scope is missing
@@ -169,6 +208,8 @@ class LogoutReport:
     """Why not, when it was not (no refresh token, offline, refused)."""
     wiped: bool
     """The local token file was deleted."""
+    dpop_key_deleted: bool = False
+    """The profile's DPoP key file was deleted."""
 
 
 #: The ID-token claims worth showing as "who is signed in".
@@ -179,11 +220,16 @@ class DeviceLogin:
     """A device sign-in in progress: show :attr:`prompt`, then await :meth:`complete`."""
 
     def __init__(
-        self, session: AccountSession, authorization: DeviceAuthorization, audience: str | None
+        self,
+        session: AccountSession,
+        authorization: DeviceAuthorization,
+        audience: str | None,
+        dpop: DPoP | None = None,
     ) -> None:
         self._session = session
         self._authorization = authorization
         self._audience = audience
+        self._dpop = dpop
         self.prompt = DevicePrompt(
             user_code=authorization.user_code,
             verification_uri=authorization.verification_uri,
@@ -193,9 +239,15 @@ class DeviceLogin:
         )
 
     async def complete(
-        self, on_progress: Callable[[PollProgress], None] | None = None
+        self,
+        on_progress: Callable[[PollProgress], None] | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> SessionStatus:
-        """Poll until the person approves (or denies, or the code expires); store the tokens."""
+        """Poll until the person approves (or denies, or the code expires); store the tokens.
+
+        ``sleep`` waits between polls (tests pass one that does not).
+        """
         session = self._session
         metadata = await session.server()
         tokens = await poll_for_tokens(
@@ -206,6 +258,8 @@ class DeviceLogin:
             audience=self._audience,
             on_progress=on_progress,
             validate=lambda tokens: session.validate_id_token(tokens, nonce=None),
+            dpop=self._dpop,
+            sleep=sleep,
         )
         return await session.adopt(tokens)
 
@@ -232,12 +286,17 @@ class AccountSession:
         """Live rate-limit buckets; ``subscribe`` to watch them change."""
         self.calls = CallLog()
         """Every HTTP exchange (method, path, status, latency, limits): no secrets."""
+        self.dpop_keys = DPoPKeyStore.beside(self.store.path)
+        """The profile's DPoP key file, beside the token file."""
+        self.dpop_nonces = DPoPNonces()
+        """The latest DPoP nonce per server origin; every response updates it."""
         wire = CallLogTransport(transport or httpx.AsyncHTTPTransport(), self.calls, clock=clock)
         self.http = httpx.AsyncClient(
             transport=RateLimitedTransport(wire, board=self.rate_limits),
             timeout=httpx.Timeout(15.0, connect=10.0),
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
+            event_hooks={"response": [self.dpop_nonces.hook]},
         )
         self._clock = clock
         self._metadata: ServerMetadata | None = None
@@ -298,6 +357,8 @@ class AccountSession:
                 client_id=self.profile.client_id,
                 store=self.store,
                 clock=self._clock,
+                dpop_keys=self.dpop_keys,
+                dpop_nonces=self.dpop_nonces,
             )
         return self._manager
 
@@ -309,10 +370,34 @@ class AccountSession:
     def _scope(self, scopes: tuple[str, ...] | None) -> str:
         return " ".join(scopes) if scopes else self.profile.scope
 
+    async def _sign_in_dpop(self, metadata: ServerMetadata, dpop: bool | None) -> DPoP | None:
+        """The profile's DPoP key (made and saved now if there is none) when this sign-in
+        uses DPoP: ``dpop`` if given, else the profile's setting. The profile's lock keeps two
+        sign-ins from making two keys, one of which would be lost."""
+        if not (dpop if dpop is not None else self.profile.dpop):
+            return None
+        algorithms = metadata.dpop_signing_alg_values_supported
+        if algorithms and "ES256" not in algorithms:
+            raise ConfigError(
+                f"{metadata.issuer} takes DPoP proofs signed with {', '.join(algorithms)} only, "
+                "not ES256.",
+                hint="Sign in without DPoP (leave out --dpop, or set dpop = false).",
+            )
+        async with InterProcessLock(self.store.lock_path):
+            key = self.dpop_keys.load_or_create()
+        return DPoP(key, self.dpop_nonces, clock=self._clock)
+
     async def start_device_login(
-        self, *, scopes: tuple[str, ...] | None = None, audience: str | None = None
+        self,
+        *,
+        scopes: tuple[str, ...] | None = None,
+        audience: str | None = None,
+        dpop: bool | None = None,
     ) -> DeviceLogin:
-        """Ask for a device code (RFC 8628 §3.1); the caller shows the prompt and completes."""
+        """Ask for a device code (RFC 8628 §3.1); the caller shows the prompt and completes.
+
+        ``dpop`` (default: the profile's setting) binds the tokens to the profile's DPoP key.
+        """
         metadata = await self.server()
         if not metadata.device_authorization_endpoint:
             raise ConfigError(
@@ -327,7 +412,7 @@ class AccountSession:
             scope=self._scope(scopes),
             audience=target,
         )
-        return DeviceLogin(self, authorization, target)
+        return DeviceLogin(self, authorization, target, await self._sign_in_dpop(metadata, dpop))
 
     async def login_with_browser(
         self,
@@ -338,8 +423,13 @@ class AccountSession:
         scopes: tuple[str, ...] | None = None,
         audience: str | None = None,
         timeout: float = 300,
+        dpop: bool | None = None,
     ) -> SessionStatus:
-        """Authorization code + PKCE through a loopback redirect (RFC 8252), then store."""
+        """Authorization code + PKCE through a loopback redirect (RFC 8252), then store.
+
+        ``dpop`` (default: the profile's setting) binds the code (``dpop_jkt``) and the
+        tokens to the profile's DPoP key.
+        """
         tokens = await self._browser_sign_in(
             open_url=open_url,
             pasted_redirect=pasted_redirect,
@@ -347,6 +437,7 @@ class AccountSession:
             scope=self._scope(scopes),
             audience=self._audience(audience),
             timeout=timeout,
+            dpop=await self._sign_in_dpop(await self.server(), dpop),
         )
         return await self.adopt(tokens)
 
@@ -360,6 +451,7 @@ class AccountSession:
         audience: str | None,
         timeout: float,
         prompt: str | None = None,
+        dpop: DPoP | None = None,
     ) -> TokenSet:
         """One browser sign-in with this profile's client and ports; the ID token validated."""
         return await run_browser_flow(
@@ -375,6 +467,7 @@ class AccountSession:
             on_progress=on_progress,
             validate=lambda tokens, nonce: self.validate_id_token(tokens, nonce=nonce),
             prompt=prompt,
+            dpop=dpop,
         )
 
     async def adopt(self, tokens: TokenSet) -> SessionStatus:
@@ -385,6 +478,8 @@ class AccountSession:
         async with InterProcessLock(self.store.lock_path):  # a refresh elsewhere may be writing
             previous = self.store.get(tokens.audience)
             self.store.put(tokens)
+            if not any(stored.dpop_jkt for stored in self.store.load().values()):
+                self.dpop_keys.delete()  # no token is bound to it any more
         if previous and previous.refresh_token and previous.refresh_token != tokens.refresh_token:
             try:
                 await self._revoke(previous.refresh_token)
@@ -415,10 +510,14 @@ class AccountSession:
                     expires_at=tokens.expires_at,
                     has_refresh_token=tokens.refresh_token is not None,
                     token_type=tokens.token_type,
+                    dpop_bound=tokens.dpop_bound,
+                    dpop_jkt=tokens.access_token_jkt or tokens.dpop_jkt,
+                    dpop_fallback=tokens.dpop_jkt is not None and not tokens.dpop_bound,
                 )
                 for tokens in stored.values()
             ),
             user=user,
+            dpop_key_file=str(self.dpop_keys.path) if self.dpop_keys.path.exists() else None,
         )
 
     def granted_scopes(self, audience: str | None = None) -> frozenset[str]:
@@ -452,6 +551,8 @@ class AccountSession:
                     refresh_state=state,
                     access_token=inspect_token(tokens.access_token),
                     id_token=inspect_token(tokens.id_token) if tokens.id_token else None,
+                    dpop_bound=tokens.dpop_bound,
+                    dpop_jkt=tokens.access_token_jkt or tokens.dpop_jkt,
                 )
             )
         return details
@@ -508,7 +609,10 @@ class AccountSession:
         async with InterProcessLock(self.store.lock_path):
             wiped = self.store.path.exists()
             self.store.clear()
-        return LogoutReport(revoked=revoked, revoke_detail=detail, wiped=wiped)
+            key_deleted = self.dpop_keys.delete()
+        return LogoutReport(
+            revoked=revoked, revoke_detail=detail, wiped=wiped, dpop_key_deleted=key_deleted
+        )
 
     # -- the account through the Management API ------------------------------------------------
 

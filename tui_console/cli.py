@@ -1,9 +1,10 @@
 """The ``tui-console`` command line: the composition root.
 
 Parses arguments, resolves the profile, builds an :class:`~tui_console.account.AccountSession`
-and runs one verb. Data goes to stdout (``token``, ``status --json``...), narration to stderr
-(the device code, the URL, the QR code, countdowns), so ``$(tui-console token)`` works in
-scripts. Every :class:`~tui_console.errors.TuiConsoleError` becomes one message with its next
+and runs one verb; with no verb (or ``demo``) it opens the Textual console
+(:mod:`tui_console.demo`). Data goes to stdout (``token``, ``status --json``...), narration to
+stderr (the device code, the URL, the QR code, countdowns), so ``$(tui-console token)`` works
+in scripts. Every :class:`~tui_console.errors.TuiConsoleError` becomes one message with its next
 step and exit status 1; no traceback reaches the person.
 """
 
@@ -21,7 +22,6 @@ from tui_console.commands.output import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_USAGE,
     print_error,
 )
 from tui_console.errors import TuiConsoleError
@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tui-console",
         description="Sign in to an Auth0 tenant and manage your own account from a terminal.",
-        epilog="Environment: AUTH0_DOMAIN, AUTH0_CLIENT_ID; XDG_* move the files.",
+        epilog="With no COMMAND, opens the console for the saved profile (a setup screen on "
+        "first run). Environment: AUTH0_DOMAIN, AUTH0_CLIENT_ID; XDG_* move the files.",
     )
     parser.add_argument("--version", action="version", version=f"tui-console {__version__}")
     _add_profile_flags(parser, suppress=False)
@@ -86,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     login.add_argument(
         "--audience", help="API audience (default: the profile's, the Management API)"
+    )
+    login.add_argument(
+        "--dpop",
+        action="store_true",
+        default=None,
+        help="bind the tokens to a key kept beside the token file (DPoP, RFC 9449); "
+        "the profile's `dpop = true` does the same for every sign-in",
     )
 
     status = verb("status", "who is signed in, token expiry, scopes, where tokens are kept")
@@ -136,6 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", help="the credential id (dcr_...)")
     revoke.add_argument("--json", action="store_true", help="machine-readable output")
 
+    demo = verbs.add_parser(
+        "demo",
+        help="open the console against the built-in demo tenant",
+        description="Open the console against a local demo tenant that approves sign-ins "
+        "by itself after a few seconds. Its users and devices persist between runs.",
+    )
+    demo.add_argument(
+        "--reset", action="store_true", help="start from a fresh demo tenant (forget changes)"
+    )
+
     tenant = verbs.add_parser("dev-tenant", help="run the local Auth0-compatible tenant alone")
     tenant.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
     tenant.add_argument(
@@ -160,11 +178,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.verb is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
     if args.verb == "dev-tenant":
         return _run_dev_tenant(args)
+    if args.verb in (None, "demo"):
+        try:
+            return _run_console(args)
+        except TuiConsoleError as exc:
+            print_error(exc)
+            return EXIT_FAILED
     try:
         return asyncio.run(_run_verb(args))
     except KeyboardInterrupt:
@@ -173,6 +194,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TuiConsoleError as exc:
         print_error(exc)
         return EXIT_FAILED
+
+
+def _run_console(args: argparse.Namespace) -> int:
+    """The Textual console: ``demo`` against the built-in tenant, else the active profile."""
+    from tui_console.demo import run_console, run_demo  # Textual and the tenant: deferred
+
+    if args.verb == "demo":
+        return run_demo(reset=args.reset)
+    return run_console(
+        name=args.profile, issuer=args.issuer, domain=args.domain, client_id=args.client_id
+    )
 
 
 def _run_dev_tenant(args: argparse.Namespace) -> int:

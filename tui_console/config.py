@@ -99,6 +99,9 @@ class Profile:
     """Scopes asked at sign-in."""
     redirect_ports: tuple[int, ...] = DEFAULT_REDIRECT_PORTS
     """Loopback ports registered as callbacks, tried in order by the browser flow."""
+    dpop: bool = False
+    """Sign in with DPoP (RFC 9449): tokens bound to a key kept beside the token file
+    (``dpop = true`` in the file; ``tui-console login --dpop`` for one sign-in)."""
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     """Unknown keys read from the file, kept so that saving does not lose them."""
 
@@ -146,7 +149,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def _profile_from(name: str, data: Mapping[str, Any], path: Path) -> Profile:
-    known = {"issuer", "client_id", "audience", "scopes", "redirect_ports"}
+    known = {"issuer", "client_id", "audience", "scopes", "redirect_ports", "dpop"}
     try:
         issuer = str(data["issuer"])
         client_id = str(data["client_id"])
@@ -161,6 +164,9 @@ def _profile_from(name: str, data: Mapping[str, Any], path: Path) -> Profile:
         raise ConfigError(f"Profile {name!r} in {path}: scopes must be a list of strings.")
     if not isinstance(ports, list) or not all(isinstance(p, int) for p in ports):
         raise ConfigError(f"Profile {name!r} in {path}: redirect_ports must be a list of integers.")
+    dpop = data.get("dpop", False)
+    if not isinstance(dpop, bool):
+        raise ConfigError(f"Profile {name!r} in {path}: dpop must be true or false.")
     audience = data.get("audience") or None
     return Profile(
         name=name,
@@ -169,6 +175,7 @@ def _profile_from(name: str, data: Mapping[str, Any], path: Path) -> Profile:
         audience=str(audience) if audience else None,
         scopes=tuple(scopes),
         redirect_ports=tuple(ports),
+        dpop=dpop,
         extra={k: v for k, v in data.items() if k not in known},
     ).validate()
 
@@ -212,6 +219,8 @@ def _dump(profiles: Mapping[str, Profile], default: str | None) -> str:
         }
         if profile.audience:
             fields["audience"] = profile.audience
+        if profile.dpop:
+            fields["dpop"] = True
         fields.update(profile.extra)
         lines += [f"{key} = {_toml_value(value)}" for key, value in fields.items()]
         lines.append("")

@@ -17,7 +17,13 @@ __all__ = ["MASK", "Secret", "redact"]
 MASK = "•••"
 
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
-_AUTH_HEADER = re.compile(r"(?i)\b(bearer|dpop|basic)\s+[A-Za-z0-9._~+/=-]+")
+# A scheme followed by an English word is prose ("the DPoP proof", "a Bearer token"), not a
+# credential: masking it would turn error messages into "the DPoP ••• htu does not match".
+_AUTH_HEADER = re.compile(
+    r"(?i)\b(bearer|dpop|basic)\s+"
+    r"(?!(?:proofs?|nonces?|keys?|headers?|scheme|challenges?|tokens?|realm|error|"
+    r"authentication)(?!\.?[A-Za-z0-9_~+/=-]))[A-Za-z0-9._~+/=-]+"
+)
 _SECRET_FIELDS = re.compile(
     r"(?i)((?<![A-Za-z0-9_])\"?(?:access_token|refresh_token|id_token|device_code|code_verifier|code|"
     r"client_secret|token|link_with|password)\"?\s*[:=]\s*\"?)([^\"&\s,}]+)"

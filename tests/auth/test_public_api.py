@@ -5,6 +5,16 @@ from __future__ import annotations
 import tui_console.auth as auth
 
 PUBLIC = [
+    "DPoP",
+    "DPoPAuth",
+    "DPoPError",
+    "DPoPKey",
+    "DPoPKeySource",
+    "DPoPNonces",
+    "access_token_hash",
+    "dpop_challenge",
+    "jwk_thumbprint",
+    "proof_target",
     "AuthorizationRequest",
     "BearerAuth",
     "Challenge",

@@ -232,6 +232,17 @@ def oidc_provider() -> Iterator[OidcProvider]:
         yield provider
 
 
+@pytest.fixture(scope="session")
+def dpop_provider() -> Iterator[OidcProvider]:
+    """oidc-provider with DPoP nonces required of every proof (token endpoint and userinfo),
+    as Auth0 requires them of public clients at ``/oauth/token`` (auth0-reference.md §4.4).
+
+    Access tokens live 60 s, as on the default provider.
+    """
+    with run_provider(INTEROP_DPOP_NONCE="1") as provider:
+        yield provider
+
+
 @pytest.fixture(scope="module")
 def quick_device_code_provider() -> Iterator[OidcProvider]:
     """A second oidc-provider whose device codes expire after 1 s.

@@ -21,7 +21,9 @@
 //
 // Environment: INTEROP_ACCESS_TOKEN_TTL (s, default 60), INTEROP_DEVICE_CODE_TTL (s, default
 // 60), INTEROP_REFRESH_TOKEN_TTL (s, default 86400), INTEROP_CLOCK_TOLERANCE (s, default: the
-// library's 15; note it also extends how long an expired opaque access token is accepted).
+// library's 15; note it also extends how long an expired opaque access token is accepted),
+// INTEROP_DPOP_NONCE ("1": DPoP with server nonces required of every proof, at the token
+// endpoint and at userinfo alike; unset: the library's default DPoP, no nonces).
 
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -64,6 +66,13 @@ const ttl = {
   refreshToken: intFrom(process.env.INTEROP_REFRESH_TOKEN_TTL, 86400, 'INTEROP_REFRESH_TOKEN_TTL'),
 };
 const clockTolerance = intFrom(process.env.INTEROP_CLOCK_TOLERANCE, undefined, 'INTEROP_CLOCK_TOLERANCE');
+const dpopNonce = process.env.INTEROP_DPOP_NONCE === '1';
+
+// RFC 9449 as Auth0 runs it for public clients: every proof must carry a server nonce.
+// nonceSecret seeds the rotating nonces (60 s steps, a few steps either side accepted).
+const dPoP = dpopNonce
+  ? { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true }
+  : { enabled: true };
 
 // A fresh signing key per run instead of oidc-provider's published development keys.
 function signingKey() {
@@ -104,6 +113,7 @@ function configuration() {
     features: {
       devInteractions: { enabled: false },
       deviceFlow: { enabled: true },
+      dPoP,
       revocation: { enabled: true },
       userinfo: { enabled: true },
     },

@@ -6,7 +6,8 @@ or a typed error from :mod:`tui_console.errors`. Flow functions (:func:`poll_for
 :func:`run_browser_flow`, :func:`fetch_userinfo`, :func:`revoke_token`, :func:`discover`)
 do the I/O. Modules are named for their spec: :mod:`.pkce` (RFC 7636), :mod:`.device`
 (RFC 8628), :mod:`.authorization_code` (RFC 6749 §4.1), :mod:`.loopback` (RFC 8252),
-:mod:`.id_token` and :mod:`.userinfo` (OIDC Core), :mod:`.revocation` (RFC 7009).
+:mod:`.id_token` and :mod:`.userinfo` (OIDC Core), :mod:`.revocation` (RFC 7009),
+:mod:`.dpop` (RFC 9449, sender-constrained tokens).
 
 Nothing here imports Textual or the dev tenant, and nothing is Auth0-specific beyond
 sending an ``audience`` parameter.
@@ -38,6 +39,17 @@ from tui_console.auth.discovery import (
     is_loopback_host,
     parse_discovery_response,
 )
+from tui_console.auth.dpop import (
+    DPoP,
+    DPoPAuth,
+    DPoPError,
+    DPoPKey,
+    DPoPKeySource,
+    DPoPNonces,
+    access_token_hash,
+    jwk_thumbprint,
+    proof_target,
+)
 from tui_console.auth.id_token import IdTokenValidator, unverified_claims
 from tui_console.auth.jwks import JwksCache
 from tui_console.auth.loopback import LoopbackListener
@@ -61,6 +73,7 @@ from tui_console.auth.userinfo import (
 from tui_console.auth.www_authenticate import (
     Challenge,
     bearer_challenge,
+    dpop_challenge,
     parse_www_authenticate,
 )
 
@@ -68,6 +81,12 @@ __all__ = [
     "AuthorizationRequest",
     "BearerAuth",
     "Challenge",
+    "DPoP",
+    "DPoPAuth",
+    "DPoPError",
+    "DPoPKey",
+    "DPoPKeySource",
+    "DPoPNonces",
     "DeviceAuthorization",
     "IdTokenValidator",
     "JwksCache",
@@ -78,6 +97,7 @@ __all__ = [
     "TokenManager",
     "TokenSet",
     "UserProfile",
+    "access_token_hash",
     "bearer_challenge",
     "browser_is_usable",
     "build_authorization_request",
@@ -90,8 +110,10 @@ __all__ = [
     "check_issuer_url",
     "discover",
     "discovery_url",
+    "dpop_challenge",
     "fetch_userinfo",
     "is_loopback_host",
+    "jwk_thumbprint",
     "new_nonce",
     "new_pkce",
     "new_state",
@@ -105,6 +127,7 @@ __all__ = [
     "parse_userinfo_response",
     "parse_www_authenticate",
     "poll_for_tokens",
+    "proof_target",
     "raise_for_oauth_error",
     "request_device_authorization",
     "revoke_token",

@@ -43,6 +43,7 @@ _PROTOCOL_PARAMS = frozenset(
         "code_challenge_method",
         "audience",
         "prompt",
+        "dpop_jkt",
     }
 )
 
@@ -71,12 +72,15 @@ def build_authorization_request(
     audience: str | None = None,
     prompt: str | None = None,
     extra: Mapping[str, str] | None = None,
+    dpop_jkt: str | None = None,
 ) -> AuthorizationRequest:
     """The ``/authorize`` URL (RFC 6749 §4.1.1) with PKCE S256 (RFC 7636 §4.3), state and nonce.
 
     S256 is always used: ``plain`` protects nothing against an intercepted redirect.
     ``extra`` adds provider parameters (``connection``, ``organization``...) but cannot
     replace the protocol ones, so a caller cannot weaken state, nonce or PKCE by accident.
+    ``dpop_jkt`` (RFC 9449 §10) binds the code to a DPoP key's thumbprint: the exchange must
+    then carry a proof signed with that key.
     """
     clash = sorted(_PROTOCOL_PARAMS & set(extra or {}))
     if clash:
@@ -96,6 +100,8 @@ def build_authorization_request(
         params["audience"] = audience
     if prompt:
         params["prompt"] = prompt
+    if dpop_jkt:
+        params["dpop_jkt"] = dpop_jkt
     params.update(extra or {})
     url = httpx.URL(metadata.authorization_endpoint).copy_merge_params(params)
     return AuthorizationRequest(

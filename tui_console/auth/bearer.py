@@ -1,10 +1,18 @@
-"""Bearer token authentication for httpx (RFC 6750 §2.1), refreshing once on a 401.
+"""Token authentication for httpx: Bearer (RFC 6750 §2.1) or DPoP (RFC 9449 §7), one flow.
 
 An ``httpx.Auth`` so that API clients carry no token logic: every request gets a valid
 access token from the :class:`TokenManager`, and a 401 (the server stopped accepting the
 token early: revoked, clock skew, key rollover) earns exactly one forced refresh and one
 retry. The refresh takes locks and touches disk, so this overrides ``async_auth_flow``, as
 httpx's docs advise for such schemes, rather than the generic ``auth_flow``.
+
+A DPoP-bound token (``token_type: DPoP``, or ``cnf.jkt``) goes as ``Authorization: DPoP``
+with a fresh proof carrying ``ath``; any other token as Bearer, even in a DPoP session (an
+API without sender-constraining gets Bearer tokens; RFC 9449 §7.1 and Auth0's table in
+"Configure Sender Constraining"). A ``401`` whose ``DPoP`` challenge says ``use_dpop_nonce``
+earns exactly one retry with the server's new nonce, in this same flow; a second one is a
+:class:`~tui_console.auth.dpop.DPoPError`. So a request is sent at most three times: as is,
+with a new nonce, and with a refreshed token.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
+from tui_console.auth.dpop import DPoP, nonce_challenge, refused_nonce_twice
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.tokens import TokenSet
 
@@ -20,7 +29,7 @@ __all__ = ["BearerAuth"]
 
 
 class BearerAuth(httpx.Auth):
-    """Sends ``Authorization: Bearer <access token>`` for ``audience`` (async clients only).
+    """Sends ``audience``'s access token as Bearer, or as DPoP with a proof (async only).
 
     Usage::
 
@@ -46,23 +55,43 @@ class BearerAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Send with a valid token; on a 401, force one refresh and retry once, never more."""
+        """Send with a valid token; one nonce retry and one forced refresh, never more."""
         token = await self._manager.valid_token(self._audience)
-        _authorize(request, token)
-        response = yield request
-        if response.status_code != httpx.codes.UNAUTHORIZED:
-            return
-        await response.aread()
-        fresh = await self._manager.valid_token(
-            self._audience, force=True, rejected=token.access_token
-        )
-        if fresh.access_token == token.access_token:
-            return
-        _authorize(request, fresh)
-        yield request
+        dpop = self._dpop(token)
+        nonce_retried = refreshed = False
+        while True:
+            _authorize(request, token, dpop)
+            response = yield request
+            if dpop is not None:
+                dpop.nonces.observe(response)
+            if response.status_code != httpx.codes.UNAUTHORIZED:
+                return
+            if dpop is not None and nonce_challenge(response):
+                if nonce_retried or not response.headers.get("dpop-nonce"):
+                    await response.aread()
+                    raise refused_nonce_twice(request, response)
+                nonce_retried = True
+                continue
+            if refreshed:
+                return
+            await response.aread()
+            fresh = await self._manager.valid_token(
+                self._audience, force=True, rejected=token.access_token
+            )
+            if fresh.access_token == token.access_token:
+                return
+            token, dpop, refreshed = fresh, self._dpop(fresh), True
+
+    def _dpop(self, token: TokenSet) -> DPoP | None:
+        """The proof signer for a DPoP-bound access token; ``None`` for a Bearer one."""
+        return self._manager.dpop_for(token) if token.dpop_bound else None
 
 
-def _authorize(request: httpx.Request, token: TokenSet) -> None:
+def _authorize(request: httpx.Request, token: TokenSet, dpop: DPoP | None) -> None:
+    if dpop is not None:
+        request.headers["Authorization"] = f"DPoP {token.access_token.reveal()}"
+        dpop.sign(request, access_token=token.access_token)
+        return
+    request.headers.pop("DPoP", None)
     # RFC 6750's scheme name is case-insensitive; Auth0 says "Bearer", some servers "bearer".
-    scheme = "Bearer" if token.token_type.lower() == "bearer" else token.token_type
-    request.headers["Authorization"] = f"{scheme} {token.access_token.reveal()}"
+    request.headers["Authorization"] = f"Bearer {token.access_token.reveal()}"

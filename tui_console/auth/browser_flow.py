@@ -21,6 +21,7 @@ from tui_console.auth.authorization_code import (
     parse_authorization_redirect,
 )
 from tui_console.auth.discovery import ServerMetadata
+from tui_console.auth.dpop import DPoP
 from tui_console.auth.loopback import LoopbackListener
 from tui_console.auth.tokens import TokenSet, parse_token_response
 
@@ -88,6 +89,7 @@ async def run_browser_flow(
     on_progress: Callable[[float], None] | None = None,
     validate: Callable[[TokenSet, str], Awaitable[None]] | None = None,
     prompt: str | None = None,
+    dpop: DPoP | None = None,
 ) -> TokenSet:
     """Sign in through the browser and return the tokens (RFC 8252 §7.3, RFC 7636).
 
@@ -99,6 +101,8 @@ async def run_browser_flow(
     the ID token before storing anything. ``on_progress`` gets the seconds left each second.
     ``prompt`` is passed to ``/authorize``: ``consent`` is what OIDC Core §11 asks for before
     a provider may grant ``offline_access`` (oidc-provider insists; Auth0 does not).
+    With ``dpop`` the authorization request carries ``dpop_jkt`` (RFC 9449 §10), so the
+    code itself is bound to the key, and the exchange carries a proof signed with it.
     """
     async with LoopbackListener(ports) as listener:
         request = build_authorization_request(
@@ -108,6 +112,7 @@ async def run_browser_flow(
             scope=scope,
             audience=audience,
             prompt=prompt,
+            dpop_jkt=dpop.thumbprint if dpop else None,
         )
         open_url(request.url)
         redirect = await _first_redirect(
@@ -125,7 +130,10 @@ async def run_browser_flow(
         redirect_uri=request.redirect_uri,
         verifier=request.pkce.verifier,
     )
-    tokens = parse_token_response(await send(client, exchange), audience=audience)
+    response = await send(client, exchange, auth=dpop.auth() if dpop else None)
+    tokens = parse_token_response(
+        response, audience=audience, dpop_jkt=dpop.thumbprint if dpop else None
+    )
     if validate is not None:
         await validate(tokens, request.nonce)
     return tokens

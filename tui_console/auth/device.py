@@ -23,6 +23,7 @@ import httpx
 
 from tui_console.auth._http import json_object, send, unreachable
 from tui_console.auth.discovery import ServerMetadata
+from tui_console.auth.dpop import DPoP
 from tui_console.auth.tokens import (
     FORM,
     TokenSet,
@@ -253,6 +254,7 @@ async def poll_for_tokens(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] = time.time,
     validate: Callable[[TokenSet], Awaitable[None]] | None = None,
+    dpop: DPoP | None = None,
 ) -> TokenSet:
     """Poll until the person approves, denies, or the code expires (RFC 8628 §3.4-§3.5).
 
@@ -265,6 +267,10 @@ async def poll_for_tokens(
 
     ``validate(tokens)`` runs before the tokens are returned, so the caller can check the
     ID token before anything is stored.
+
+    With ``dpop`` every poll carries a proof (RFC 9449 §5) and the tokens come bound to its
+    key; a ``use_dpop_nonce`` answer is retried at once with the server's nonce (it is not a
+    poll the server counts against the interval), and later polls start with that nonce.
     """
     interval = float(authorization.interval)
     delay = interval
@@ -288,7 +294,10 @@ async def poll_for_tokens(
         )
         attempts += 1
         try:
-            response = await client.send(request)
+            if dpop is None:
+                response = await client.send(request)
+            else:
+                response = await client.send(request, auth=dpop.auth())
         except httpx.TransportError as exc:
             failures += 1
             if failures > MAX_TRANSIENT_FAILURES:
@@ -305,7 +314,12 @@ async def poll_for_tokens(
             # A 429 without an OAuth body (an HTML page) asks for the same thing as slow_down.
             error = OAuthError("slow_down", status=429)
         if error is None:
-            tokens = parse_token_response(response, audience=audience, now=clock())
+            tokens = parse_token_response(
+                response,
+                audience=audience,
+                now=clock(),
+                dpop_jkt=dpop.thumbprint if dpop else None,
+            )
             if validate is not None:
                 await validate(tokens)
             return tokens

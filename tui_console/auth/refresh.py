@@ -14,6 +14,13 @@ one process, and several tui-console processes, share one token file, so a refre
 A rejected refresh token wipes the stored tokens only if the store still holds that very
 token: a stale ``invalid_grant`` must not delete a newer session (buildkite/cli#852).
 The lock-plus-leeway-plus-persist shape follows authlib's ``ensure_active_token``.
+
+Tokens of a DPoP sign-in (``TokenSet.dpop_jkt``) are refreshed with a proof signed by the
+same key (RFC 9449 §5; Auth0 binds the refresh token to it), through
+:class:`~tui_console.auth.dpop.DPoPAuth` and its one nonce retry. A DPoP refusal
+(``invalid_dpop_proof``, a nonce refused twice) keeps the tokens: it is about the proof. A
+missing or replaced key file is :class:`SessionExpired`: without the key nothing can be done
+with the tokens but to sign in again.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from tui_console.auth._http import send
+from tui_console.auth.dpop import DPoP, DPoPError, DPoPKeySource, DPoPNonces
 from tui_console.auth.tokens import TokenSet, build_refresh_request, parse_token_response
 from tui_console.errors import NotSignedIn, OAuthError, SessionExpired
 from tui_console.redact import Secret, redact
@@ -41,6 +49,7 @@ RefreshState = Literal["fresh", "refreshing", "expired", "signed out"]
 """A session's refresh state in words, for the UI's session strip and ``status``."""
 
 _SIGN_IN_AGAIN = "Sign in again: tui-console login"
+_SIGN_IN_WITH_NEW_KEY = "Sign in again: tui-console login --dpop"
 
 
 class TokenManager:
@@ -52,6 +61,9 @@ class TokenManager:
     ``on_change`` is called, with the locks still held, whenever this manager writes renewed
     tokens (the new set) or wipes a rejected session (``None``); it must not block.
     ``refresh_count`` counts the refresh requests this manager has sent.
+
+    ``dpop_keys`` is where the profile's DPoP key lives and ``dpop_nonces`` the nonces seen
+    so far (shared with the resource calls); both matter only for DPoP-bound tokens.
     """
 
     def __init__(
@@ -65,6 +77,8 @@ class TokenManager:
         leeway: float = 60,
         clock: Callable[[], float] = time.time,
         on_change: Callable[[TokenSet | None], None] | None = None,
+        dpop_keys: DPoPKeySource | None = None,
+        dpop_nonces: DPoPNonces | None = None,
     ) -> None:
         self._http = http
         self._token_endpoint = token_endpoint
@@ -75,6 +89,9 @@ class TokenManager:
         self._clock = clock
         self._on_change = on_change
         self._audience_locks: dict[str, asyncio.Lock] = {}
+        self._dpop_keys = dpop_keys
+        self.dpop_nonces = dpop_nonces if dpop_nonces is not None else DPoPNonces()
+        """The latest DPoP nonce per server origin, for every proof this session signs."""
         self.refresh_count = 0
 
     def current(self, audience: str | None) -> TokenSet:
@@ -87,6 +104,32 @@ class TokenManager:
                 hint="Sign in first: run tui-console login",
             )
         return tokens
+
+    def dpop_for(self, tokens: TokenSet) -> DPoP | None:
+        """What signs proofs for ``tokens``: ``None`` unless they came from a DPoP sign-in.
+
+        Raises :class:`SessionExpired` when the tokens are bound to a key that is gone or was
+        replaced: nothing else can use them (RFC 9449 §5; Auth0 refuses a proof from another
+        key for a bound refresh token).
+        """
+        wanted = tokens.dpop_jkt or tokens.access_token_jkt
+        if wanted is None and not tokens.dpop_bound:
+            return None
+        key = self._dpop_keys.load() if self._dpop_keys is not None else None
+        where = f" ({self._dpop_keys.path})" if self._dpop_keys is not None else ""
+        if key is None:
+            raise SessionExpired(
+                f"This session's tokens are bound to a DPoP key that is missing{where}, and "
+                "they cannot be used or refreshed without it.",
+                hint=_SIGN_IN_WITH_NEW_KEY,
+            )
+        if wanted is not None and key.thumbprint != wanted:
+            raise SessionExpired(
+                f"This session's tokens are bound to another DPoP key than the one stored"
+                f"{where}; the key they need is gone, so they cannot be used or refreshed.",
+                hint=_SIGN_IN_WITH_NEW_KEY,
+            )
+        return DPoP(key, self.dpop_nonces, clock=self._clock)
 
     def state(self, audience: str | None) -> RefreshState:
         """Where ``audience``'s session stands right now, as the UI words it."""
@@ -143,16 +186,29 @@ class TokenManager:
                 "refresh token to renew it.",
                 hint=_SIGN_IN_AGAIN,
             )
+        dpop = self.dpop_for(stored)  # SessionExpired if the key is gone
         request = build_refresh_request(
             self._token_endpoint, client_id=self._client_id, refresh_token=stored.refresh_token
         )
         self.refresh_count += 1
-        response = await send(self._http, request)  # NetworkError; the tokens stay stored
+        # NetworkError or DPoPError (a nonce refused twice): the tokens stay stored.
+        response = await send(self._http, request, auth=dpop.auth() if dpop else None)
         try:
-            fresh = parse_token_response(response, audience=stored.audience, now=self._clock())
+            fresh = parse_token_response(
+                response,
+                audience=stored.audience,
+                now=self._clock(),
+                dpop_jkt=dpop.thumbprint if dpop else None,
+            )
         except OAuthError as error:
-            # 4xx: the token itself was refused. 429 and 5xx are the server's trouble.
-            if error.status is None or not 400 <= error.status < 500 or error.status == 429:
+            # 4xx: the token itself was refused. 429 and 5xx are the server's trouble, and a
+            # DPoP error is about the proof (a clock, a nonce), not the refresh token.
+            if (
+                isinstance(error, DPoPError)
+                or error.status is None
+                or not 400 <= error.status < 500
+                or error.status == 429
+            ):
                 raise
             return self._rejected(stored, error)
         renewed = stored.merged_with(fresh)

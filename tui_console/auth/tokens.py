@@ -8,6 +8,7 @@ error parser that every flow uses to decide on the JSON ``error`` field, not the
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from tui_console.auth.dpop import DPOP_ERRORS, dpop_error
 from tui_console.errors import AuthError, OAuthError
 from tui_console.redact import Secret
 
@@ -37,6 +39,8 @@ class TokenSet:
 
     ``expires_at`` is epoch seconds computed from ``expires_in`` when the response arrived.
     ``audience`` is the API the access token was asked for (``None``: only ``/userinfo``).
+    ``dpop_jkt`` is the thumbprint of the DPoP key the tokens were requested with (RFC 9449):
+    the refresh token is bound to it, and so is the access token when :attr:`dpop_bound`.
     """
 
     access_token: Secret
@@ -47,6 +51,29 @@ class TokenSet:
     id_token: Secret | None = None
     audience: str | None = None
     issued_at: float = field(default_factory=time.time)
+    dpop_jkt: str | None = None
+
+    @property
+    def access_token_jkt(self) -> str | None:
+        """``cnf.jkt`` of a JWT access token (RFC 9449 §6.1), unverified; ``None`` if none."""
+        parts = self.access_token.reveal().split(".")
+        if len(parts) != 3:
+            return None
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        except ValueError:
+            return None
+        cnf = claims.get("cnf") if isinstance(claims, dict) else None
+        jkt = cnf.get("jkt") if isinstance(cnf, dict) else None
+        return jkt if isinstance(jkt, str) else None
+
+    @property
+    def dpop_bound(self) -> bool:
+        """Whether the access token is sender-constrained: ``token_type`` DPoP or ``cnf.jkt``.
+
+        Such a token is sent as ``Authorization: DPoP`` with a proof; any other as Bearer.
+        """
+        return self.token_type.lower() == "dpop" or self.access_token_jkt is not None
 
     def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
         """True when the access token is expired or will be within ``seconds``."""
@@ -69,6 +96,7 @@ class TokenSet:
             "id_token": self.id_token.reveal() if self.id_token else None,
             "audience": self.audience,
             "issued_at": self.issued_at,
+            "dpop_jkt": self.dpop_jkt,
         }
 
     @classmethod
@@ -86,6 +114,7 @@ class TokenSet:
             id_token=Secret(id_token) if id_token else None,
             audience=data.get("audience"),
             issued_at=float(data.get("issued_at") or 0.0),
+            dpop_jkt=str(data["dpop_jkt"]) if data.get("dpop_jkt") else None,
         )
 
     def merged_with(self, newer: TokenSet) -> TokenSet:
@@ -100,6 +129,7 @@ class TokenSet:
             id_token=newer.id_token or self.id_token,
             scope=newer.scope or self.scope,
             audience=newer.audience if newer.audience is not None else self.audience,
+            dpop_jkt=newer.dpop_jkt or self.dpop_jkt,
         )
 
 
@@ -112,16 +142,19 @@ def _json_body(response: httpx.Response) -> dict[str, Any] | None:
 
 
 def parse_oauth_error(response: httpx.Response) -> OAuthError | None:
-    """The OAuth error in ``response``'s JSON body (RFC 6749 §5.2), or ``None`` if it has none."""
+    """The OAuth error in ``response``'s JSON body (RFC 6749 §5.2), or ``None`` if it has none.
+
+    The DPoP errors (``invalid_dpop_proof``, ``use_dpop_nonce``, RFC 9449 §12.2) come as
+    :class:`~tui_console.auth.dpop.DPoPError`: they are about the proof, not the grant.
+    """
     body = _json_body(response)
     if not body or not isinstance(body.get("error"), str):
         return None
     description = body.get("error_description")
-    return OAuthError(
-        body["error"],
-        description if isinstance(description, str) else "",
-        status=response.status_code,
-    )
+    description = description if isinstance(description, str) else ""
+    if body["error"] in DPOP_ERRORS:
+        return dpop_error(body["error"], description, status=response.status_code)
+    return OAuthError(body["error"], description, status=response.status_code)
 
 
 def raise_for_oauth_error(response: httpx.Response, what: str) -> None:
@@ -142,11 +175,14 @@ def parse_token_response(
     *,
     audience: str | None = None,
     now: float | None = None,
+    dpop_jkt: str | None = None,
 ) -> TokenSet:
     """A :class:`TokenSet` from a token endpoint response, or the server's :class:`OAuthError`.
 
     Checks each field's type and names the offending one (as oauth4webapi does), so a
-    misbehaving server gives a specific message rather than a ``KeyError``.
+    misbehaving server gives a specific message rather than a ``KeyError``. ``dpop_jkt`` is
+    the thumbprint of the key whose proof the request carried (``None``: no DPoP); a
+    ``token_type`` of ``DPoP`` without one is refused (RFC 9449 §5).
     """
     raise_for_oauth_error(response, "The token request")
     body = _json_body(response)
@@ -161,6 +197,13 @@ def parse_token_response(
     token_type = body.get("token_type", "Bearer")
     if not isinstance(token_type, str):
         raise AuthError("The token response's token_type is not a string.")
+    if token_type.lower() == "dpop" and dpop_jkt is None:
+        raise AuthError(
+            "The token endpoint issued a DPoP-bound token to a request that carried no DPoP "
+            "proof, so it could never be used.",
+            hint="Sign in with DPoP (--dpop), or check the application's sender-constraining "
+            "settings.",
+        )
     expires_in = body.get("expires_in")
     if expires_in is not None and (
         isinstance(expires_in, bool) or not isinstance(expires_in, int | float)
@@ -179,6 +222,7 @@ def parse_token_response(
         id_token=Secret(body["id_token"]) if body.get("id_token") else None,
         audience=audience,
         issued_at=received,
+        dpop_jkt=dpop_jkt,
     )
 
 

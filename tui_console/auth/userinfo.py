@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 
 from tui_console.auth._http import json_object, send
-from tui_console.auth.www_authenticate import bearer_challenge
+from tui_console.auth.dpop import DPOP_ERRORS, dpop_error
+from tui_console.auth.www_authenticate import bearer_challenge, dpop_challenge
 from tui_console.errors import AuthError, OAuthError, RateLimited
 
 __all__ = ["UserProfile", "build_userinfo_request", "fetch_userinfo", "parse_userinfo_response"]
@@ -108,22 +109,28 @@ def _retry_after(headers: httpx.Headers, now: float) -> float | None:
 def parse_userinfo_response(response: httpx.Response, *, now: float | None = None) -> UserProfile:
     """The :class:`UserProfile` in a 200 answer, or the error the answer stands for.
 
-    401 (and a 403 with a Bearer challenge) is :class:`OAuthError` from the
-    ``WWW-Authenticate`` header alone; 429 is :class:`RateLimited` with how long to wait;
-    other failures are :class:`AuthError`. ``now`` (epoch seconds) is for the wait.
+    401 (and a 403 with a challenge) is :class:`OAuthError` from the ``WWW-Authenticate``
+    header alone, read from its ``DPoP`` challenge (RFC 9449 §7.1) when that one names the
+    error, else from the ``Bearer`` one; the DPoP codes (``invalid_dpop_proof``,
+    ``use_dpop_nonce``) are :class:`~tui_console.auth.dpop.DPoPError`. 429 is
+    :class:`RateLimited` with how long to wait; other failures are :class:`AuthError`.
+    ``now`` (epoch seconds) is for the wait.
     """
     status = response.status_code
     if status in (401, 403):
-        challenge = bearer_challenge(", ".join(response.headers.get_list("www-authenticate")))
+        header = ", ".join(response.headers.get_list("www-authenticate"))
+        dpop = dpop_challenge(header)
+        challenge = dpop if dpop is not None and "error" in dpop.params else None
+        challenge = challenge or bearer_challenge(header) or dpop
         error = challenge.params.get("error") if challenge else None
         if status == 401 or error:
             description = challenge.params.get("error_description", "") if challenge else ""
-            raise OAuthError(
-                error or "invalid_token",
-                description,
-                status=status,
-                hint="Sign in again to get a new access token.",
-            )
+            if error is not None and error in DPOP_ERRORS:
+                raise dpop_error(error, description, status=status)
+            hint = "Sign in again to get a new access token."
+            if challenge is not None and challenge is dpop:
+                hint += " (The refusal came as a DPoP challenge: the token or its DPoP proof.)"
+            raise OAuthError(error or "invalid_token", description, status=status, hint=hint)
     if status == 429:
         raise RateLimited(
             "The userinfo endpoint is rate limited for now.",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Challenge", "bearer_challenge", "parse_www_authenticate"]
+__all__ = ["Challenge", "bearer_challenge", "dpop_challenge", "parse_www_authenticate"]
 
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 # An unterminated quoted string runs to the end: better a partial description than none.
@@ -79,9 +79,22 @@ def parse_www_authenticate(header: str) -> list[Challenge]:
     return challenges
 
 
-def bearer_challenge(header: str | None) -> Challenge | None:
-    """The first ``Bearer`` challenge in ``header`` (the scheme is case-insensitive)."""
+def _first(header: str | None, scheme: str) -> Challenge | None:
     for challenge in parse_www_authenticate(header or ""):
-        if challenge.scheme.lower() == "bearer":
+        if challenge.scheme.lower() == scheme:
             return challenge
     return None
+
+
+def bearer_challenge(header: str | None) -> Challenge | None:
+    """The first ``Bearer`` challenge in ``header`` (the scheme is case-insensitive)."""
+    return _first(header, "bearer")
+
+
+def dpop_challenge(header: str | None) -> Challenge | None:
+    """The first ``DPoP`` challenge in ``header`` (RFC 9449 §7.1), case-insensitively.
+
+    A resource server may send a ``Bearer`` and a ``DPoP`` challenge in one header; each
+    error belongs to its own scheme, so read the one matching the scheme that was used.
+    """
+    return _first(header, "dpop")

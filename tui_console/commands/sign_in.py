@@ -58,8 +58,9 @@ async def login(session: AccountSession, args: argparse.Namespace) -> int:
         if flow == "device" and why:
             print(f"Using the device flow: {why}.", file=sys.stderr)
 
+    dpop = getattr(args, "dpop", None)
     if flow == "device":
-        login = await session.start_device_login(scopes=scopes, audience=args.audience)
+        login = await session.start_device_login(scopes=scopes, audience=args.audience, dpop=dpop)
         _show_device_prompt(login.prompt)
         if usable and not args.no_open and login.prompt.verification_uri_complete:
             open_in_browser(login.prompt.verification_uri_complete)
@@ -70,6 +71,7 @@ async def login(session: AccountSession, args: argparse.Namespace) -> int:
             pasted_redirect=read_pasted_line if sys.stdin.isatty() else None,
             scopes=scopes,
             audience=args.audience,
+            dpop=dpop,
         )
     user = status.user
     who = user.get("name") or user.get("email") or user.get("sub") or "you"
@@ -140,13 +142,28 @@ async def status(session: AccountSession, args: argparse.Namespace) -> int:
             f"refresh token: {'yes' if token.has_refresh_token else 'no'}"
         )
         print(f"Scopes:   {' '.join(token.scopes) or '(none reported)'}")
+        if token.dpop_bound:
+            print(f"DPoP:     bound to key {token.dpop_jkt}")
+        elif token.dpop_note:
+            print(f"DPoP:     Bearer fallback: {token.dpop_note}")
     print(f"Stored:   {status.token_file}")
+    if status.dpop_key_file:
+        print(f"DPoP key: {status.dpop_key_file}")
+    elif status.dpop_key_missing:
+        print("DPoP key: MISSING: the tokens are bound to it and cannot be used; sign in again")
     return EXIT_OK
 
 
 async def token(session: AccountSession, args: argparse.Namespace) -> int:
     token = await session.access_token(args.audience)
     print(token.reveal())  # the one place a token is meant to be shown: stdout, for scripts
+    audience = args.audience if args.audience is not None else session.profile.audience
+    if any(t.dpop_bound for t in session.status().tokens if t.audience == audience):
+        print(
+            "note: this token is DPoP-bound: a request needs `Authorization: DPoP <token>` and "
+            "a DPoP proof signed with this profile's key.",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -180,4 +197,6 @@ async def logout(session: AccountSession, args: argparse.Namespace) -> int:
     else:
         print(f"Did not revoke at the server: {report.revoke_detail}.", file=err)
     print("Deleted the local tokens." if report.wiped else "No local tokens to delete.", file=err)
+    if report.dpop_key_deleted:
+        print("Deleted the DPoP key.", file=err)
     return EXIT_OK

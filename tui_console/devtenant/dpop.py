@@ -26,6 +26,10 @@ Chosen where Auth0 says nothing (so: guesses):
   way with 60 s steps). Every response to a request that carried a proof has the current one in
   ``DPoP-Nonce``, so a client that keeps the latest never sees a challenge until it sleeps
   through two windows;
+* ``/userinfo`` wants the nonce too (401 ``use_dpop_nonce``): Auth0's documented example sends
+  the token endpoint's nonce there, whether it insists is UNCONFIRMED; a client that remembers
+  nonces per origin pays nothing for it. The Management API (with ``management_api_dpop``)
+  checks a nonce only when one is sent;
 * ``iat`` within ``dpop_iat_leeway`` (60 s) either way;
 * a ``jti`` is accepted once, at the token endpoint and at ``/userinfo`` alike (Auth0 says its
   ``/userinfo`` does not check ``jti``: the tenant is stricter there);

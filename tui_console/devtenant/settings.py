@@ -18,6 +18,8 @@ Sources (see ``shared/auth0-reference.md``):
   limit 10 of 2018-2019), and "Write Device Credentials" 5 refilling 100 per minute (§7 [D2]).
   These are small on purpose so the demo's gauges visibly move; tests shrink them further to
   reach a 429 in a few requests.
+* DPoP nonces and ``iat`` window: Auth0 documents neither (§4.4), so these are guesses
+  (:mod:`tui_console.devtenant.dpop`).
 """
 
 from __future__ import annotations

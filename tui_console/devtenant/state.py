@@ -25,6 +25,9 @@ rules themselves live here so they can be read in one place:
   one that is already gone is not an error.
 * **Management API rate limits** (§7; NOTES.md §7): a tenant-wide bucket checked first, then a
   per-caller bucket (device-credential writes have their own); see :meth:`take_management`.
+* **DPoP** (§4.4): grants and refresh-token families remember the key they are bound to
+  (``Grant.dpop_jkt``); nonces and seen proof ``jti`` values live in :attr:`TenantState.dpop`
+  (:mod:`tui_console.devtenant.dpop` has the rules and the guesses).
 
 The server runs in a background thread while tests read counters and drive device codes from
 the main thread, so every mutation happens under one re-entrant lock.

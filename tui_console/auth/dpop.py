@@ -1,0 +1,378 @@
+"""DPoP, sender-constrained tokens (RFC 9449), from the client's side.
+
+With DPoP the client holds a key pair and signs a short *proof* JWT for every request that
+gets or uses a token. The server binds what it issues to the key's thumbprint, so a stolen
+access or refresh token is useless without the private key. This module has the pieces:
+
+* :class:`DPoPKey`: an ES256 (P-256) key pair and the proofs it signs (§4.2): header
+  ``typ: dpop+jwt``, ``alg: ES256`` and the public ``jwk``; claims ``jti``, ``htm``, ``htu``
+  (the target URI without query and fragment), ``iat``, plus ``ath`` (the access token's
+  SHA-256, base64url) on resource calls and ``nonce`` once the server demanded one.
+* :class:`DPoPNonces`: the latest ``DPoP-Nonce`` each server origin handed out (§8, §9).
+  Every response updates it, so after the first challenge no request needs a retry.
+* :class:`DPoP`: a key, the nonces and a clock: what a flow needs to sign its requests.
+* :class:`DPoPAuth`: the ``httpx.Auth`` for token endpoint requests: a proof on each, and
+  exactly **one** retry when the server answers ``use_dpop_nonce``. A second refusal is a
+  :class:`DPoPError`, never a loop. Resource calls go through
+  :class:`~tui_console.auth.bearer.BearerAuth`, which does the same next to its refresh.
+
+Auth0 (auth0-reference.md §4.4 [D3]) makes public clients present a server nonce at
+``/oauth/token``: the first exchange of a session answers ``400 use_dpop_nonce`` with a
+``DPoP-Nonce`` header, and the proof is rebuilt with it. Auth0's documented resource example
+(``/userinfo``) reuses that nonce, which is why nonces are remembered per *origin*.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable, Generator, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from tui_console.auth.www_authenticate import dpop_challenge
+from tui_console.errors import OAuthError
+from tui_console.redact import Secret
+
+__all__ = [
+    "DPOP_ERRORS",
+    "DPoP",
+    "DPoPAuth",
+    "DPoPError",
+    "DPoPKey",
+    "DPoPKeySource",
+    "DPoPNonces",
+    "access_token_hash",
+    "jwk_thumbprint",
+    "nonce_challenge",
+    "proof_target",
+]
+
+ALGORITHM = "ES256"
+PROOF_TYPE = "dpop+jwt"
+DPOP_ERRORS = frozenset({"use_dpop_nonce", "invalid_dpop_proof"})
+"""The error codes RFC 9449 adds (§12.2); they concern the proof, not the grant."""
+
+#: RFC 7638 §3.2: the members of each key type that go into its thumbprint.
+_THUMBPRINT_MEMBERS = {
+    "EC": ("crv", "kty", "x", "y"),
+    "RSA": ("e", "kty", "n"),
+    "OKP": ("crv", "kty", "x"),
+}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_P256_BYTES = 32
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
+    """The RFC 7638 SHA-256 thumbprint of a public JWK, base64url (``jkt``, ``dpop_jkt``).
+
+    Only the required members count, in lexicographic order with no whitespace, so the
+    private half or extra members (``kid``, ``alg``) never change it. ``ValueError`` for a
+    key type or member it cannot read.
+    """
+    members = _THUMBPRINT_MEMBERS.get(str(jwk.get("kty")))
+    if members is None or not all(isinstance(jwk.get(m), str) for m in members):
+        raise ValueError("not a public JWK this client can take a thumbprint of")
+    canonical = json.dumps({m: jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
+    return _b64url(hashlib.sha256(canonical.encode("utf-8")).digest())
+
+
+def access_token_hash(access_token: str | Secret) -> str:
+    """``ath`` (RFC 9449 §4.2): base64url SHA-256 of the access token's ASCII bytes."""
+    text = access_token.reveal() if isinstance(access_token, Secret) else access_token
+    return _b64url(hashlib.sha256(text.encode("ascii")).digest())
+
+
+def proof_target(url: httpx.URL | str) -> str:
+    """``htu`` (RFC 9449 §4.2): ``url`` without query, fragment or user info.
+
+    The scheme and host are lower-cased and a default port is left out (RFC 3986 §6.2.3),
+    as the servers compare after normalising.
+    """
+    parsed = httpx.URL(str(url))
+    scheme = parsed.scheme.lower()
+    host = parsed.host.lower()
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    port = parsed.port
+    authority = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    path = parsed.raw_path.split(b"?", 1)[0].decode("ascii") or "/"
+    return f"{scheme}://{authority}{path}"
+
+
+def _origin(url: httpx.URL | str) -> str:
+    parsed = httpx.URL(str(url))
+    scheme = parsed.scheme.lower()
+    return f"{scheme}://{parsed.host.lower()}:{parsed.port or _DEFAULT_PORTS.get(scheme, 0)}"
+
+
+class DPoPKey:
+    """An ES256 (P-256) key pair that signs DPoP proofs.
+
+    The private half leaves this object only through :meth:`private_jwk`, for the key file;
+    ``repr`` shows the thumbprint alone.
+    """
+
+    algorithm = ALGORITHM
+
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey) -> None:
+        if not isinstance(private_key.curve, ec.SECP256R1):
+            raise ValueError("a DPoP key for ES256 must be on the P-256 curve")
+        self._private_key = private_key
+        numbers = private_key.public_key().public_numbers()
+        self._public_jwk = {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": _b64url(numbers.x.to_bytes(_P256_BYTES, "big")),
+            "y": _b64url(numbers.y.to_bytes(_P256_BYTES, "big")),
+        }
+        self._thumbprint = jwk_thumbprint(self._public_jwk)
+
+    @classmethod
+    def generate(cls) -> DPoPKey:
+        """A fresh key pair (well under a millisecond)."""
+        return cls(ec.generate_private_key(ec.SECP256R1()))
+
+    @classmethod
+    def from_jwk(cls, data: Mapping[str, Any]) -> DPoPKey:
+        """The key saved by :meth:`private_jwk`; ``ValueError`` when it is not one."""
+        if data.get("kty") != "EC" or data.get("crv") != "P-256":
+            raise ValueError("not a P-256 EC private JWK")
+        try:
+            d, x, y = (int.from_bytes(_b64url_decode(str(data[m])), "big") for m in "dxy")
+            public = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1())
+            key = ec.EllipticCurvePrivateNumbers(d, public).private_key()
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ValueError("the JWK does not hold a valid P-256 private key") from exc
+        return cls(key)
+
+    def private_jwk(self) -> dict[str, str]:
+        """The key pair as a private JWK (RFC 7518 §6.2.2), for the 0600 key file only."""
+        d = self._private_key.private_numbers().private_value
+        return {**self._public_jwk, "d": _b64url(d.to_bytes(_P256_BYTES, "big"))}
+
+    @property
+    def public_jwk(self) -> dict[str, str]:
+        """The public half as a JWK: what every proof carries in its header."""
+        return dict(self._public_jwk)
+
+    @property
+    def thumbprint(self) -> str:
+        """The RFC 7638 thumbprint: ``dpop_jkt`` at ``/authorize``, ``cnf.jkt`` in tokens."""
+        return self._thumbprint
+
+    def __repr__(self) -> str:
+        return f"DPoPKey(jkt={self._thumbprint!r})"
+
+    def proof(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        access_token: str | Secret | None = None,
+        nonce: str | None = None,
+        now: float | None = None,
+    ) -> str:
+        """A signed DPoP proof for one request (RFC 9449 §4.2).
+
+        ``access_token`` adds ``ath`` (resource calls); ``nonce`` is the server's latest
+        ``DPoP-Nonce``. A fresh random ``jti`` every time: servers refuse a replayed proof.
+        """
+        claims: dict[str, Any] = {
+            "jti": secrets.token_urlsafe(16),
+            "htm": method.upper(),
+            "htu": proof_target(url),
+            "iat": int(now if now is not None else time.time()),
+        }
+        if access_token is not None:
+            claims["ath"] = access_token_hash(access_token)
+        if nonce is not None:
+            claims["nonce"] = nonce
+        return jwt.encode(
+            claims,
+            self._private_key,
+            algorithm=ALGORITHM,
+            headers={"typ": PROOF_TYPE, "jwk": self.public_jwk},
+        )
+
+
+class DPoPKeySource(Protocol):
+    """Where a session's key lives (the token store's neighbour, :class:`DPoPKeyStore`)."""
+
+    @property
+    def path(self) -> Path:
+        """The key file, for messages."""
+        ...
+
+    def load(self) -> DPoPKey | None:
+        """The stored key, or ``None`` when there is none."""
+        ...
+
+
+class DPoPNonces:
+    """The latest ``DPoP-Nonce`` per server origin (RFC 9449 §8 and §9).
+
+    Any response may carry a new one; :meth:`observe` takes it, so a later request from the
+    same origin (token endpoint or ``/userinfo`` on Auth0) starts with a nonce the server
+    accepts and needs no retry. :meth:`hook` does the same as an httpx response event hook.
+    """
+
+    def __init__(self) -> None:
+        self._by_origin: dict[str, str] = {}
+
+    def get(self, url: httpx.URL | str) -> str | None:
+        """The nonce to put in a proof for ``url``, if its origin ever sent one."""
+        return self._by_origin.get(_origin(url))
+
+    def remember(self, url: httpx.URL | str, nonce: str) -> None:
+        self._by_origin[_origin(url)] = nonce
+
+    def forget(self, url: httpx.URL | str) -> None:
+        self._by_origin.pop(_origin(url), None)
+
+    def observe(self, response: httpx.Response) -> str | None:
+        """Remember ``response``'s ``DPoP-Nonce`` (if any) for its origin; return it."""
+        nonce = str(response.headers.get("dpop-nonce", "")).strip()
+        # RFC 9449 §8.1: NQCHAR = %x21 / %x23-5B / %x5D-7E; anything else is not a nonce.
+        if not nonce or any(c in '"\\' or not "!" <= c <= "~" for c in nonce):
+            return None
+        self.remember(response.request.url, nonce)
+        return nonce
+
+    async def hook(self, response: httpx.Response) -> None:
+        """``observe`` as an ``httpx.AsyncClient`` response event hook."""
+        self.observe(response)
+
+
+class DPoPError(OAuthError):
+    """The server refused a DPoP proof (``invalid_dpop_proof``) or kept asking for a nonce.
+
+    The tokens are kept: this is about the proof (clock, nonce, key), not the grant.
+    """
+
+
+def dpop_error(error: str, description: str = "", *, status: int | None = None) -> DPoPError:
+    """The :class:`DPoPError` a person should see for a DPoP error code from a server."""
+    if error == "use_dpop_nonce":
+        hint = (
+            "Try again in a moment. If it keeps happening, sign in without DPoP "
+            "(leave out --dpop, or set dpop = false in the profile)."
+        )
+    else:
+        hint = "Check that this computer's clock is right, then try again."
+    return DPoPError(error, description, status=status, hint=hint)
+
+
+def nonce_challenge(response: httpx.Response) -> bool:
+    """Whether ``response`` demands a (new) nonce: ``use_dpop_nonce`` in a ``DPoP``
+    challenge (resource servers, 401) or in a JSON error body (token endpoints, 400)."""
+    if response.status_code < 400:
+        return False
+    challenge = dpop_challenge(", ".join(response.headers.get_list("www-authenticate")))
+    if challenge is not None and challenge.params.get("error") == "use_dpop_nonce":
+        return True
+    if response.status_code != 400:
+        return False
+    try:
+        body = json.loads(response.content or b"null")
+    except (ValueError, httpx.ResponseNotRead):
+        return False
+    return isinstance(body, dict) and body.get("error") == "use_dpop_nonce"
+
+
+def refused_nonce_twice(request: httpx.Request, response: httpx.Response) -> DPoPError:
+    """The error for a server that asks for a nonce again, or gives none to use."""
+    host = request.url.host
+    if response.headers.get("dpop-nonce"):
+        text = f"{host} refused the DPoP nonce it had just handed out"
+    else:
+        text = f"{host} asked for a DPoP nonce but sent none to use"
+    return dpop_error("use_dpop_nonce", text, status=response.status_code)
+
+
+class DPoP:
+    """A key, the nonces seen so far and a clock: what a request needs to carry a proof.
+
+    One per session: the flows, the refresh and the resource calls share its nonces.
+    """
+
+    def __init__(
+        self,
+        key: DPoPKey,
+        nonces: DPoPNonces | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.key = key
+        self.nonces = nonces if nonces is not None else DPoPNonces()
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"DPoP(jkt={self.key.thumbprint!r})"
+
+    @property
+    def thumbprint(self) -> str:
+        """The key's RFC 7638 thumbprint (``dpop_jkt``)."""
+        return self.key.thumbprint
+
+    def sign(self, request: httpx.Request, *, access_token: Secret | None = None) -> None:
+        """Set ``request``'s ``DPoP`` header to a fresh proof (with the origin's nonce)."""
+        request.headers["DPoP"] = self.key.proof(
+            request.method,
+            request.url,
+            access_token=access_token,
+            nonce=self.nonces.get(request.url),
+            now=self._clock(),
+        )
+
+    def auth(self) -> DPoPAuth:
+        """The ``httpx.Auth`` for token endpoint requests."""
+        return DPoPAuth(self)
+
+
+class DPoPAuth(httpx.Auth):
+    """A DPoP proof on a token request, and one retry when the server wants a new nonce.
+
+    The token endpoint answers ``400 {"error": "use_dpop_nonce"}`` with a ``DPoP-Nonce``
+    header (RFC 9449 §8): the proof is rebuilt with that nonce and the request sent once
+    more. If the server refuses again, or gives no nonce, :class:`DPoPError` is raised.
+    """
+
+    requires_request_body = True  # the retry sends the same body again
+    requires_response_body = True  # the nonce challenge is in the JSON body
+
+    def __init__(self, dpop: DPoP) -> None:
+        self._dpop = dpop
+
+    def __repr__(self) -> str:
+        return f"DPoPAuth({self._dpop!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sign, send, and on ``use_dpop_nonce`` sign with the new nonce and send once more."""
+        self._dpop.sign(request)
+        response = yield request
+        if not nonce_challenge(response):
+            self._dpop.nonces.observe(response)
+            return
+        if self._dpop.nonces.observe(response) is None:
+            raise refused_nonce_twice(request, response)
+        self._dpop.sign(request)
+        response = yield request
+        self._dpop.nonces.observe(response)
+        if nonce_challenge(response):
+            raise refused_nonce_twice(request, response)

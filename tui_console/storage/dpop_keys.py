@@ -1,0 +1,129 @@
+"""The DPoP key file: one private key per profile, beside the token file, as private as it.
+
+``{directory}/{profile}.dpop.jwk`` holds the profile's ES256 key pair as a private JWK
+(RFC 7517). Tokens of a DPoP sign-in are bound to that key (RFC 9449): the refresh token
+cannot be used without it, so it gets the token file's protection, through the same
+helpers (:mod:`.private_files`): a 0700 directory, a 0600 file written atomically, a
+symlinked or foreign-owned file refused rather than read. Errors name the file, never its
+content. Signing out deletes it; losing it means signing in again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from tui_console.auth.dpop import DPoPKey
+from tui_console.errors import StorageError
+from tui_console.storage.private_files import ensure_private_directory, write_private_file
+
+__all__ = ["DPoPKeyStore"]
+
+_SUFFIX = ".dpop.jwk"
+_DELETE_AND_SIGN_IN = "Delete it, then sign in again: tui-console login --dpop"
+
+
+class DPoPKeyStore:
+    """The DPoP key of one profile in ``{directory}/{profile}.dpop.jwk``.
+
+    The file is read afresh when it changed (another tui-console may have signed in with a
+    new key), and the parsed key is kept while it has not.
+    """
+
+    def __init__(self, directory: Path, profile: str) -> None:
+        self._directory = directory
+        self._path = directory / f"{profile}{_SUFFIX}"
+        self._cached: tuple[tuple[int, int, int], DPoPKey] | None = None
+
+    @classmethod
+    def beside(cls, token_file: Path) -> DPoPKeyStore:
+        """The key store next to a token file ``{profile}.json``."""
+        return cls(token_file.parent, token_file.stem)
+
+    @property
+    def path(self) -> Path:
+        """The key file (it may not exist)."""
+        return self._path
+
+    def __repr__(self) -> str:
+        return f"DPoPKeyStore({str(self._path)!r})"
+
+    def load(self) -> DPoPKey | None:
+        """The stored key, or ``None`` when there is no key file."""
+        try:
+            fd = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            self._cached = None
+            return None
+        except OSError as error:
+            raise self._unreadable(error) from None
+        try:
+            info = os.fstat(fd)
+            if info.st_uid != os.getuid():
+                raise StorageError(
+                    f"The DPoP key file {self._path} belongs to another user (uid {info.st_uid}).",
+                    hint=_DELETE_AND_SIGN_IN,
+                )
+            if stat.S_IMODE(info.st_mode) & 0o077:
+                os.fchmod(fd, 0o600)
+            version = (info.st_ino, info.st_mtime_ns, info.st_size)
+            if self._cached is not None and self._cached[0] == version:
+                return self._cached[1]
+            with os.fdopen(fd, "rb", closefd=False) as file:
+                raw = file.read()
+        except OSError as error:
+            raise self._unreadable(error) from None
+        finally:
+            os.close(fd)
+        try:
+            key = DPoPKey.from_jwk(json.loads(raw))
+        except (ValueError, AttributeError):  # JSONDecodeError is a ValueError
+            raise StorageError(
+                f"The DPoP key file {self._path} does not hold a P-256 private key.",
+                hint=_DELETE_AND_SIGN_IN,
+            ) from None
+        self._cached = (version, key)
+        return key
+
+    def save(self, key: DPoPKey) -> None:
+        """Write ``key`` atomically as a 0600 file in the 0700 directory."""
+        ensure_private_directory(self._directory, create=True, what="token directory")
+        data = json.dumps(key.private_jwk(), indent=2, sort_keys=True).encode()
+        try:
+            write_private_file(self._path, data)
+        except OSError as error:
+            raise StorageError(
+                f"Could not write the DPoP key file {self._path}: {error.strerror or error}.",
+                hint=f"Check free disk space and the permissions of {self._directory}.",
+            ) from None
+        self._cached = None
+
+    def load_or_create(self) -> DPoPKey:
+        """The stored key, or a new one saved first (a sign-in binds tokens to it)."""
+        key = self.load()
+        if key is None:
+            key = DPoPKey.generate()
+            self.save(key)
+        return key
+
+    def delete(self) -> bool:
+        """Delete the key file; True when there was one."""
+        self._cached = None
+        try:
+            self._path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as error:
+            raise StorageError(
+                f"Could not delete the DPoP key file {self._path}: {error.strerror}.",
+                hint="Delete it by hand.",
+            ) from None
+        return True
+
+    def _unreadable(self, error: OSError) -> StorageError:
+        return StorageError(
+            f"Could not read the DPoP key file {self._path}: {error.strerror or error}.",
+            hint="Check that it is a regular file you own, or delete it and sign in again.",
+        )
