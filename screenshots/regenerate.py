@@ -1,0 +1,147 @@
+"""Regenerate the screenshots: every screen of the console against the demo tenant, at 100x30.
+
+    .venv/bin/python screenshots/regenerate.py
+
+Starts the dev tenant in this process (a fresh one in a temporary directory, so your own demo
+state is untouched), signs in through the real device flow (the tenant approves after a few
+seconds), and saves an SVG of the setup screen, the sign-in device and browser views, each tab
+of the main screen and the help screen into this folder. Where ``rsvg-convert`` is installed
+(Debian: ``apt-get install librsvg2-bin fonts-firacode``) a PNG is written beside each SVG.
+
+The SVGs carry ``xml:space="preserve"``: without it rsvg drops the leading spaces of a text
+run, and indented lines (JSON, padded columns) come out shifted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from textual.pilot import Pilot  # noqa: E402
+
+from tui_console.account import AccountSession  # noqa: E402
+from tui_console.config import Profile  # noqa: E402
+from tui_console.devtenant import TenantSettings, serve  # noqa: E402
+from tui_console.storage.token_store import FileTokenStore  # noqa: E402
+from tui_console.ui.app import ConsoleApp  # noqa: E402
+from tui_console.ui.screens.help import HelpScreen  # noqa: E402
+from tui_console.ui.screens.main import TABS, MainScreen  # noqa: E402
+from tui_console.ui.screens.setup import ProfileSetup, SetupScreen  # noqa: E402
+from tui_console.ui.screens.sign_in import SignInScreen  # noqa: E402
+
+SIZE = (100, 30)
+NO_BROWSER = (False, "this is an SSH session without a display, so a browser would open remotely")
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the console never reached: {condition}")
+        await pilot.pause(0.05)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let loads finish and redraw; no toasts or blinking cursors in the pictures."""
+    for _ in range(40):
+        if all(w.is_finished for w in pilot.app.workers if w.group != "sign-in"):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.3)
+    pilot.app.clear_notifications()
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
+    await pilot.pause(0.1)
+
+
+def save(app: ConsoleApp, name: str) -> Path:
+    """The screen as ``NAME.svg`` (and ``NAME.png`` where rsvg-convert exists)."""
+    svg = app.export_screenshot(title="tui-console").replace(
+        "<svg ", '<svg xml:space="preserve" ', 1
+    )
+    path = HERE / f"{name}.svg"
+    path.write_text(svg, encoding="utf-8")
+    converter = shutil.which("rsvg-convert")
+    if converter:
+        subprocess.run(
+            [converter, "-w", "1400", str(path), "-o", str(path.with_suffix(".png"))], check=True
+        )
+    print(f"saved {path.name}", file=sys.stderr)
+    return path
+
+
+async def setup_screen() -> None:
+    async def no_demo() -> AccountSession:
+        raise RuntimeError("not started for the screenshot")
+
+    app = ConsoleApp(None, profile_setup=ProfileSetup(start_demo=no_demo))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+        await settle(pilot)
+        save(app, "setup")
+
+
+async def console(tmp: Path) -> None:
+    settings = TenantSettings(auto_approve=4, device_interval=1)
+    with serve(settings, state_file=tmp / "demo-tenant.json") as tenant:
+        profile = Profile(
+            name="demo",
+            issuer=tenant.issuer,
+            client_id=tenant.client_id,
+            audience=tenant.management_audience,
+        )
+        session = AccountSession(profile, store=FileTokenStore(tmp / "tokens", "demo"))
+        app = ConsoleApp(
+            session, demo=True, opener=lambda url: False, browser_check=lambda: NO_BROWSER
+        )
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+            sign_in = app.screen
+            assert isinstance(sign_in, SignInScreen)
+            await wait_for(pilot, lambda: sign_in.phase == "waiting")
+            await settle(pilot)
+            save(app, "sign-in-device")
+
+            await pilot.press("b")
+            await wait_for(pilot, lambda: sign_in.phase == "waiting" and sign_in.authorize_url)
+            await settle(pilot)
+            save(app, "sign-in-browser")
+            await pilot.press("d")  # a new code, approved by the tenant a few seconds later
+
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+            main = app.screen
+            assert isinstance(main, MainScreen)
+            for number, tab in enumerate(TABS, start=1):
+                main.set_focus(None)
+                await pilot.press(str(number))
+                await wait_for(pilot, lambda tab_id=tab.id: main.active_tab == tab_id)
+                await settle(pilot)
+                save(app, f"main-{number}-{tab.id}")
+
+            main.set_focus(None)
+            await pilot.press("1")
+            await pilot.press("f1")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            await settle(pilot)
+            save(app, "help")
+        await session.aclose()
+
+
+async def main() -> None:
+    await setup_screen()
+    with tempfile.TemporaryDirectory(prefix="tui-console-shots-") as tmp:
+        await console(Path(tmp))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

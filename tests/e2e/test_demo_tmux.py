@@ -1,0 +1,210 @@
+"""``tui-console demo`` in a real terminal: tmux at 80x24, keys sent, screen and clipboard read.
+
+The walk-through is a list of steps run in order against one demo console; each step is a
+function taking the :class:`TmuxSession`, so more steps (editing metadata, revoking a device)
+slot in before :func:`quit_with_ctrl_q` without touching the others.
+
+The tmux server is a private one (``-L``, no config file) started with an environment whose
+XDG directories are under ``tmp_path``, so the demo tenant's state and tokens never touch the
+person's own; it is always killed at the end, pass or fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+USER_CODE = re.compile(r"\b([B-Z]{4}-[B-Z]{4})\b")
+
+
+class TmuxSession:
+    """One command in a detached tmux window of a private tmux server."""
+
+    def __init__(self, command: list[str], env: dict[str, str], width: int, height: int) -> None:
+        self.socket = f"tui-e2e-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        self.user_code: str | None = None
+        self.tenant_file: Path | None = None
+        """The demo tenant's state file, to check what the console changed there."""
+        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", str(width),
+                   "-y", str(height), " ".join(command))  # fmt: skip
+        self._tmux("set-option", "-g", "set-clipboard", "on")
+
+    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=10,
+        )
+
+    def screen(self) -> str:
+        """The visible pane as text."""
+        return self._tmux("capture-pane", "-t", "demo", "-p").stdout
+
+    def send(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", "demo", *keys)
+
+    def wait_for(self, pattern: str | re.Pattern[str], timeout: float = 20.0) -> str:
+        """The screen once it shows ``pattern`` (text or regex); fails with the screen."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            found = pattern.search(screen) if isinstance(pattern, re.Pattern) else pattern in screen
+            if found:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} never appeared:\n{self.screen()}")
+
+    def clipboard(self) -> str:
+        """tmux's newest paste buffer: what OSC 52 put there."""
+        return self._tmux("show-buffer", check=False).stdout
+
+    def alive(self) -> bool:
+        return self._tmux("has-session", "-t", "demo", check=False).returncode == 0
+
+    def kill(self) -> None:
+        self._tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def demo_console(tmp_path: Path) -> Iterator[TmuxSession]:
+    """``python -m tui_console demo`` at 80x24, its files under ``tmp_path``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AUTH0_", "XDG_", "SSH_", "TUI_CONSOLE_", "TMUX"))
+        and key not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER", "NO_COLOR")
+    }
+    env.update(
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        TERM="xterm-256color",
+    )
+    session = TmuxSession([sys.executable, "-m", "tui_console", "demo"], env, 80, 24)
+    session.tenant_file = tmp_path / "data" / "tui-console" / "demo-tenant.json"
+    try:
+        yield session
+    finally:
+        session.kill()
+
+
+# -- the steps ---------------------------------------------------------------------------------
+
+
+def device_screen_shows_the_code(tmux: TmuxSession) -> None:
+    """The real device-flow screen comes first, with the user code and where to enter it."""
+    screen = tmux.wait_for(USER_CODE)
+    assert "and enter the code" in screen
+    assert "/activate" in screen
+    match = USER_CODE.search(screen)
+    assert match is not None
+    tmux.user_code = match.group(1)
+
+
+def c_copies_the_code(tmux: TmuxSession) -> None:
+    """``c`` copies the user code through OSC 52: tmux's buffer holds it."""
+    tmux.send("c")
+    deadline = time.monotonic() + 3
+    while tmux.clipboard() != tmux.user_code and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert tmux.clipboard() == tmux.user_code
+
+
+def console_shows_the_demo_user(tmux: TmuxSession) -> None:
+    """The tenant approves after a few seconds; the console shows Ada's profile."""
+    tmux.wait_for("1 Profile", timeout=30)
+    screen = tmux.wait_for(re.compile(r"name +Ada Lovelace"))  # the Profile tab's first row
+    assert "Profile demo · Ada Lovelace" in screen  # the session strip
+    assert "token" in screen and "fresh" in screen  # the session strip
+    assert "Rate limits" in screen  # the gauge
+
+
+def _tenant(tmux: TmuxSession) -> dict[str, Any]:
+    assert tmux.tenant_file is not None
+    data: dict[str, Any] = json.loads(tmux.tenant_file.read_text())
+    return data
+
+
+def _press(tmux: TmuxSession, *keys: str) -> None:
+    """Send keys one at a time with a pause: a terminal reads ESC then a key as alt+key."""
+    for key in keys:
+        tmux.send(key)
+        time.sleep(0.3)
+
+
+def metadata_edit_is_saved_at_the_tenant(tmux: TmuxSession) -> None:
+    """Tab 2, change "dark" to "darkX" in the editor, ctrl+s, Save: the tenant has it."""
+    _press(tmux, "2")
+    tmux.wait_for("Loaded from Auth0")
+    _press(tmux, "Down", "End", "Left", "Left")
+    tmux.send("-l", "X")
+    tmux.wait_for("To send: set theme")
+    _press(tmux, "C-s")
+    tmux.wait_for("Save these metadata changes?")
+    assert '"theme": "darkX"' in tmux.screen()  # the request body shown before sending
+    _press(tmux, "Enter")
+    tmux.wait_for("Saved: set theme")
+    [ada] = [u for u in _tenant(tmux)["users"] if u["email"] == "ada@example.com"]
+    assert ada["user_metadata"]["theme"] == "darkX"
+
+
+def device_credential_is_revoked_by_id(tmux: TmuxSession) -> None:
+    """Tab 4 explains the admin-only list; revoking by id, after confirming, works."""
+    before = {c["id"] for c in _tenant(tmux)["device_credentials"]}
+    target = "dcr_Ad4L0v3lac3K3y01"
+    assert target in before
+    _press(tmux, "Escape", "4")
+    tmux.wait_for("needs an admin scope")
+    _press(tmux, "Tab", "Tab")
+    tmux.send("-l", target)
+    _press(tmux, "Enter")
+    tmux.wait_for(f"Revoke {target}?")
+    _press(tmux, "Tab", "Enter")  # Cancel has the focus on a dangerous question
+    deadline = time.monotonic() + 10
+    while target in {c["id"] for c in _tenant(tmux)["device_credentials"]}:
+        assert time.monotonic() < deadline, tmux.screen()
+        time.sleep(0.1)
+
+
+def quit_with_ctrl_q(tmux: TmuxSession) -> None:
+    """ctrl+q ends the console (nothing unsaved) and with it the tmux window."""
+    tmux.send("C-q")
+    deadline = time.monotonic() + 10
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not tmux.alive()
+
+
+STEPS: list[Callable[[TmuxSession], None]] = [
+    device_screen_shows_the_code,
+    c_copies_the_code,
+    console_shows_the_demo_user,
+    metadata_edit_is_saved_at_the_tenant,
+    device_credential_is_revoked_by_id,
+    quit_with_ctrl_q,
+]
+
+
+def test_demo_walk_through(demo_console: TmuxSession, tmp_path: Path) -> None:
+    """The demo from a real terminal: code, copy, approval, console, edit, revoke, quit."""
+    for step in STEPS:
+        step(demo_console)
+    assert (tmp_path / "data" / "tui-console" / "demo-tenant.json").exists()

@@ -1,0 +1,42 @@
+"""Small helpers for Pilot tests: wait for a condition while the app keeps running."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+NO_BROWSER = (False, "tests have no display")
+DESKTOP = (True, "a graphical display is available")
+
+
+async def wait_for(
+    pilot: Pilot[Any], condition: Callable[[], object], *, timeout: float = 10.0
+) -> None:
+    """Pause the test (not the app) until ``condition()`` is true, or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met in {timeout} s: {condition}")
+        await pilot.pause(0.05)
+        await asyncio.sleep(0)
+
+
+def text_of(widget: Any) -> str:
+    """The plain text a Static (or anything with ``content``) shows."""
+    return str(widget.content)
+
+
+class Opener:
+    """Stands in for a browser: records the URLs it was asked to open."""
+
+    def __init__(self, result: bool = True) -> None:
+        self.result = result
+        self.urls: list[str] = []
+
+    def __call__(self, url: str) -> bool:
+        self.urls.append(url)
+        return self.result

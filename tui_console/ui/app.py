@@ -1,0 +1,403 @@
+"""ConsoleApp: the Textual application, and where one screen hands over to the next.
+
+    no profile     → SetupScreen  (demo tenant, or domain + client id checked and saved)
+    not signed in  → SignInScreen (device or browser flow, the one that works here first)
+    signed in      → MainScreen   (session strip, six tabs, rate-limit gauge)
+
+Those three are "top-level": :meth:`ConsoleApp.enter` replaces whichever is shown. A step-up
+sign-in (an action lacks a scope) and the help are pushed over the main screen and return to
+it. The app talks to the tenant only through :class:`~tui_console.account.AccountSession`;
+browser opening is injected (``opener``) so tests never start one, and a ``clock`` is
+injected so snapshots can freeze every countdown.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
+
+from tui_console.auth.browser import browser_is_usable, open_in_browser
+from tui_console.errors import TuiConsoleError
+from tui_console.redact import redact
+from tui_console.ui.commands import console_commands
+from tui_console.ui.messages import StepUpRequested
+from tui_console.ui.screens.help import HelpScreen, HelpSection, KeyHelp
+from tui_console.ui.screens.setup import ProfileSetup, SetupResult, SetupScreen
+from tui_console.ui.screens.sign_in import SignInScreen
+from tui_console.ui.themes import THEMES
+
+if TYPE_CHECKING:
+    from tui_console.account import AccountSession, SessionStatus
+    from tui_console.ui.screens.main import MainScreen
+
+__all__ = ["ConsoleApp"]
+
+
+class StartScreen(Screen[None]):
+    """The screen under everything: only seen for a moment at start."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Starting tui-console…", id="starting")
+
+
+class ConsoleApp(App[None]):
+    """The terminal account console for one profile's session."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "tui-console"
+
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="Every key, by screen"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            show=False,
+            id="app.help_question",
+            tooltip="Every key, by screen",
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            priority=True,
+            id="app.quit",
+            tooltip="Quit (asks first when metadata edits are unsaved)",
+        ),
+    ]
+    """
+    | Key | Description |
+    | :- | :- |
+    | f1, ? | Show every key, by screen. |
+    | ctrl+p | Open the command palette. |
+    | ctrl+q | Quit (asks first when metadata edits are unsaved). |
+    """
+
+    def __init__(
+        self,
+        session: AccountSession | None,
+        *,
+        profile_setup: ProfileSetup | None = None,
+        opener: Callable[[str], bool] | None = None,
+        demo: bool = False,
+        clock: Callable[[], float] = time.time,
+        browser_check: Callable[[], tuple[bool, str]] = browser_is_usable,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.profile_setup = profile_setup or ProfileSetup()
+        self.opener = opener or self._open_browser
+        self.demo = demo
+        self.clock = clock
+        self.browser_check = browser_check
+        self._sessions: list[AccountSession] = [session] if session is not None else []
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = "console-mono" if self.no_color else "console-dark"
+
+    # -- screens -------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return StartScreen()
+
+    def on_mount(self) -> None:
+        self.route()
+
+    def route(self) -> None:
+        """Show the top-level screen the session calls for."""
+        session = self.session
+        if session is None:
+            self.enter(SetupScreen(self.profile_setup), self._after_setup)
+            return
+        try:
+            signed_in = session.status().signed_in
+        except TuiConsoleError as error:
+            self.notify(f"{error}", title="Session unreadable", severity="error", markup=False)
+            signed_in = False
+        if signed_in:
+            self.enter(self._main_screen())
+        else:
+            self.enter(self._sign_in_screen(), self._after_sign_in)
+
+    def enter(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
+        """Replace the top-level screen (and anything over it) with ``screen``."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen, callback)
+
+    def _main_screen(self) -> MainScreen:
+        from tui_console.ui.screens.main import MainScreen
+
+        assert self.session is not None
+        return MainScreen(self.session, clock=self.clock)
+
+    def _sign_in_screen(
+        self,
+        *,
+        scopes: tuple[str, ...] | None = None,
+        reason: str | None = None,
+        can_go_back: bool = False,
+        start: bool = True,
+    ) -> SignInScreen:
+        assert self.session is not None
+        return SignInScreen(
+            self.session,
+            opener=self.opener,
+            browser_check=self.browser_check,
+            clock=self.clock,
+            demo=self.demo,
+            scopes=scopes,
+            reason=reason,
+            can_go_back=can_go_back,
+            start=start,
+        )
+
+    def _after_setup(self, result: SetupResult | None) -> None:
+        if result is None:
+            return
+        self.session = result.session
+        self.demo = result.demo
+        self._sessions.append(result.session)
+        self.route()
+
+    def _after_sign_in(self, status: SessionStatus | None) -> None:
+        if status is None:
+            return
+        user = status.user
+        who = user.get("name") or user.get("email") or user.get("sub") or "you"
+        self.notify(f"Signed in as {who}.", title="Signed in", markup=False)
+        self.enter(self._main_screen())
+
+    # -- opening a browser ---------------------------------------------------------------------
+
+    def open_url_in_browser(self, url: str) -> bool:
+        """Open ``url`` where a browser is usable here; ``False`` (nothing opened) otherwise.
+
+        The panes call this (linking an identity); the caller shows the URL either way.
+        """
+        usable, _ = self.browser_check()
+        return usable and self.opener(url)
+
+    def _open_browser(self, url: str) -> bool:
+        """Open ``url``; a ``BROWSER`` the person chose may be a console one, so hand it the
+        terminal while it runs (textual-notes.md §8)."""
+        if os.environ.get("BROWSER"):
+            try:
+                with self.suspend():
+                    return open_in_browser(url)
+            except Exception:  # SuspendNotSupported (headless, some platforms)
+                pass
+        return open_in_browser(url)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key, by screen."""
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[HelpSection]:
+        """The help screen's content, from the classes' own BINDINGS."""
+        from tui_console.ui.screens.main import TABS, MainScreen
+
+        keymap = dict(self._keymap) if getattr(self, "_keymap", None) else None
+        display = self.get_key_display
+
+        def section(
+            title: str, bindings: Iterable[Any], extra: tuple[tuple[str, str], ...] = ()
+        ) -> HelpSection:
+            return HelpSection.from_bindings(
+                title, bindings, key_display=display, keymap=keymap, extra=extra
+            )
+
+        sections = [
+            section(
+                "Everywhere",
+                self.BINDINGS,
+                extra=(("^p", "Command palette: every action by name"),),
+            ),
+            section(
+                "Main screen",
+                MainScreen.BINDINGS,
+                extra=(("escape", "In the metadata editor: leave it, so 1-6 switch tabs again"),),
+            ),
+        ]
+        from tui_console.ui.panes import Pane
+
+        sections.append(section("Any tab", Pane.BINDINGS))
+        for tab in TABS:
+            sections.append(section(f"{tab.title} tab", tab.pane.BINDINGS))
+        sections.append(section("Sign-in screen", SignInScreen.BINDINGS))
+        sections.append(section("Setup screen", SetupScreen.BINDINGS))
+        sections.append(
+            HelpSection(
+                "Command palette (ctrl+p, then type a few letters)",
+                tuple(
+                    KeyHelp(command.title, command.help or "")
+                    for command in console_commands(self, self.screen)
+                ),
+            )
+        )
+        return sections
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from console_commands(self, screen)
+        yield from super().get_system_commands(screen)
+
+    def set_theme(self, name: str) -> None:
+        """Switch to theme ``name`` (from the palette)."""
+        self.theme = name
+
+    def _main(self) -> MainScreen | None:
+        from tui_console.ui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def _unsaved_metadata(self) -> bool:
+        main = self._main()
+        try:
+            return main is not None and main.has_unsaved_changes()
+        except Exception:  # the pane is not mounted (yet): nothing was edited
+            return False
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when the metadata editor holds unsaved edits."""
+        if not self._unsaved_metadata():
+            self.exit()
+            return
+        from tui_console.ui.widgets.confirm import ConfirmScreen
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                "Quit with unsaved metadata edits?",
+                "Your edits to user_metadata have not been saved to the tenant. "
+                "Quitting now loses them.",
+                confirm_label="Quit and lose them",
+                cancel_label="Keep editing",
+                danger=True,
+            ),
+            callback=answered,
+        )
+
+    def action_refresh_profile(self) -> None:
+        """Show the Profile tab and fetch /userinfo again."""
+        main = self._main()
+        if main is None:
+            return
+        main.action_show_tab("profile")
+        main.pane("profile").reload()
+
+    def action_sign_in_again(self) -> None:
+        """Sign in again over the main screen, with the profile's scopes."""
+        self.step_up(None, "Sign in again for a fresh token and refresh token.")
+
+    def step_up(self, extra_scopes: tuple[str, ...] | None, reason: str) -> None:
+        """Push a sign-in asking for the profile's scopes plus ``extra_scopes``."""
+        if self.session is None or isinstance(self.screen, SignInScreen):
+            return
+        scopes = tuple(dict.fromkeys(self.session.profile.scopes + (extra_scopes or ())))
+
+        def done(status: SessionStatus | None) -> None:
+            if status is None:
+                self.notify("Nothing changed: the sign-in was cancelled.", markup=False)
+                return
+            self.notify("Signed in again; reloading.", title="Signed in", markup=False)
+            main = self._main()
+            if main is not None:
+                main.reload()
+
+        self.push_screen(self._sign_in_screen(scopes=scopes, reason=reason, can_go_back=True), done)
+
+    def on_step_up_requested(self, message: StepUpRequested) -> None:
+        """A pane's action lacks a scope: sign in again asking for it."""
+        reason = message.reason or "An action needs more scopes"
+        self.step_up(message.scopes, f"{reason}: sign in again to grant it.")
+
+    def action_sign_out(self) -> None:
+        """Ask, then revoke the refresh token and delete the local tokens."""
+        if self.session is None:
+            return
+        from tui_console.ui.widgets.confirm import ConfirmScreen
+
+        body = (
+            "This revokes the refresh token at the tenant and deletes the tokens stored on "
+            "this machine. You can sign in again at once."
+        )
+        if self._unsaved_metadata():
+            body += " Your unsaved metadata edits will be lost."
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self._sign_out()
+
+        self.push_screen(
+            ConfirmScreen(
+                f"Sign out of profile {self.session.profile.name}?",
+                body,
+                confirm_label="Sign out",
+                danger=True,
+            ),
+            callback=answered,
+        )
+
+    @work(exclusive=True, group="sign-out", exit_on_error=False)
+    async def _sign_out(self) -> None:
+        session = self.session
+        assert session is not None
+        try:
+            report = await session.logout()
+        except TuiConsoleError as error:
+            self.notify(
+                f"{error.message} {error.hint}".strip(),
+                title="Sign-out failed",
+                severity="error",
+                markup=False,
+            )
+            return
+        revoked = (
+            "Revoked the refresh token at the tenant."
+            if report.revoked
+            else f"Did not revoke at the tenant: {report.revoke_detail}."
+        )
+        wiped = "Deleted the local tokens." if report.wiped else "No local tokens to delete."
+        self.notify(f"{revoked} {wiped}", title="Signed out", markup=False)
+        self.enter(self._sign_in_screen(start=False), self._after_sign_in)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug (not a domain error) in one of the app's own workers: words, no traceback."""
+        if event.state is WorkerState.ERROR and event.worker.node is self:
+            error = event.worker.error
+            detail = redact(str(error))[:160] if error is not None else ""
+            self.notify(
+                f"Something went wrong inside the console ({type(error).__name__}: {detail}). "
+                "Nothing else was affected; try again.",
+                severity="error",
+                markup=False,
+            )
+
+    # -- shutting down -------------------------------------------------------------------------
+
+    async def on_unmount(self) -> None:
+        for session in self._sessions:
+            try:
+                await session.aclose()
+            except Exception:  # closing idle connections; nothing left to protect
+                pass

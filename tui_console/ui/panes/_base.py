@@ -1,0 +1,339 @@
+"""What every account pane shares: the session it talks to, lazy loading, errors, scopes.
+
+A pane is one tab of the main screen. It is given the session (anything with the
+:class:`PaneSession` methods: the real :class:`~tui_console.account.AccountSession`, or a
+fake in snapshot tests), loads its data in a worker the first time it is shown, and shows
+every failure as the error's message and next step in its status line, never as a traceback.
+
+External text (server data, user input, token claims) is never parsed as markup here: status
+lines are ``Static(markup=False)`` fed :class:`~textual.content.Content`, table cells are
+:class:`rich.text.Text`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, Literal, Protocol
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
+
+from tui_console.account import TokenDetails, UserProfile
+from tui_console.call_log import CallLog
+from tui_console.config import Profile
+from tui_console.errors import TuiConsoleError
+from tui_console.management import DeviceCredentialPage, Identity, MetadataUpdate, User
+from tui_console.redact import redact
+from tui_console.ui.messages import StepUpRequested
+from tui_console.ui.widgets.countdown import words
+
+__all__ = [
+    "Pane",
+    "PaneSession",
+    "StatusLine",
+    "ago",
+    "cell",
+    "local_time",
+]
+
+
+class PaneSession(Protocol):
+    """The part of :class:`~tui_console.account.AccountSession` the panes use."""
+
+    profile: Profile
+    calls: CallLog
+
+    def user_id(self) -> str: ...
+    def granted_scopes(self, audience: str | None = None) -> frozenset[str]: ...
+    def missing_scope(self, action: str) -> str | None: ...
+    async def userinfo(self) -> UserProfile: ...
+    async def get_user(self) -> User: ...
+    async def update_metadata(
+        self, *, set: Mapping[str, Any] | None = None, unset: Iterable[str] = ()
+    ) -> MetadataUpdate: ...
+    async def link_identity(
+        self,
+        *,
+        open_url: Callable[[str], bool],
+        pasted_redirect: Callable[[], Awaitable[str]] | None = None,
+        on_progress: Callable[[float], None] | None = None,
+        timeout: float = 300,
+    ) -> tuple[Identity, ...]: ...
+    async def unlink_identity(
+        self, provider: str, identity_user_id: str
+    ) -> tuple[Identity, ...]: ...
+    async def list_devices(self, *, page: int = 0, per_page: int = 50) -> DeviceCredentialPage: ...
+    async def add_device(self, *, name: str, public_key: bytes, device_id: str) -> str: ...
+    async def revoke_device(self, credential_id: str) -> None: ...
+    def token_details(self) -> list[TokenDetails]: ...
+    async def check_signature(self, audience: str | None, *, which: str = "access") -> str: ...
+    def reveal_token(self, audience: str | None, *, which: str = "access") -> str: ...
+
+
+# -- words for times ---------------------------------------------------------------------------
+
+
+def ago(seconds: float) -> str:
+    """``just now``, ``12 s ago``, ``3 min 07 s ago``: how old something is."""
+    if seconds < 1:
+        return "just now"
+    return f"{words(seconds)} ago"
+
+
+def local_time(epoch: float | datetime) -> str:
+    """``2024-03-13 14:05:18 UTC``: a moment in the local time zone, with its name."""
+    moment = epoch if isinstance(epoch, datetime) else datetime.fromtimestamp(epoch)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def cell(value: object, style: str = "") -> Text:
+    """A table cell that is never parsed as markup (``None`` reads as an em dash)."""
+    return Text("—" if value is None else str(value), style=style)
+
+
+# -- the status line ---------------------------------------------------------------------------
+
+Tone = Literal["info", "ok", "warning", "error", "busy"]
+
+_PREFIX: Mapping[Tone, str] = {
+    "info": "",
+    "ok": "✓ ",
+    "warning": "⚠ ",
+    "error": "✗ ",
+    "busy": "… ",
+}
+
+
+class StatusLine(Static):
+    """One or two lines saying what just happened, in words (the colour only repeats it)."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+        &.-ok { color: $text-success; }
+        &.-warning { color: $text-warning; }
+        &.-error { color: $text-error; }
+        &:ansi.-error { text-style: bold; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", markup=False, id=id, classes=classes)
+        self.tone: Tone = "info"
+        self.display = False
+
+    def say(self, text: str, tone: Tone = "info") -> None:
+        """Show ``text`` (plain, never markup) with a word-level marker for ``tone``."""
+        self.tone = tone
+        for name in _PREFIX:
+            self.set_class(name == tone, f"-{name}")
+        self.update(Content(_PREFIX[tone] + text) if text else Content(""))
+        self.display = bool(text)
+
+    def clear(self) -> None:
+        self.say("")
+
+    @property
+    def text(self) -> str:
+        """What the line says now (for tests and the help screen)."""
+        return str(self.content)
+
+
+def error_text(error: TuiConsoleError) -> str:
+    """The error's message and next step, each on its own line."""
+    return f"{error.message}\n{error.hint}" if error.hint else error.message
+
+
+# -- the pane ----------------------------------------------------------------------------------
+
+
+class Pane(Vertical):
+    """Base class of the account panes: lazy first load, status line, scope checks.
+
+    Subclasses implement :meth:`load` (start their workers) and may list the actions they
+    gate on scopes in :attr:`SCOPED_ACTIONS` (binding action name → ``REQUIRED_SCOPES`` key).
+    A missing scope disables the binding (the footer shows it dimmed), the scope banner says
+    why, and ``ctrl+g`` asks the app to sign in again with the missing scopes.
+    """
+
+    DEFAULT_CSS = """
+    Pane {
+        height: 1fr;
+        & > .pane--banner {
+            height: auto;
+            padding: 0 1;
+            background: $warning-muted;
+            color: $text;
+            display: none;
+            &.-shown { display: block; }
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+g",
+            "step_up",
+            "Grant scope",
+            id="pane.step_up",
+            tooltip="Sign in again asking for the scopes this tab's disabled actions need",
+        ),
+    ]
+
+    HELP: ClassVar[str] = ""
+    """Markdown the help screen shows for this pane."""
+
+    SCOPED_ACTIONS: ClassVar[Mapping[str, tuple[str, str]]] = {}
+    """Binding action → (``REQUIRED_SCOPES`` key, what it does in words, e.g. "Saving")."""
+
+    def __init__(
+        self,
+        session: PaneSession,
+        *,
+        clock: Callable[[], float] = time.time,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.session = session
+        self.clock = clock
+        self._loaded_once = False
+        self._missing: dict[str, str] = {}
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def on_show(self) -> None:
+        """Load on first show: a tab the person never opens costs no requests."""
+        if not self._loaded_once:
+            self._loaded_once = True
+            self.refresh_scopes()
+            self.load()
+
+    def load(self) -> None:
+        """Start loading this pane's data (in workers). Subclasses override."""
+
+    def reload(self) -> None:
+        """Re-check scopes and load again now (after a sign-in or a step-up)."""
+        self._loaded_once = True
+        self.refresh_scopes()
+        self.load()
+
+    def invalidate(self) -> None:
+        """Re-check scopes now, and load again the next time the pane is shown.
+
+        For panes on tabs not in view after a sign-in; the one in view calls :meth:`reload`.
+        """
+        self.refresh_scopes()
+        self._loaded_once = False
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def refresh_scopes(self) -> None:
+        """Read which gated actions lack their scope (from the stored token, no network)."""
+        missing: dict[str, str] = {}
+        for action, (key, _) in self.SCOPED_ACTIONS.items():
+            try:
+                scope = self.session.missing_scope(key)
+            except TuiConsoleError:
+                scope = None  # no readable session: the load will say so
+            if scope:
+                missing[action] = scope
+        self._missing = missing
+        self._show_banner()
+        self.refresh_bindings()
+
+    def missing_for(self, action: str) -> str | None:
+        """The scope ``action`` lacks, or ``None`` when it may run."""
+        return self._missing.get(action)
+
+    def _show_banner(self) -> None:
+        banners = self.query(".pane--banner")
+        if not banners:
+            return
+        banner = banners.first(Static)
+        lines = []
+        for action, scope in self._missing.items():
+            what = self.SCOPED_ACTIONS[action][1]
+            lines.append(f"{what} is off: needs {scope}.")
+        if lines:
+            lines.append("ctrl+g: sign in again asking for it.")
+        banner.update(Content("\n".join(lines)))
+        banner.set_class(bool(lines), "-shown")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Gated actions show dimmed without their scope; ``step_up`` only when one is missing."""
+        if action == "step_up":
+            return bool(self._missing)
+        if action in self._missing:
+            return None
+        return True
+
+    def action_step_up(self) -> None:
+        """Ask the app to sign in again with the scopes this pane's actions lack."""
+        if not self._missing:
+            return
+        scopes = tuple(dict.fromkeys(self._missing.values()))
+        reason = "; ".join(
+            f"{self.SCOPED_ACTIONS[action][1]} needs {scope}"
+            for action, scope in self._missing.items()
+        )
+        self.post_message(StepUpRequested(scopes=scopes, reason=reason))
+
+    def refuse_without_scope(self, action: str) -> bool:
+        """Say why ``action`` cannot run (and return True) when its scope is missing."""
+        scope = self.missing_for(action)
+        if scope is None:
+            return False
+        what = self.SCOPED_ACTIONS[action][1]
+        self.status.say(
+            f"{what} needs {scope}, which this sign-in lacks. ctrl+g: sign in again with it.",
+            "warning",
+        )
+        return True
+
+    # -- showing results -------------------------------------------------------------------
+
+    @property
+    def status(self) -> StatusLine:
+        """This pane's status line (each pane composes one with class ``pane--status``)."""
+        return self.query_one(".pane--status", StatusLine)
+
+    def show_error(self, error: TuiConsoleError, *, doing: str = "", then: str = "") -> None:
+        """Show ``error``'s message and next step inline, and as a notification.
+
+        ``doing`` names what failed ("Saving"); ``then`` is a last line on what still holds
+        ("Your edit is kept").
+        """
+        text = error_text(error)
+        if doing:
+            text = f"{doing} failed: {text}"
+        if then:
+            text = f"{text}\n{then}"
+        self.status.say(text, "error")
+        self.notify(text, severity="error", markup=False)
+
+    @on(Worker.StateChanged)
+    def _on_worker_failed(self, event: Worker.StateChanged) -> None:
+        """A bug (not a domain error) ended a worker: say so without a traceback or locals."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, TuiConsoleError):
+            self.show_error(error)
+            return
+        detail = redact(str(error))[:200] if error is not None else ""
+        self.status.say(
+            f"Something went wrong inside the console ({type(error).__name__}: {detail}). "
+            "Nothing else was affected; try again.",
+            "error",
+        )

@@ -1,0 +1,231 @@
+"""The main screen: the session strip, six account tabs, the rate-limit gauge, the footer.
+
+Keys ``1``-``6`` switch tabs (``[`` and ``]`` step through them); each tab is a pane that
+loads its own data the first time it is shown. Leaving the Metadata tab with unsaved edits
+asks first, whether the tab was left by key, by click or from the command palette. The strip
+and the gauge are always visible: who is signed in and how long the token lasts at the top,
+what the rate limits allow at the bottom.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from tui_console.ui.panes import (
+    CallsPane,
+    DevicesPane,
+    IdentitiesPane,
+    MetadataPane,
+    ProfilePane,
+    SessionPane,
+)
+from tui_console.ui.widgets.confirm import ConfirmScreen
+from tui_console.ui.widgets.rate_limit_gauge import RateLimitGauge
+from tui_console.ui.widgets.session_strip import SessionStrip
+
+if TYPE_CHECKING:
+    from tui_console.account import AccountSession
+    from tui_console.ui.panes._base import Pane
+
+__all__ = ["TABS", "MainScreen", "Tab"]
+
+
+class Tab(NamedTuple):
+    """One tab of the main screen."""
+
+    id: str
+    title: str
+    pane: type[Pane]
+
+
+TABS: tuple[Tab, ...] = (
+    Tab("profile", "Profile", ProfilePane),
+    Tab("metadata", "Metadata", MetadataPane),
+    Tab("identities", "Identities", IdentitiesPane),
+    Tab("devices", "Devices", DevicesPane),
+    Tab("session", "Session", SessionPane),
+    Tab("calls", "Calls", CallsPane),
+)
+"""The tabs in order; the key of each is its position (1-6)."""
+
+_TABS_GROUP = Binding.Group("Tabs", compact=True)
+
+
+def _tab_bindings() -> list[BindingType]:
+    bindings: list[BindingType] = [
+        Binding(
+            str(number),
+            f"show_tab('{tab.id}')",
+            tab.title,
+            id=f"main.tab.{tab.id}",
+            tooltip=f"Show the {tab.title} tab",
+            group=_TABS_GROUP,
+        )
+        for number, tab in enumerate(TABS, start=1)
+    ]
+    bindings += [
+        Binding(
+            "left_square_bracket",
+            "step_tab(-1)",
+            "Previous tab",
+            show=False,
+            id="main.tab.previous",
+            tooltip="Show the tab to the left",
+        ),
+        Binding(
+            "right_square_bracket",
+            "step_tab(1)",
+            "Next tab",
+            show=False,
+            id="main.tab.next",
+            tooltip="Show the tab to the right",
+        ),
+    ]
+    return bindings
+
+
+class MainScreen(Screen[None]):
+    """The signed-in console."""
+
+    AUTO_FOCUS = None  # focus goes to the shown pane's first control, not to the tab strip
+
+    BINDINGS = _tab_bindings()
+    """
+    | Key | Description |
+    | :- | :- |
+    | 1-6 | Show the Profile, Metadata, Identities, Devices, Session or Calls tab. |
+    | [ / ] | Show the previous / next tab. |
+    """
+
+    BINDING_GROUP_TITLE = "Console"
+
+    def __init__(self, session: AccountSession, *, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.session = session
+        self.clock = clock
+        self._leaving_confirmed = False
+        self._previous_tab = TABS[0].id
+
+    def compose(self) -> ComposeResult:
+        yield SessionStrip(self.session, clock=self.clock, id="session-strip")
+        with TabbedContent(initial=TABS[0].id, id="tabs"):
+            for number, tab in enumerate(TABS, start=1):
+                with TabPane(f"{number} {tab.title}", id=tab.id):
+                    yield tab.pane(self.session, clock=self.clock, id=f"pane-{tab.id}")
+        yield RateLimitGauge(self.session.rate_limits, clock=self.clock, id="rate-limits")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_pane, TABS[0].id)
+
+    # -- typed access ----------------------------------------------------------------------
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#tabs", TabbedContent)
+
+    @property
+    def active_tab(self) -> str:
+        """The id of the tab on show."""
+        return self.tabs.active
+
+    def pane(self, tab: str) -> Pane:
+        """The pane of tab ``tab``."""
+        from tui_console.ui.panes._base import Pane
+
+        return self.query_one(f"#pane-{tab}", Pane)
+
+    @property
+    def metadata_pane(self) -> MetadataPane:
+        return self.query_one("#pane-metadata", MetadataPane)
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the metadata editor holds edits that are not saved."""
+        return self.metadata_pane.has_unsaved_changes()
+
+    # -- switching tabs --------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show ``tab``, asking first when that would leave unsaved metadata edits."""
+        if tab == self.active_tab:
+            self._focus_pane(tab)
+            return
+        if self.active_tab == "metadata" and self.has_unsaved_changes():
+            self._confirm_leave(tab)
+            return
+        self._switch(tab)
+
+    def action_step_tab(self, step: int) -> None:
+        """Show the tab ``step`` places to the right (wrapping)."""
+        ids = [tab.id for tab in TABS]
+        index = ids.index(self.active_tab)
+        self.action_show_tab(ids[(index + step) % len(ids)])
+
+    def _switch(self, tab: str) -> None:
+        self._leaving_confirmed = True
+        self.tabs.active = tab
+        self._focus_pane(tab)
+
+    def _focus_pane(self, tab: str) -> None:
+        """Give the keyboard to the pane's first control, so its keys work at once."""
+        pane = self.pane(tab)
+        for widget in pane.query(Widget):
+            if widget.focusable:
+                widget.focus()
+                return
+        self.set_focus(None)
+
+    def _confirm_leave(self, tab: str) -> None:
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self._switch(tab)
+            else:
+                self._focus_pane("metadata")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Leave the metadata editor?",
+                "Your edits to user_metadata are not saved. They stay in the editor until you "
+                "quit, but nothing is sent to the tenant until you save.",
+                confirm_label="Leave",
+                cancel_label="Keep editing",
+            ),
+            callback=answered,
+        )
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """A tab shown by mouse or the tab strip's own keys gets the same unsaved-edits check."""
+        target = event.pane.id or TABS[0].id
+        previous, self._previous_tab = self._previous_tab, target
+        if self._leaving_confirmed:
+            self._leaving_confirmed = False
+            return
+        if previous == "metadata" and target != "metadata" and self.has_unsaved_changes():
+            self.tabs.active = "metadata"
+            self._previous_tab = "metadata"
+            self._leaving_confirmed = True  # the switch back needs no question
+            self._confirm_leave(target)
+            return
+        self._focus_pane(target)
+
+    # -- after the session changed ---------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read everything after a sign-in again (new scopes, maybe a new user)."""
+        self.query_one(SessionStrip).update_now()
+        for tab in TABS:
+            pane = self.pane(tab.id)
+            if tab.id == self.active_tab:
+                pane.reload()
+            else:
+                pane.invalidate()
