@@ -18,9 +18,7 @@ No Textual here: this is a core module the UI calls.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,7 +27,11 @@ from typing import Any
 
 from tui_console.errors import StorageError
 from tui_console.paths import state_dir
-from tui_console.storage.private_files import ensure_private_directory, write_private_file
+from tui_console.storage.private_files import (
+    ensure_private_directory,
+    read_private_file,
+    write_private_file,
+)
 
 __all__ = ["DRAFT_FORMAT_VERSION", "Draft", "DraftStore", "drafts_dir"]
 
@@ -174,30 +176,7 @@ class DraftStore:
     def _read(self) -> bytes | None:
         if not ensure_private_directory(self._directory, create=False, what="drafts directory"):
             return None
-        try:
-            fd = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            raise self._unreadable(error) from None
-        try:
-            info = os.fstat(fd)
-            if info.st_uid != os.getuid():
-                raise StorageError(
-                    f"The metadata draft {self._path} belongs to another user (uid {info.st_uid}).",
-                    hint="Delete it; it was not written by you.",
-                )
-            if stat.S_IMODE(info.st_mode) & 0o077:
-                os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "rb", closefd=False) as file:
-                return file.read()
-        except OSError as error:
-            raise self._unreadable(error) from None
-        finally:
-            os.close(fd)
-
-    def _unreadable(self, error: OSError) -> StorageError:
-        return StorageError(
-            f"Could not read the metadata draft {self._path}: {error.strerror or error}.",
-            hint="Check that it is a regular file you own.",
+        read = read_private_file(
+            self._path, what="metadata draft", hint="Check that it is a regular file you own."
         )
+        return None if read is None else read.data

@@ -11,13 +11,15 @@ content. Signing out deletes it; losing it means signing in again.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 
 from tui_console.auth.dpop import DPoPKey
 from tui_console.errors import StorageError
-from tui_console.storage.private_files import ensure_private_directory, write_private_file
+from tui_console.storage.private_files import (
+    ensure_private_directory,
+    read_private_file,
+    write_private_file,
+)
 
 __all__ = ["DPoPKeyStore"]
 
@@ -52,31 +54,13 @@ class DPoPKeyStore:
 
     def load(self) -> DPoPKey | None:
         """The stored key, or ``None`` when there is no key file."""
-        try:
-            fd = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:
+        read = read_private_file(self._path, what="DPoP key file", hint=_DELETE_AND_SIGN_IN)
+        if read is None:
             self._cached = None
             return None
-        except OSError as error:
-            raise self._unreadable(error) from None
-        try:
-            info = os.fstat(fd)
-            if info.st_uid != os.getuid():
-                raise StorageError(
-                    f"The DPoP key file {self._path} belongs to another user (uid {info.st_uid}).",
-                    hint=_DELETE_AND_SIGN_IN,
-                )
-            if stat.S_IMODE(info.st_mode) & 0o077:
-                os.fchmod(fd, 0o600)
-            version = (info.st_ino, info.st_mtime_ns, info.st_size)
-            if self._cached is not None and self._cached[0] == version:
-                return self._cached[1]
-            with os.fdopen(fd, "rb", closefd=False) as file:
-                raw = file.read()
-        except OSError as error:
-            raise self._unreadable(error) from None
-        finally:
-            os.close(fd)
+        version, raw = read.version, read.data
+        if self._cached is not None and self._cached[0] == version:
+            return self._cached[1]
         try:
             key = DPoPKey.from_jwk(json.loads(raw))
         except (ValueError, AttributeError):  # JSONDecodeError is a ValueError
@@ -121,9 +105,3 @@ class DPoPKeyStore:
                 hint="Delete it by hand.",
             ) from None
         return True
-
-    def _unreadable(self, error: OSError) -> StorageError:
-        return StorageError(
-            f"Could not read the DPoP key file {self._path}: {error.strerror or error}.",
-            hint="Check that it is a regular file you own, or delete it and sign in again.",
-        )

@@ -7,6 +7,8 @@ never leave a half-written file behind:
 * :func:`ensure_private_directory` makes (or checks) a 0700 directory, refusing a symlinked
   or foreign-owned one rather than fixing it: someone else could read or replace its files.
   A merely loose mode is ours to tighten.
+* :func:`read_private_file` reads one without following a symlink, refuses a file another
+  user owns (it could be planted) and tightens a loose mode to 0600.
 * :func:`write_private_file` writes through a 0600 temp file in the same directory, fsyncs
   it, renames it over the target with ``os.replace`` and fsyncs the directory, so a crash or
   a full disk mid-write leaves the previous file intact.
@@ -20,10 +22,11 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from tui_console.errors import StorageError
 
-__all__ = ["ensure_private_directory", "write_private_file"]
+__all__ = ["PrivateFile", "ensure_private_directory", "read_private_file", "write_private_file"]
 
 
 def ensure_private_directory(directory: Path, *, create: bool, what: str = "directory") -> bool:
@@ -57,6 +60,47 @@ def ensure_private_directory(directory: Path, *, create: bool, what: str = "dire
     if stat.S_IMODE(info.st_mode) != 0o700:
         os.chmod(directory, 0o700)
     return True
+
+
+class PrivateFile(NamedTuple):
+    """What :func:`read_private_file` read, and the file's identity for caching."""
+
+    data: bytes
+    version: tuple[int, int, int]
+    """``(inode, mtime_ns, size)``: changes whenever the file is replaced or rewritten."""
+
+
+def read_private_file(path: Path, *, what: str, hint: str) -> PrivateFile | None:
+    """The contents of ``path`` if it exists (``None`` otherwise), read safely.
+
+    ``what`` names the file in errors ("token file"); ``hint`` is the next step when it
+    cannot be read or belongs to someone else.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise _unreadable(path, what, hint, error) from None
+    try:
+        info = os.fstat(fd)
+        if info.st_uid != os.getuid():
+            raise StorageError(
+                f"The {what} {path} belongs to another user (uid {info.st_uid}).", hint=hint
+            )
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            data = file.read()
+    except OSError as error:
+        raise _unreadable(path, what, hint, error) from None
+    finally:
+        os.close(fd)
+    return PrivateFile(data, (info.st_ino, info.st_mtime_ns, info.st_size))
+
+
+def _unreadable(path: Path, what: str, hint: str, error: OSError) -> StorageError:
+    return StorageError(f"Could not read the {what} {path}: {error.strerror or error}.", hint=hint)
 
 
 def write_private_file(path: Path, data: bytes) -> None:

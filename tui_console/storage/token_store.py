@@ -21,16 +21,18 @@ The store does no locking. Read-modify-write callers that may race with another 
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tui_console.auth.tokens import TokenSet
 from tui_console.errors import StorageError
-from tui_console.storage.private_files import ensure_private_directory, write_private_file
+from tui_console.storage.private_files import (
+    ensure_private_directory,
+    read_private_file,
+    write_private_file,
+)
 
 __all__ = ["FORMAT_VERSION", "FileTokenStore"]
 
@@ -79,21 +81,10 @@ class FileTokenStore:
         """Every stored token set, keyed by audience ("" for a userinfo-only token)."""
         if not self._directory_is_safe(create=False):
             return {}
-        try:
-            fd = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:
+        read = read_private_file(self._path, what="token file", hint=_DELETE_AND_SIGN_IN)
+        if read is None:
             return {}
-        except OSError as error:
-            raise self._unreadable(error) from None
-        try:
-            self._tighten_file(fd)
-            with os.fdopen(fd, "rb", closefd=False) as file:
-                raw = file.read()
-        except OSError as error:
-            raise self._unreadable(error) from None
-        finally:
-            os.close(fd)
-        return self._decode(raw)
+        return self._decode(read.data)
 
     def get(self, audience: str | None) -> TokenSet | None:
         """The token set for ``audience`` (``None``: the userinfo-only one), if stored."""
@@ -169,25 +160,8 @@ class FileTokenStore:
         """Check (and with ``create``, make) the 0700 directory; False if it doesn't exist."""
         return ensure_private_directory(self._directory, create=create, what="token directory")
 
-    def _tighten_file(self, fd: int) -> None:
-        """Refuse a file someone else owns (it could be planted); make a loose one 0600."""
-        info = os.fstat(fd)
-        if info.st_uid != os.getuid():
-            raise StorageError(
-                f"The token file {self._path} belongs to another user (uid {info.st_uid}).",
-                hint=_DELETE_AND_SIGN_IN,
-            )
-        if stat.S_IMODE(info.st_mode) & 0o077:
-            os.fchmod(fd, 0o600)
-
     def _corrupt(self, what: str) -> StorageError:
         return StorageError(
             f"The token file {self._path} {what}.",
             hint=_DELETE_AND_SIGN_IN,
-        )
-
-    def _unreadable(self, error: OSError) -> StorageError:
-        return StorageError(
-            f"Could not read the token file {self._path}: {error.strerror or error}.",
-            hint="Check that it is a regular file you own, or delete it and sign in again.",
         )
