@@ -29,6 +29,7 @@ __all__ = [
     "MANAGEMENT_SCOPES",
     "Profile",
     "issuer_for_domain",
+    "load_keymap",
     "load_profiles",
     "management_audience",
     "resolve_profile",
@@ -192,6 +193,21 @@ def load_profiles(path: Path | None = None) -> tuple[dict[str, Profile], str | N
     return profiles, str(default) if isinstance(default, str) else None
 
 
+def load_keymap(path: Path | None = None) -> dict[str, str]:
+    """The ``[keymap]`` table: binding id -> keys, e.g. ``"tabs.metadata" = "m"``.
+
+    Every console binding has an id (the help screen lists them), so a person can move any
+    key that clashes with their terminal or habits; Textual applies the map by id.
+    """
+    path = path or config_file()
+    table = _read_file(path).get("keymap", {})
+    if not isinstance(table, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+    ):
+        raise ConfigError(f'{path}: [keymap] must map binding ids to keys, e.g. "app.help" = "f2".')
+    return dict(table)
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -205,10 +221,14 @@ def _toml_value(value: Any) -> str:
     raise ConfigError(f"Cannot write {type(value).__name__} values to the config file.")
 
 
-def _dump(profiles: Mapping[str, Profile], default: str | None) -> str:
+def _dump(profiles: Mapping[str, Profile], default: str | None, keymap: Mapping[str, str]) -> str:
     lines = ["# tui-console profiles. Tokens are not kept here.", ""]
     if default:
         lines += [f"default_profile = {_toml_value(default)}", ""]
+    if keymap:
+        lines.append("[keymap]")
+        lines += [f"{_toml_value(key)} = {_toml_value(keys)}" for key, keys in keymap.items()]
+        lines.append("")
     for profile in profiles.values():
         lines.append(f"[profiles.{_toml_value(profile.name)}]")
         fields: dict[str, Any] = {
@@ -231,6 +251,7 @@ def save_profile(profile: Profile, *, make_default: bool = False, path: Path | N
     """Add or replace ``profile`` in the config file, written atomically."""
     path = path or config_file()
     profiles, default = load_profiles(path)
+    keymap = load_keymap(path)  # rewritten as it was: saving a profile must not drop it
     profiles[profile.name] = profile.validate()
     if make_default or default is None:
         default = profile.name
@@ -238,7 +259,7 @@ def save_profile(profile: Profile, *, make_default: bool = False, path: Path | N
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(_dump(profiles, default))
+            file.write(_dump(profiles, default, keymap))
             file.flush()
             os.fsync(file.fileno())
         os.replace(tmp, path)

@@ -103,11 +103,12 @@ class DemoTenant:
 
 def run_demo(*, reset: bool = False) -> int:
     """``tui-console demo``: the console against the built-in tenant; returns the exit status."""
+    from tui_console.config import load_keymap
     from tui_console.ui.app import ConsoleApp
 
     demo = DemoTenant(reset=reset)
     try:
-        app = ConsoleApp(demo.session(), demo=True)
+        app = ConsoleApp(demo.session(), demo=True, keymap=load_keymap())
         app.run()
     finally:
         demo.close()
@@ -129,7 +130,7 @@ def run_console(
     import os
 
     from tui_console.account import AccountSession
-    from tui_console.config import load_profiles, resolve_profile, save_profile
+    from tui_console.config import load_keymap, load_profiles, resolve_profile, save_profile
     from tui_console.ui.app import ConsoleApp
     from tui_console.ui.screens.setup import ProfileSetup
 
@@ -146,7 +147,11 @@ def run_console(
         session = AccountSession(profile)
     demo = DemoTenant()
     try:
-        app = ConsoleApp(session, profile_setup=ProfileSetup(start_demo=demo.start_session))
+        app = ConsoleApp(
+            session,
+            profile_setup=ProfileSetup(start_demo=demo.start_session),
+            keymap=load_keymap(),
+        )
         app.run()
     finally:
         demo.close()

@@ -309,3 +309,17 @@ class TestStepUp:
             await pilot.press("escape")  # cancels the flow
             await pilot.press("escape")  # goes back
             await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+class TestKeymap:
+    async def test_a_keymap_from_the_config_moves_a_binding_by_id(self, tmp_path: Path) -> None:
+        """``[keymap]`` in config.toml rebinds by id: "main.tab.session" = "s" shows Session."""
+        from tui_console.config import load_keymap
+
+        config = tmp_path / "config.toml"
+        config.write_text('[keymap]\n"main.tab.session" = "s"\n')
+        app = _fake_app(keymap=load_keymap(config))
+        async with app.run_test() as pilot:
+            main = await _main(pilot)
+            await pilot.press("s")
+            await wait_for(pilot, lambda: main.active_tab == "session")

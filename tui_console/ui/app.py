@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -91,8 +91,11 @@ class ConsoleApp(App[None]):
         demo: bool = False,
         clock: Callable[[], float] = time.time,
         browser_check: Callable[[], tuple[bool, str]] = browser_is_usable,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        if keymap:
+            self.set_keymap(dict(keymap))  # binding id -> keys, from the config's [keymap]
         self.session = session
         self.profile_setup = profile_setup or ProfileSetup()
         self.opener = opener or self._open_browser
