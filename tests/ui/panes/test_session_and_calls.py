@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.widgets import Button, DataTable, Static
 
 from tests.ui.helpers import text_of, wait_for
+from tests.ui.panes.conftest import sign_in
 from tests.ui.panes.harness import PaneHarness
 from tui_console.account import AccountSession
+from tui_console.devtenant import RunningTenant
 from tui_console.redact import MASK
 from tui_console.ui.panes import CallsPane, SessionPane
 from tui_console.ui.widgets.confirm import ConfirmScreen
@@ -44,6 +48,29 @@ class TestSessionPane:
             claims: DataTable[Text] = pane.query_one("#session-claims", DataTable)
             names = column(claims, "name")
             assert "alg" in names and "sub" in names and "scope" in names
+
+    async def test_a_dpop_bound_session_says_so_and_a_bearer_one_does_not(
+        self,
+        session: AccountSession,
+        make_dev_tenant: Callable[..., RunningTenant],
+        tenant_session: Callable[..., AccountSession],
+    ) -> None:
+        """The summary names the DPoP binding and its key thumbprint, only when bound."""
+        bound_tenant = make_dev_tenant(
+            auto_approve=0.2, device_interval=1, management_api_dpop=True
+        )
+        bound = tenant_session(bound_tenant, name="bound", dpop=True)
+        await sign_in(bound)
+        for account, expected in ((bound, True), (session, False)):
+            app = PaneHarness(lambda account=account: SessionPane(account, id="session"))
+            async with app.run_test(size=(120, 40)) as pilot:
+                pane = app.query_one(SessionPane)
+                await wait_for(pilot, lambda pane=pane: bool(pane.rows))
+                summary = text_of(pane.query_one("#session-summary", Static))
+                assert ("Sender-constrained (DPoP)" in summary) is expected, summary
+                if expected:
+                    [details] = [d for d in account.token_details() if d.dpop_bound]
+                    assert details.dpop_jkt and details.dpop_jkt in summary
 
     async def test_reveal_toggles_and_nothing_raw_is_shown_before(
         self, session: AccountSession

@@ -305,6 +305,11 @@ asking, since anyone who can read your clipboard could use it until it expires.
             f"({details.token_type}); refresh state: {details.refresh_state}; "
             f"refresh token: {'held' if details.has_refresh_token else 'none'}",
         ]
+        if details.dpop_bound:
+            lines.append(
+                f"Sender-constrained (DPoP): usable only with this machine's key "
+                f"{details.dpop_jkt or '(thumbprint unknown)'}"
+            )
         issued = row.issued_at
         lines.append(
             "Issued:  "
