@@ -31,6 +31,10 @@ class TestSessionPane:
             tokens: DataTable[Text] = pane.query_one("#session-tokens", DataTable)
             assert column(tokens, "token") == ["access token", "ID token"]
             assert column(tokens, "refresh") == ["held", "held"]
+            assert column(tokens, "audience") == [
+                session.profile.audience,
+                session.profile.client_id,
+            ]
             assert column(tokens, "expires")[0] in ("in 24 h 00 min", "in 23 h 59 min")
 
             scopes: DataTable[Text] = pane.query_one("#session-scopes", DataTable)

@@ -60,6 +60,14 @@ class TokenRow:
     def label(self) -> str:
         return "access token" if self.which == "access" else "ID token"
 
+    @property
+    def audience(self) -> str:
+        """Who the token is for: the API for an access token, the client for an ID token."""
+        if self.which == "id":
+            aud = self.view.claims.get("aud")
+            return " ".join(aud) if isinstance(aud, list) else str(aud or "(unknown client)")
+        return self.details.audience or "(userinfo only)"
+
     def _claim_time(self, name: str) -> float | None:
         value = self.view.claims.get(name)
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -226,7 +234,7 @@ asking, since anyone who can read your clipboard could use it until it expires.
         for row in self.rows:
             table.add_row(
                 cell(row.label),
-                cell(row.details.audience or "(userinfo only)"),
+                cell(row.audience),
                 cell(expiry_words(row.expires_at, now)),
                 cell("held" if row.details.has_refresh_token else "none"),
                 key=row.key,
