@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -194,6 +195,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TuiConsoleError as exc:
         print_error(exc)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader left early (`tui-console userinfo | head -2`): that is not an error.
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _run_console(args: argparse.Namespace) -> int:

@@ -115,3 +115,22 @@ def test_signed_out_and_misconfigured_commands_explain_themselves(cli: Cli) -> N
         assert token.returncode == 1
         assert "tui-console login" in token.stderr
         assert token.stdout == ""
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(cli: Cli) -> None:
+    """Writing to a pipe whose reader left (``| head``) ends the command without a traceback."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "read, write = os.pipe(); os.close(read); os.dup2(write, 1)\n"  # the reader is gone
+        "from tui_console.cli import main\n"
+        "sys.exit(main(['--domain', 'tenant.example.com', '--client-id', 'abc',\n"
+        "                'status', '--json']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=cli.env, capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "BrokenPipe" not in result.stderr
