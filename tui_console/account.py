@@ -52,12 +52,12 @@ from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.token_store import FileTokenStore
 
 __all__ = [
+    "REQUIRED_SCOPES",
     "AccountSession",
     "DeviceLogin",
     "DevicePrompt",
     "LogoutReport",
     "SessionStatus",
-    "REQUIRED_SCOPES",
     "TokenDetails",
     "TokenStatus",
     "UserProfile",
@@ -133,6 +133,12 @@ class SessionStatus:
     @property
     def signed_in(self) -> bool:
         return bool(self.tokens)
+
+    @property
+    def who(self) -> str:
+        """The signed-in person as a greeting names them: name, else email, else subject."""
+        user = self.user
+        return str(user.get("name") or user.get("email") or user.get("sub") or "you")
 
     @property
     def dpop_key_missing(self) -> bool:
@@ -557,25 +563,24 @@ class AccountSession:
             )
         return details
 
-    async def check_signature(self, audience: str | None, *, which: str = "access") -> str:
-        """The signature verdict (a sentence) for the stored access or ID token."""
+    def _stored_token(self, audience: str | None, which: str) -> Secret | None:
+        """The stored access token (``which="access"``) or ID token for ``audience``."""
         tokens = self.store.get(audience)
         if tokens is None:
-            return "no token stored"
-        token = tokens.access_token if which == "access" else tokens.id_token
+            return None
+        return tokens.access_token if which == "access" else tokens.id_token
+
+    async def check_signature(self, audience: str | None, *, which: str = "access") -> str:
+        """The signature verdict (a sentence) for the stored access or ID token."""
+        token = self._stored_token(audience, which)
         if token is None:
-            return "no ID token stored"
+            return "no token stored" if self.store.get(audience) is None else "no ID token stored"
         metadata = await self.server()
         return await check_signature(token, self._jwks(metadata))
 
     def reveal_token(self, audience: str | None, *, which: str = "access") -> str:
         """The raw token text, for an explicit reveal or copy the person asked for."""
-        tokens = self.store.get(audience)
-        token = (
-            None
-            if tokens is None
-            else (tokens.access_token if which == "access" else tokens.id_token)
-        )
+        token = self._stored_token(audience, which)
         if token is None:
             raise NotSignedIn("There is no such token stored.")
         return token.reveal()

@@ -10,11 +10,11 @@ from textual.app import App, ComposeResult
 
 from tests.ui.fakes import NOW, FakeDeviceLogin, FakeSession
 from tests.ui.helpers import NO_BROWSER, Opener, wait_for
+from tui_console.durations import clock_text, words
 from tui_console.ratelimit import BucketView, RateLimitBoard
 from tui_console.ratelimit.headers import RateLimitState
 from tui_console.ui.app import ConsoleApp
 from tui_console.ui.screens.sign_in import SignInScreen
-from tui_console.ui.widgets.countdown import clock_text, words
 from tui_console.ui.widgets.qr_code import QrCode
 from tui_console.ui.widgets.rate_limit_gauge import RateLimitGauge, bucket_line
 from tui_console.ui.widgets.session_strip import SessionStrip, describe_session

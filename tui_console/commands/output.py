@@ -1,4 +1,4 @@
-"""How the command line talks: exit statuses, errors with their next step, durations, JSON."""
+"""How the command line talks: exit statuses, errors with their next step, JSON."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
-    "duration",
     "print_error",
     "print_json",
 ]
@@ -32,15 +31,3 @@ def print_error(exc: TuiConsoleError, stream: TextIO | None = None) -> None:
 def print_json(data: Any) -> None:
     """Pretty JSON on stdout, for scripts and ``jq``."""
     print(json.dumps(data, indent=2, sort_keys=True, default=str))
-
-
-def duration(seconds: float) -> str:
-    """``2 h 05 min``, ``3 min 07 s`` or ``42 s``: as precise as a person needs."""
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"

@@ -16,7 +16,8 @@ from typing import TextIO
 from tui_console.account import AccountSession, DevicePrompt
 from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.device import PollProgress
-from tui_console.commands.output import EXIT_FAILED, EXIT_OK, duration
+from tui_console.commands.output import EXIT_FAILED, EXIT_OK
+from tui_console.durations import clock_text, words
 
 
 def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
@@ -73,9 +74,7 @@ async def login(session: AccountSession, args: argparse.Namespace) -> int:
             audience=args.audience,
             dpop=dpop,
         )
-    user = status.user
-    who = user.get("name") or user.get("email") or user.get("sub") or "you"
-    print(f"\nSigned in as {who} (profile {status.profile}).", file=sys.stderr)
+    print(f"\nSigned in as {status.who} (profile {status.profile}).", file=sys.stderr)
     return EXIT_OK
 
 
@@ -103,8 +102,7 @@ class _DeviceCountdown:
         self._interval: float | None = None
 
     def __call__(self, progress: PollProgress) -> None:
-        left = max(0, int(progress.seconds_left))
-        text = f"Waiting for approval: {left // 60}:{left % 60:02d} left, checking every "
+        text = f"Waiting for approval: {clock_text(progress.seconds_left)} left, checking every "
         text += f"{progress.interval:g} s"
         if self._tty:
             self._stream.write("\r" + text + " " * 4)
@@ -135,7 +133,7 @@ async def status(session: AccountSession, args: argparse.Namespace) -> int:
         expiry = (
             "no expiry"
             if left is None
-            else (f"expires in {duration(left)}" if left > 0 else f"expired {duration(-left)} ago")
+            else (f"expires in {words(left)}" if left > 0 else f"expired {words(-left)} ago")
         )
         print(
             f"Token:    {token.audience or '(userinfo only)'}: {expiry}, "

@@ -175,9 +175,7 @@ class ConsoleApp(App[None]):
     def _after_sign_in(self, status: SessionStatus | None) -> None:
         if status is None:
             return
-        user = status.user
-        who = user.get("name") or user.get("email") or user.get("sub") or "you"
-        self.notify(f"Signed in as {who}.", title="Signed in", markup=False)
+        self.notify(f"Signed in as {status.who}.", title="Signed in", markup=False)
         self.enter(self._main_screen())
 
     # -- opening a browser ---------------------------------------------------------------------

@@ -28,11 +28,11 @@ from textual.worker import Worker, WorkerState
 from tui_console.account import TokenDetails, UserProfile
 from tui_console.call_log import CallLog
 from tui_console.config import Profile
+from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.management import DeviceCredentialPage, Identity, MetadataUpdate, User
 from tui_console.redact import redact
 from tui_console.ui.messages import StepUpRequested
-from tui_console.ui.widgets.countdown import words
 
 __all__ = [
     "Pane",

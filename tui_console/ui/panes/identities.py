@@ -23,11 +23,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
+from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.management import Identity, NothingUnlinked
 from tui_console.ui.panes._base import Pane, StatusLine, cell, error_text
 from tui_console.ui.widgets.confirm import TypedConfirmScreen
-from tui_console.ui.widgets.countdown import words
 
 __all__ = ["IdentitiesPane", "profile_summary"]
 

@@ -17,9 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from tui_console.account import UserProfile
+from tui_console.durations import words
 from tui_console.errors import RateLimited, TuiConsoleError
 from tui_console.ui.panes._base import Pane, StatusLine, ago, cell, local_time
-from tui_console.ui.widgets.countdown import words
 
 __all__ = ["ProfilePane"]
 

@@ -25,11 +25,11 @@ from textual.widgets import DataTable, Static
 
 from tui_console.account import REQUIRED_SCOPES, TokenDetails
 from tui_console.auth.inspect import TokenView
+from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import MASK
 from tui_console.ui.panes._base import Pane, StatusLine, ago, cell, local_time
 from tui_console.ui.widgets.confirm import ConfirmScreen
-from tui_console.ui.widgets.countdown import words
 
 __all__ = ["SessionPane", "TokenRow"]
 

@@ -444,9 +444,7 @@ class SignInScreen(Screen["SessionStatus | None"]):
     def _succeeded(self, status: SessionStatus) -> None:
         self.result = status
         self.phase = "done"
-        user = status.user
-        who = user.get("name") or user.get("email") or user.get("sub") or "you"
-        self._set_status(f"Signed in as {who}.")
+        self._set_status(f"Signed in as {status.who}.")
         self.dismiss(status)
 
     def _failed(self, error: TuiConsoleError) -> None:

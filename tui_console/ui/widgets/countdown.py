@@ -1,13 +1,12 @@
 """Time left, in words a person reads at a glance, and a widget that counts it down.
 
-The functions are pure (seconds in, text out) so the session strip, the rate-limit gauge and
-the sign-in screen word durations the same way. :class:`Countdown` re-renders every second
+The wording comes from :mod:`tui_console.durations`, shared with the command line, so every
+place words durations the same way. :class:`Countdown` re-renders every second
 from an injected ``clock``: tests and snapshots pass a frozen clock and get a still picture.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -15,31 +14,9 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-__all__ = ["Countdown", "clock_text", "words"]
+from tui_console.durations import clock_text, words
 
-
-def clock_text(seconds: float) -> str:
-    """``14:32`` or ``1:02:03`` (rounded up, so "0:00" means it is over)."""
-    total = max(0, math.ceil(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
-
-
-def words(seconds: float) -> str:
-    """``42 s``, ``3 min 07 s``, ``2 h 05 min`` or ``3 days``: as precise as a person needs."""
-    total = max(0, math.ceil(seconds))
-    if total < 60:
-        return f"{total} s"
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    return f"{hours // 24} days"
+__all__ = ["Countdown"]
 
 
 class Countdown(Widget):

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widget import Widget
 
+from tui_console.durations import words
 from tui_console.ui.messages import RateLimitUpdated
-from tui_console.ui.widgets.countdown import words
 
 if TYPE_CHECKING:
     from tui_console.ratelimit import BucketView, RateLimitBoard

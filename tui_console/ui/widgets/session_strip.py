@@ -18,8 +18,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from tui_console.durations import clock_text
 from tui_console.errors import TuiConsoleError
-from tui_console.ui.widgets.countdown import clock_text
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession, TokenDetails
