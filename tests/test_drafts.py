@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import pytest
 
+from tests.files import mode, umask
 from tui_console.drafts import Draft, DraftStore, drafts_dir
 from tui_console.errors import StorageError
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 @pytest.fixture
@@ -84,11 +80,8 @@ class TestRoundTrip:
 class TestPermissions:
     def test_file_is_0600_in_a_0700_directory(self, store: DraftStore) -> None:
         """Metadata is personal data: private file, private directory, whatever the umask."""
-        old = os.umask(0)
-        try:
+        with umask(0):
             store.save("{}", base={}, user_id=None)
-        finally:
-            os.umask(old)
         assert mode(store.path) == 0o600
         assert mode(store.path.parent) == 0o700
 

@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.files import mode
 from tui_console.auth.dpop import DPoPKey
 from tui_console.errors import StorageError
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.token_store import FileTokenStore
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def permissive_umask() -> Iterator[None]:
-    previous = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 @pytest.fixture

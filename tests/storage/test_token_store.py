@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.files import mode
 from tui_console.auth.tokens import TokenSet
 from tui_console.errors import StorageError
 from tui_console.redact import Secret
@@ -30,20 +29,6 @@ def token_set(audience: str | None = API, access: str = ACCESS) -> TokenSet:
         audience=audience,
         issued_at=1_999_990_000.0,
     )
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def permissive_umask() -> Iterator[None]:
-    """umask 0: whatever the store creates gets its mode from the store, not the umask."""
-    previous = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 @pytest.fixture
