@@ -8,6 +8,7 @@ names, codes and URLs, never from secrets.
     ├── ConfigError              a profile, issuer, domain or client id is missing or malformed
     ├── StorageError             the token or config file cannot be read or written safely
     ├── NetworkError             the server could not be reached (DNS, refused, timeout)
+    │   └── ResponseLost         the request was sent but its answer was lost: it may have applied
     ├── RateLimited              a rate limit is exhausted; ``retry_after`` says how long to wait
     └── AuthError                signing in or keeping the session alive failed
         ├── OAuthError           the server answered with an OAuth error body (``error`` code)
@@ -33,6 +34,7 @@ __all__ = [
     "NotSignedIn",
     "OAuthError",
     "RateLimited",
+    "ResponseLost",
     "SessionExpired",
     "StorageError",
     "TokenValidationError",
@@ -62,6 +64,14 @@ class StorageError(TuiConsoleError):
 
 class NetworkError(TuiConsoleError):
     """The server could not be reached at all; nothing was changed locally."""
+
+
+class ResponseLost(NetworkError):
+    """The request left, but no usable answer came back (reset, timeout, 5xx, unreadable body).
+
+    Unlike a plain :class:`NetworkError` (nothing was sent), a write may have applied: the
+    message must say so and the hint how to check before trying again.
+    """
 
 
 class RateLimited(TuiConsoleError):
