@@ -400,7 +400,7 @@ class AccountSession:
 
     async def tokens(self) -> TokenManager:
         """The refresh manager for this profile (needs discovery for the token endpoint)."""
-        self._refuse_other_session()
+        self._refuse_other_session()  # before discovery: another issuer is not even asked
         if self._manager is None:
             metadata = await self.server()
             self._manager = TokenManager(
@@ -641,6 +641,7 @@ class AccountSession:
 
     async def userinfo(self) -> UserProfile:
         """The person's claims from ``/userinfo`` (rate limited by Auth0: cache the result)."""
+        self._refuse_other_session()  # before discovery: another issuer is not even asked
         metadata = await self.server()
         if not metadata.userinfo_endpoint:
             raise ConfigError(f"{metadata.issuer} has no userinfo endpoint.")
@@ -702,6 +703,7 @@ class AccountSession:
 
     async def management(self) -> ManagementClient:
         """The Management API client, authorised with the profile's Management API token."""
+        self._refuse_other_session()  # before discovery: another issuer is not even asked
         if self._management is None:
             metadata = await self.server()
             audience = self.profile.audience

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from tui_console import __version__
 from tui_console.commands.output import (
-    EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    exit_status,
     print_error,
 )
 from tui_console.errors import TuiConsoleError
@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_console(args)
         except TuiConsoleError as exc:
             print_error(exc)
-            return EXIT_FAILED
+            return exit_status(exc)
     try:
         return asyncio.run(_run_verb(args))
     except KeyboardInterrupt:
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except TuiConsoleError as exc:
         print_error(exc)
-        return EXIT_FAILED
+        return exit_status(exc)
     except BrokenPipeError:
         # The reader left early (`tui-console userinfo | head -2`): that is not an error.
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.

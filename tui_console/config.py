@@ -191,12 +191,19 @@ def _profile_from(name: str, data: Any, path: Path) -> Profile:
     scopes = data.get("scopes", list(MANAGEMENT_SCOPES))
     ports = data.get("redirect_ports", list(DEFAULT_REDIRECT_PORTS))
     if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-        raise ConfigError(f"Profile {name!r} in {path}: scopes must be a list of strings.")
+        raise ConfigError(
+            f"Profile {name!r} in {path}: scopes must be a list of strings.", hint=_FIX_OR_DELETE
+        )
     if not isinstance(ports, list) or not all(isinstance(p, int) for p in ports):
-        raise ConfigError(f"Profile {name!r} in {path}: redirect_ports must be a list of integers.")
+        raise ConfigError(
+            f"Profile {name!r} in {path}: redirect_ports must be a list of integers.",
+            hint=_FIX_OR_DELETE,
+        )
     dpop = data.get("dpop", False)
     if not isinstance(dpop, bool):
-        raise ConfigError(f"Profile {name!r} in {path}: dpop must be true or false.")
+        raise ConfigError(
+            f"Profile {name!r} in {path}: dpop must be true or false.", hint=_FIX_OR_DELETE
+        )
     return Profile(
         name=name,
         issuer=issuer,
@@ -215,7 +222,7 @@ def load_profiles(path: Path | None = None) -> tuple[dict[str, Profile], str | N
     data = _read_file(path)
     tables = data.get("profiles", {})
     if not isinstance(tables, dict):
-        raise ConfigError(f"{path}: 'profiles' must be a table of profiles.")
+        raise ConfigError(f"{path}: 'profiles' must be a table of profiles.", hint=_FIX_OR_DELETE)
     profiles = {name: _profile_from(name, table, path) for name, table in tables.items()}
     default = data.get("default_profile")
     if default is not None and not isinstance(default, str):

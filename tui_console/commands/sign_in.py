@@ -117,6 +117,8 @@ async def status(session: AccountSession, args: argparse.Namespace) -> int:
     status = session.status()
     if args.json:
         print(json.dumps(status.to_json(), indent=2))
+        if status.other_session:
+            print(f"note: the stored session belongs to {status.other_session}.", file=sys.stderr)
         return EXIT_OK if status.signed_in else EXIT_FAILED
     print(f"Profile:  {status.profile}")
     print(f"Issuer:   {status.issuer}")
