@@ -90,9 +90,9 @@ def test_an_unknown_profile_is_refused_unless_a_sign_in_creates_it(tmp_path: Pat
     """``--profile typo`` names the saved profiles; only ``create`` (login) with flags makes one."""
     path = tmp_path / "config.toml"
     path.write_text(WORK + '[profiles.home]\nissuer = "https://home.auth0.com/"\nclient_id = "x"\n')
-    for flags in ({}, {"domain": "new.eu.auth0.com", "client_id": "n"}):
+    for domain, client_id in ((None, None), ("new.eu.auth0.com", "n")):
         with pytest.raises(ConfigError, match=r"'typo'.*saved profiles: home, work") as raised:
-            resolve_profile(name="typo", environ={}, path=path, **flags)
+            resolve_profile(name="typo", domain=domain, client_id=client_id, environ={}, path=path)
         assert "tui-console login --profile typo" in raised.value.hint
     with pytest.raises(ConfigError, match="saved profiles: home, work"):
         resolve_profile(name="typo", create=True, environ={}, path=path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -262,9 +263,9 @@ TENANT = TokenOwner("https://tenant.example/", "client-a")
 OTHER = TokenOwner("https://x.invalid/", "x")
 
 
-def _id_token(claims: dict[str, object]) -> Secret:
+def _id_token(claims: Mapping[str, object]) -> Secret:
     """An unsigned JWT with ``claims``: the store reads only the payload of a stored ID token."""
-    return Secret(jwt.encode(claims, key="", algorithm="none"))
+    return Secret(jwt.encode(dict(claims), key="", algorithm="none"))
 
 
 class TestOwner:
