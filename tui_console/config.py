@@ -381,8 +381,9 @@ def resolve_profile(
     if saved is None and not (new_issuer and client_id):
         if profiles and name is None:
             known = ", ".join(sorted(profiles))
+            missing = f"The default profile {default!r} is not" if default else "No default is"
             raise ConfigError(
-                f"No default profile is set in {path} (saved profiles: {known}).",
+                f"{missing} in {path} (saved profiles: {known}).",
                 hint="Choose one: tui-console profiles use NAME (or give --profile NAME).",
             )
         raise ConfigError(

@@ -136,18 +136,10 @@ async def _list(*, as_json: bool) -> int:
             file=sys.stderr,
         )
         return EXIT_OK
-    table = [("", "NAME", "ISSUER", "CLIENT ID", "SIGNED IN AS", "TOKENS")]
+    table: list[tuple[str, ...]] = [("", "NAME", "ISSUER", "CLIENT ID", "SIGNED IN AS", "TOKENS")]
     for row in rows:
-        table.append(
-            (
-                "*" if row.default else "",
-                row.name,
-                row.issuer,
-                row.client_id,
-                printable(row.user, one_line=True) if row.user else "-",
-                _state_text(row, now),
-            )
-        )
+        cells = (row.name, row.issuer, row.client_id, row.user or "-", _state_text(row, now))
+        table.append(("*" if row.default else "", *(printable(c, one_line=True) for c in cells)))
     widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
     for line in table:
         print(
@@ -170,7 +162,7 @@ def _state_text(row: ProfileRow, now: float) -> str:
         case "signed_out":
             return "signed out"
         case _:
-            return f"{row.token_state.replace('_', ' ')}: {printable(row.note, one_line=True)}"
+            return f"{row.token_state.replace('_', ' ')}: {row.note}"
 
 
 def _use(name: str) -> int:

@@ -118,13 +118,16 @@ async def status(session: AccountSession, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status.to_json(), indent=2))
         if status.other_session:
-            print(f"note: the stored session belongs to {status.other_session}.", file=sys.stderr)
+            print(
+                f"note: the stored session belongs to {printable(status.other_session)}.",
+                file=sys.stderr,
+            )
         return EXIT_OK if status.signed_in else EXIT_FAILED
     print(f"Profile:  {status.profile}")
     print(f"Issuer:   {status.issuer}")
     print(f"Client:   {status.client_id}")
     if status.other_session:
-        print(f"Signed in: no: the stored session belongs to {status.other_session}")
+        print(f"Signed in: no: the stored session belongs to {printable(status.other_session)}")
         print(
             "           (leave out the one-off flags to use it, or `tui-console login` with "
             "them, which saves them)"
@@ -207,8 +210,8 @@ def print_logout_report(report: LogoutReport) -> None:
     err = sys.stderr
     if report.other_session:
         print(
-            f"Not signed out: the stored session belongs to {report.other_session}, not to "
-            "this run's issuer and client; it was left as it was.",
+            f"Not signed out: the stored session belongs to {printable(report.other_session)}, "
+            "not to this run's issuer and client; it was left as it was.",
             file=err,
         )
         return
