@@ -239,3 +239,24 @@ def test_a_config_file_that_is_not_utf8_is_named_without_a_traceback(cli: Cli) -
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
         assert f"{config} is not UTF-8" in result.stderr
+
+
+def test_removing_a_profile_edited_since_sign_in_revokes_where_the_tokens_came_from(
+    cli: Cli, signed_in: RunningTenant
+) -> None:
+    """The client id was edited by hand: the list says so, and ``remove`` revokes the tokens
+    with the client they were issued to, never sending them under the edited one."""
+    config = _config(cli)
+    config.write_text(config.read_text().replace(signed_in.client_id, "edited-client"))
+    [row] = json.loads(cli.run("profiles", "--json").stdout)
+    assert (row["client_id"], row["token_state"], row["user"]) == (
+        "edited-client",
+        "other_session",
+        None,
+    )
+    assert "other session" in cli.run("profiles").stdout
+    revocations = signed_in.state.stats.revocations
+    removed = cli.run("profiles", "remove", "default", "--yes")
+    assert removed.returncode == 0, removed.stderr
+    assert signed_in.state.stats.revocations == revocations + 1
+    assert not _token_file(cli).exists()
