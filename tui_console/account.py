@@ -52,7 +52,6 @@ from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
 __all__ = [
-    "NO_REFRESH_TOKEN",
     "REQUIRED_SCOPES",
     "AccountSession",
     "DeviceLogin",
@@ -218,8 +217,10 @@ class Revocation:
     """The audience whose tokens these were (``None``: the userinfo-only sign-in)."""
     revoked: bool
     """The server accepted the revocation."""
+    had_refresh_token: bool = True
+    """``False``: only an access token was stored, so there was nothing to revoke."""
     detail: str = ""
-    """Why not, when it was not (no refresh token, offline, refused): a sentence part."""
+    """Why the server did not revoke it (offline, refused): a sentence part."""
 
 
 @dataclass(frozen=True)
@@ -239,22 +240,19 @@ class LogoutReport:
     @property
     def revoked(self) -> bool:
         """Every stored refresh token was revoked (and there was at least one)."""
-        tried = [r for r in self.revocations if r.detail != NO_REFRESH_TOKEN]
+        tried = [r for r in self.revocations if r.had_refresh_token]
         return bool(tried) and all(r.revoked for r in tried)
 
     @property
     def revoke_detail(self) -> str:
         """Why not everything was revoked, in one sentence part ("" when it was)."""
-        if not self.revocations or all(r.detail == NO_REFRESH_TOKEN for r in self.revocations):
+        if not any(r.had_refresh_token for r in self.revocations):
             return "no refresh token was stored"
         return "; ".join(
             f"{r.audience or 'userinfo only'}: {r.detail}"
             for r in self.revocations
-            if not r.revoked and r.detail != NO_REFRESH_TOKEN
+            if r.had_refresh_token and not r.revoked
         )
-
-
-NO_REFRESH_TOKEN = "no refresh token was stored"
 
 
 #: The ID-token claims worth showing as "who is signed in".
@@ -670,7 +668,7 @@ class AccountSession:
 
     async def _revocation(self, tokens: TokenSet) -> Revocation:
         if tokens.refresh_token is None:
-            return Revocation(tokens.audience, revoked=False, detail=NO_REFRESH_TOKEN)
+            return Revocation(tokens.audience, revoked=False, had_refresh_token=False)
         try:
             await self._revoke(tokens.refresh_token)
         except TuiConsoleError as error:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from tui_console.account import NO_REFRESH_TOKEN, AccountSession, DevicePrompt, LogoutReport
+from tui_console.account import AccountSession, DevicePrompt, LogoutReport
 from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.device import PollProgress
 from tui_console.commands.output import EXIT_FAILED, EXIT_OK
@@ -219,7 +219,7 @@ def print_logout_report(report: LogoutReport) -> None:
         audience = revocation.audience or "the userinfo-only sign-in"
         if revocation.revoked:
             print(f"Revoked the refresh token for {audience} at the server.", file=err)
-        elif revocation.detail == NO_REFRESH_TOKEN:
+        elif not revocation.had_refresh_token:
             print(f"No refresh token for {audience}: nothing to revoke.", file=err)
         else:
             print(
