@@ -20,15 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from tui_console import __version__
 from tui_console.commands.output import (
-    EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    exit_status,
     print_error,
 )
 from tui_console.errors import TuiConsoleError
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession
+    from tui_console.config import Profile
 
 __all__ = ["main"]
 
@@ -106,7 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
     userinfo = verb("userinfo", "your claims from /userinfo")
     userinfo.add_argument("--json", action="store_true", help="machine-readable output")
 
-    verb("logout", "revoke the refresh token at the server, then delete local tokens")
+    verb("logout", "revoke the refresh tokens at the server, then delete local tokens")
+
+    profiles = verbs.add_parser(
+        "profiles",
+        help="list the saved profiles (no network); `use` or `remove` one",
+        description="List the saved profiles: issuer, client id, who is signed in and the "
+        "token state, read from disk only. Only a successful `login` saves a profile.",
+    )
+    profiles.add_argument("--json", action="store_true", help="machine-readable output")
+    profile_actions = profiles.add_subparsers(dest="action", metavar="ACTION")
+    use = profile_actions.add_parser("use", help="make a saved profile the default one")
+    use.add_argument("name", help="the profile's name")
+    remove = profile_actions.add_parser(
+        "remove", help="sign out of a profile (revoke, then wipe) and delete it"
+    )
+    remove.add_argument("name", help="the profile's name")
+    remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     user = verb("user", "your user record from the Management API")
     user.add_argument("--json", action="store_true", help="machine-readable output")
@@ -186,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_console(args)
         except TuiConsoleError as exc:
             print_error(exc)
-            return EXIT_FAILED
+            return exit_status(exc)
     try:
         return asyncio.run(_run_verb(args))
     except KeyboardInterrupt:
@@ -194,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except TuiConsoleError as exc:
         print_error(exc)
-        return EXIT_FAILED
+        return exit_status(exc)
     except BrokenPipeError:
         # The reader left early (`tui-console userinfo | head -2`): that is not an error.
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.
@@ -227,19 +244,38 @@ def _run_dev_tenant(args: argparse.Namespace) -> int:
 
 async def _run_verb(args: argparse.Namespace) -> int:
     from tui_console.account import AccountSession
-    from tui_console.config import resolve_profile, save_profile
+    from tui_console.config import resolve_profile
 
+    if args.verb == "profiles":
+        from tui_console.commands.profiles import profiles
+
+        return await profiles(args)
+    signing_in = args.verb == "login"
     profile, changed = resolve_profile(
-        name=args.profile, issuer=args.issuer, domain=args.domain, client_id=args.client_id
+        name=args.profile,
+        issuer=args.issuer,
+        domain=args.domain,
+        client_id=args.client_id,
+        create=signing_in,
     )
-    if changed:
-        save_profile(profile, make_default=args.profile is None)
     module_name, function_name = _VERBS[args.verb]
     module = importlib.import_module(f"tui_console.commands.{module_name}")
     handler: Callable[[AccountSession, argparse.Namespace], Awaitable[int]]
     handler = getattr(module, function_name)
-    async with AccountSession(profile) as session:
+    remember = _remember_profile(make_default=args.profile is None) if changed else None
+    async with AccountSession(profile, on_sign_in=remember if signing_in else None) as session:
         return await handler(session, args)
+
+
+def _remember_profile(*, make_default: bool) -> Callable[[Profile], None]:
+    """What a successful ``login`` does with flags that changed the profile: save them."""
+    from tui_console.config import save_profile
+
+    def remember(profile: Profile) -> None:
+        save_profile(profile, make_default=make_default)
+        print(f"Saved profile {profile.name}.", file=sys.stderr)
+
+    return remember
 
 
 #: verb → (module under tui_console.commands, function); imported only when run.

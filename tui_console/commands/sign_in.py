@@ -13,11 +13,12 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from tui_console.account import AccountSession, DevicePrompt
+from tui_console.account import AccountSession, DevicePrompt, LogoutReport
 from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.device import PollProgress
 from tui_console.commands.output import EXIT_FAILED, EXIT_OK
 from tui_console.durations import clock_text, words
+from tui_console.terminal_text import printable
 
 
 def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
@@ -116,10 +117,22 @@ async def status(session: AccountSession, args: argparse.Namespace) -> int:
     status = session.status()
     if args.json:
         print(json.dumps(status.to_json(), indent=2))
+        if status.other_session:
+            print(
+                f"note: the stored session belongs to {printable(status.other_session)}.",
+                file=sys.stderr,
+            )
         return EXIT_OK if status.signed_in else EXIT_FAILED
     print(f"Profile:  {status.profile}")
     print(f"Issuer:   {status.issuer}")
     print(f"Client:   {status.client_id}")
+    if status.other_session:
+        print(f"Signed in: no: the stored session belongs to {printable(status.other_session)}")
+        print(
+            "           (leave out the one-off flags to use it, or `tui-console login` with "
+            "them, which saves them)"
+        )
+        return EXIT_FAILED
     if not status.signed_in:
         print("Signed in: no (run `tui-console login`)")
         return EXIT_FAILED
@@ -188,13 +201,33 @@ async def userinfo(session: AccountSession, args: argparse.Namespace) -> int:
 
 
 async def logout(session: AccountSession, args: argparse.Namespace) -> int:
-    report = await session.logout()
+    print_logout_report(await session.logout())
+    return EXIT_OK
+
+
+def print_logout_report(report: LogoutReport) -> None:
+    """Each step of a sign-out on stderr: every audience's revocation, then the local wipe."""
     err = sys.stderr
-    if report.revoked:
-        print("Revoked the refresh token at the server.", file=err)
-    else:
-        print(f"Did not revoke at the server: {report.revoke_detail}.", file=err)
+    if report.other_session:
+        print(
+            f"Not signed out: the stored session belongs to {printable(report.other_session)}, "
+            "not to this run's issuer and client; it was left as it was.",
+            file=err,
+        )
+        return
+    for revocation in report.revocations:
+        audience = revocation.audience or "the userinfo-only sign-in"
+        if revocation.revoked:
+            print(f"Revoked the refresh token for {audience} at the server.", file=err)
+        elif not revocation.had_refresh_token:
+            print(f"No refresh token for {audience}: nothing to revoke.", file=err)
+        else:
+            print(
+                f"Could not revoke the refresh token for {audience}: "
+                f"{printable(revocation.detail)}. It stays valid at the server until it "
+                "expires or is revoked in the Auth0 dashboard.",
+                file=err,
+            )
     print("Deleted the local tokens." if report.wiped else "No local tokens to delete.", file=err)
     if report.dpop_key_deleted:
         print("Deleted the DPoP key.", file=err)
-    return EXIT_OK
