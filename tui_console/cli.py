@@ -108,20 +108,24 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--json", action="store_true", help="machine-readable output")
 
     metadata = verb("metadata", "show, set or unset your user_metadata keys")
-    metadata.add_argument("action", nargs="?", choices=("set", "unset"), help="set or unset")
-    metadata.add_argument(
-        "items",
-        nargs="*",
-        metavar="KEY[=VALUE]",
-        help="KEY=VALUE to set (VALUE read as JSON when it looks like JSON, else a string); "
-        "KEY to unset",
-    )
-    metadata.add_argument(
-        "--string",
-        action="store_true",
-        help="store each VALUE as the text given, never read as JSON",
-    )
     metadata.add_argument("--json", action="store_true", help="machine-readable output")
+    metadata_actions = metadata.add_subparsers(dest="action", metavar="ACTION")
+    metadata_set = metadata_actions.add_parser("set", help="set top-level keys")
+    metadata_set.add_argument(
+        "items",
+        nargs="+",
+        metavar="KEY=VALUE",
+        help="VALUE is read as JSON when it looks like JSON, else taken as text",
+    )
+    metadata_set.add_argument(
+        "--string", action="store_true", help="store each VALUE as the text given, never as JSON"
+    )
+    metadata_set.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_profile_flags(metadata_set, suppress=True)
+    metadata_unset = metadata_actions.add_parser("unset", help="delete top-level keys")
+    metadata_unset.add_argument("items", nargs="+", metavar="KEY", help="the keys to delete")
+    metadata_unset.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_profile_flags(metadata_unset, suppress=True)
 
     identities = verb("identities", "the identities linked to your account")
     identities.add_argument("--json", action="store_true", help="machine-readable output")

@@ -133,15 +133,9 @@ def _parse_assignment(text: str, *, as_string: bool) -> tuple[str, Any]:
 def _requested_change(args: argparse.Namespace) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The (set, unset) the arguments ask for, checked before anything is sent."""
     if args.action == "set":
-        if not args.items:
-            raise UsageError(
-                "Nothing to set.", hint="Give KEY=VALUE pairs: metadata set theme=dark"
-            )
         wanted = dict(_parse_assignment(i, as_string=args.string) for i in args.items)
         change: tuple[dict[str, Any], tuple[str, ...]] = (wanted, ())
     else:
-        if not args.items:
-            raise UsageError("Nothing to unset.", hint="Give key names: metadata unset theme")
         change = ({}, tuple(args.items))
     metadata_patch(*change)  # refuses bad key names and values before any request
     return change
@@ -159,8 +153,6 @@ def _show_metadata(args: argparse.Namespace, stored: dict[str, Any]) -> int:
 @reports_rate_limits
 async def metadata(session: AccountSession, args: argparse.Namespace) -> int:
     if args.action is None:
-        if args.items:
-            raise UsageError(f"Unexpected {args.items[0]!r}.", hint="Use: metadata [set|unset] ...")
         return _show_metadata(args, dict((await session.get_user()).user_metadata))
     wanted, removed = _requested_change(args)
     current = dict((await session.get_user()).user_metadata)
