@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TextIO
 
+from tui_console.durations import epoch_seconds
 from tui_console.errors import (
     AuthError,
     ConfigError,
@@ -165,12 +166,23 @@ def may_have_applied(exc: ResponseLost, check: str) -> ResponseLost:
 
 
 def _report_rate_limits(session: AccountSession, *, as_json: bool) -> None:
-    """The buckets the command drew from, on stderr; nothing when it called no limited API."""
+    """The buckets the command drew from, on stderr; nothing when it called no limited API.
+
+    Under ``--json`` one line ``{"rate_limits": {bucket: {limit, remaining, reset,
+    waiting_until}}}``, times as integer epoch seconds.
+    """
     buckets = session.rate_limits.snapshot()
     if not buckets:
         return
     if as_json:
-        views = {name: asdict(view) for name, view in sorted(buckets.items())}
+        views = {
+            name: {
+                **asdict(view),
+                "reset": epoch_seconds(view.reset),
+                "waiting_until": epoch_seconds(view.waiting_until),
+            }
+            for name, view in sorted(buckets.items())
+        }
         print(json.dumps({"rate_limits": views}, sort_keys=True), file=sys.stderr)
     else:
         print(session.rate_limits.summary_line(), file=sys.stderr)
