@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests.cli.conftest import Cli
 VERBS = ("login", "status", "metadata", "devices", "doctor", "completion")
 
 
-def test_the_bash_script_is_valid_and_knows_the_verbs(cli: Cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_bash_script_is_valid_and_knows_the_verbs(cli: Cli, tmp_path: Path) -> None:
     """``bash -n`` accepts it; it names every verb and the sub-verbs' flags."""
     result = cli.run("completion", "bash")
     assert result.returncode == 0, result.stderr
@@ -36,4 +37,5 @@ def test_zsh_and_fish_scripts_name_the_verbs(cli: Cli, shell: str) -> None:
 
 
 def test_an_unknown_shell_is_a_usage_error(cli: Cli) -> None:
+    """argparse refuses a shell shtab does not generate for, with its usage status."""
     assert cli.run("completion", "tcsh").returncode == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pty
 import select
@@ -77,8 +78,13 @@ def test_metadata_changes_that_change_nothing_send_nothing(
     same = cli.run("metadata", "set", "theme=dark")
     assert same.returncode == 0, same.stderr
     assert 'theme already "dark"' in same.stderr and "nothing was sent" in same.stderr
-    # Two commands, one read each (GET) and no PATCH.
-    assert signed_in.state.stats.management_requests == writes + 2
+    as_json = cli.run("metadata", "unset", "no_such_key", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    lines = [json.loads(line) for line in as_json.stderr.splitlines()]  # JSON lines throughout
+    assert any("nothing was sent" in line.get("notice", "") for line in lines)
+    assert json.loads(as_json.stdout)["theme"] == "dark"
+    # Three commands, one read each (GET) and no PATCH.
+    assert signed_in.state.stats.management_requests == writes + 3
     assert _metadata(signed_in)["theme"] == "dark"
 
 
@@ -104,11 +110,9 @@ def test_a_value_that_looks_like_json_but_is_not_is_refused(
 
 def test_unlink_without_a_terminal_needs_yes(cli: Cli, signed_in: RunningTenant) -> None:
     """No terminal and no ``--yes``: refused (2), the identity stays linked."""
-    github = next(
-        i
-        for i in signed_in.state.get_user(signed_in.demo_user["user_id"]).identities  # type: ignore[union-attr]
-        if i.provider == "github"
-    )
+    user = signed_in.state.get_user(signed_in.demo_user["user_id"])
+    assert user is not None
+    github = next(i for i in user.identities if i.provider == "github")
     result = cli.run("unlink", "github", str(github.user_id), input_text="y\n")
     assert result.returncode == 2
     assert "--yes" in result.stderr

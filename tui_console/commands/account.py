@@ -23,9 +23,9 @@ from tui_console.commands.output import (
     EXIT_OK,
     cell,
     may_have_applied,
+    notice,
     print_json,
     reports_rate_limits,
-    say,
 )
 from tui_console.durations import iso_utc
 from tui_console.errors import ResponseLost, UsageError
@@ -159,7 +159,7 @@ async def metadata(session: AccountSession, args: argparse.Namespace) -> int:
     unchanged = unchanged_keys(current, wanted, removed)
     if len(unchanged) == len(wanted) + len(removed):
         notes = ", ".join(f"{key} {why}" for key, why in unchanged.items())
-        say(f"Nothing to change ({notes}); nothing was sent.", sys.stderr)
+        notice(f"Nothing to change ({notes}); nothing was sent.", as_json=args.json)
         return _show_metadata(args, current)
     # Send the whole change, not only its new part: the result is then what was asked for
     # even if someone else changed a key between the read and this write.
@@ -167,9 +167,9 @@ async def metadata(session: AccountSession, args: argparse.Namespace) -> int:
         session.update_metadata(set=wanted, unset=removed), "tui-console metadata"
     )
     for key, why in unchanged.items():
-        say(f"{key}: {why}", sys.stderr)
+        notice(f"{key}: {why}", as_json=args.json)
     for warning in update.warnings:
-        say(f"warning: {warning}", sys.stderr)
+        notice(warning, as_json=args.json, kind="warning")
     return _show_metadata(args, dict(update.user.user_metadata))
 
 

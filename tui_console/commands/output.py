@@ -58,6 +58,7 @@ __all__ = [
     "exit_status",
     "exit_statuses",
     "may_have_applied",
+    "notice",
     "print_error",
     "print_json",
     "reports_rate_limits",
@@ -150,6 +151,15 @@ def print_error(
     say(f"error: {exc.message}", stream)
     if exc.hint:
         say(f"  {exc.hint}", stream)
+
+
+def notice(text: str, *, as_json: bool, kind: str = "notice") -> None:
+    """A note or warning on stderr: a line of text, or under ``--json`` one JSON line
+    ``{kind: text}``, so that stderr of a ``--json`` command is JSON lines throughout."""
+    if as_json:
+        print(json.dumps({kind: text}), file=sys.stderr)
+    else:
+        say(text if kind == "notice" else f"{kind}: {text}", sys.stderr)
 
 
 def print_json(data: Any) -> None:
