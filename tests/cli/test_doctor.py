@@ -157,3 +157,10 @@ def test_tmux_clipboard_setting() -> None:
     assert tmux_clipboard_check("external").outcome == "ok"
     off = tmux_clipboard_check("off")
     assert off.outcome == "warn" and "set -g set-clipboard on" in off.fix
+
+
+def test_an_unknown_profile_fails_naming_the_known_ones(cli: Cli, tenant: RunningTenant) -> None:
+    """``doctor --profile typo`` does not check a profile that does not exist."""
+    result = cli.run("doctor", "--profile", "typo")
+    assert result.returncode == 7
+    assert re.search(r"^fail\s+profile .*'typo' \(known: default\)", result.stdout, re.M)

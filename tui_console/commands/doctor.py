@@ -362,6 +362,19 @@ def _profile_for(args: argparse.Namespace, found: _Config | None) -> Profile | N
     return profile
 
 
+def _no_profile(asked: str | None, found: _Config | None) -> Check:
+    """Nothing to check files and issuer for: a typo in ``--profile`` fails, no config warns."""
+    known = ", ".join(sorted(found.profiles)) if found else ""
+    if asked and found is not None:
+        return Check(
+            "profile",
+            "fail",
+            f"there is no profile {asked!r} (known: {known or 'none'})",
+            "use one of the known names; only `tui-console login` creates a profile",
+        )
+    return Check("profile", "warn", "no profile to check", "pass --profile, or sign in once")
+
+
 async def run_checks(args: argparse.Namespace) -> list[Check]:
     """Every check for the chosen profile (those that need one are skipped without it)."""
     from tui_console.paths import config_file, token_dir
@@ -377,9 +390,7 @@ async def run_checks(args: argparse.Namespace) -> list[Check]:
         checks.append(Check("profile", "fail", exc.message, exc.hint))
     if profile is None:
         if len(checks) == 1:
-            checks.append(
-                Check("profile", "warn", "no profile to check", "pass --profile, or sign in once")
-            )
+            checks.append(_no_profile(args.profile, found))
     else:
         store = FileTokenStore(token_dir(), profile.name)
         keys = DPoPKeyStore.beside(store.path)
