@@ -152,11 +152,12 @@ def test_clock_skew_against_the_servers_date() -> None:
 
 
 def test_tmux_clipboard_setting() -> None:
-    """tmux passes OSC 52 with set-clipboard on or external; off gets the line to add."""
+    """Only ``on`` passes an application's OSC 52; ``external`` and ``off`` get the fix."""
     assert tmux_clipboard_check("on").outcome == "ok"
-    assert tmux_clipboard_check("external").outcome == "ok"
-    off = tmux_clipboard_check("off")
-    assert off.outcome == "warn" and "set -g set-clipboard on" in off.fix
+    for value in ("external", "off"):
+        check = tmux_clipboard_check(value)
+        assert check.outcome == "warn" and "set -g set-clipboard on" in check.fix
+    assert tmux_clipboard_check(None).outcome == "warn"
 
 
 def test_an_unknown_profile_fails_naming_the_known_ones(cli: Cli, tenant: RunningTenant) -> None:

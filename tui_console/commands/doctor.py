@@ -264,15 +264,20 @@ def _browser_check() -> Check:
 
 
 def tmux_clipboard_check(set_clipboard: str | None) -> Check:
-    """tmux passes OSC 52 on to the terminal only when ``set-clipboard`` is ``on``/``external``."""
+    """tmux forwards an application's OSC 52 to the terminal only with ``set-clipboard on``.
+
+    ``external`` (tmux's default) lets tmux's own copy mode set the terminal clipboard but
+    ignores the sequence when an application sends it (tmux(1), ``set-clipboard``).
+    """
     if set_clipboard is None:
         return Check("clipboard", "warn", "inside tmux, but `tmux show -gv set-clipboard` failed")
-    if set_clipboard in ("on", "external"):
-        return Check("clipboard", "ok", f"tmux set-clipboard is {set_clipboard} (OSC 52 passes)")
+    if set_clipboard == "on":
+        return Check("clipboard", "ok", "tmux set-clipboard is on (OSC 52 passes)")
     return Check(
         "clipboard",
         "warn",
-        f"tmux set-clipboard is {set_clipboard!r}, so copying in the console does nothing",
+        f"tmux set-clipboard is {set_clipboard!r}, so copying in the console does not reach "
+        "the clipboard",
         "add `set -g set-clipboard on` to ~/.tmux.conf and run `tmux source ~/.tmux.conf`",
     )
 
