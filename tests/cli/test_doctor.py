@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from email.utils import formatdate
 from pathlib import Path
@@ -165,3 +169,30 @@ def test_an_unknown_profile_fails_naming_the_known_ones(cli: Cli, tenant: Runnin
     result = cli.run("doctor", "--profile", "typo")
     assert result.returncode == 7
     assert re.search(r"^fail\s+profile .*'typo' \(known: default\)", result.stdout, re.M)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_inside_tmux_the_clipboard_check_reads_set_clipboard(cli: Cli, tmp_path: Path) -> None:
+    """Run ``doctor`` in a real tmux with ``set-clipboard off``: the check warns with the fix."""
+    socket_name = f"doctor-test-{os.getpid()}"
+    out = tmp_path / "doctor.json"
+    tmux = ["tmux", "-L", socket_name, "-f", "/dev/null"]
+    command = (
+        f"{sys.executable} -m tui_console doctor --json > {out}; {' '.join(tmux)} wait -S done"
+    )
+    try:
+        subprocess.run(
+            [*tmux, "new-session", "-d", "-x", "80", "-y", "24", "sleep 60"],
+            env=cli.env,
+            check=True,
+            timeout=20,
+        )
+        subprocess.run([*tmux, "set", "-g", "set-clipboard", "off"], check=True, timeout=20)
+        subprocess.run([*tmux, "new-window", command], env=cli.env, check=True, timeout=20)
+        subprocess.run([*tmux, "wait", "done"], check=True, timeout=60)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, timeout=20)
+    checks = {check["name"]: check for check in json.loads(out.read_text())}
+    assert checks["clipboard"]["outcome"] == "warn"
+    assert "'off'" in checks["clipboard"]["detail"]
+    assert "set -g set-clipboard on" in checks["clipboard"]["fix"]
