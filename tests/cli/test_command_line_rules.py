@@ -48,7 +48,8 @@ def test_every_error_class_has_its_own_row_in_the_exit_table() -> None:
         if not module.name.startswith(skipped):
             importlib.import_module(module.name)
 
-    def subclasses(cls: type) -> Iterator[type]:
+    def subclasses(cls: type[TuiConsoleError]) -> Iterator[type[TuiConsoleError]]:
+        sub: type[TuiConsoleError]
         for sub in cls.__subclasses__():
             yield sub
             yield from subclasses(sub)
