@@ -195,3 +195,17 @@ def test_times_are_iso_utc_in_text_and_epoch_seconds_in_json(
         assert "+00:00" not in shown
     [token] = json.loads(cli.run("status", "--json").stdout)["tokens"]
     assert isinstance(token["expires_at"], int)
+
+
+def test_one_time_format_for_every_kind_of_moment() -> None:
+    """Epoch seconds, naive (taken as UTC) and offset datetimes all print as ``...Z``."""
+    from datetime import datetime, timedelta, timezone
+
+    from tui_console.durations import epoch_seconds, iso_utc
+
+    assert iso_utc(1710338718.421) == "2024-03-13T14:05:18Z"
+    assert iso_utc(datetime(2024, 3, 13, 14, 5, 18, 421000)) == "2024-03-13T14:05:18Z"
+    paris = timezone(timedelta(hours=1))
+    assert iso_utc(datetime(2024, 3, 13, 15, 5, 18, tzinfo=paris)) == "2024-03-13T14:05:18Z"
+    assert epoch_seconds(1710338718.9) == 1710338718
+    assert epoch_seconds(None) is None
