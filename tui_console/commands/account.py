@@ -43,12 +43,25 @@ _CREDENTIAL_ID = re.compile(r"^dcr_[A-Za-z0-9]+$")
 _LOOKS_LIKE_JSON = re.compile(r'^\s*(?:[\[{"\-0-9]|(?:true|false|null)\b)')
 
 
-async def _write(change: Awaitable[T], check: str) -> T:
+def _check_with(command: str) -> str:
+    return f"check with `{command}` before trying again."
+
+
+#: After a lost answer to ``devices add``/``revoke``: listing needs an admin token, so the
+#: person cannot look; but both are safe to repeat.
+_ADD_AGAIN = (
+    "running it again is safe: Auth0 refuses a second public key for the same device (409) "
+    "if the first one applied."
+)
+_REVOKE_AGAIN = "revoking again is safe: Auth0 accepts a revocation whether or not it exists."
+
+
+async def _write(change: Awaitable[T], how_to_check: str) -> T:
     """Await a write; if its answer was lost, say it may have applied and how to check."""
     try:
         return await change
     except ResponseLost as exc:
-        raise may_have_applied(exc, check) from None
+        raise may_have_applied(exc, how_to_check) from None
 
 
 def _identity_json(identity: Identity) -> dict[str, Any]:
@@ -164,7 +177,7 @@ async def metadata(session: AccountSession, args: argparse.Namespace) -> int:
     # Send the whole change, not only its new part: the result is then what was asked for
     # even if someone else changed a key between the read and this write.
     update = await _write(
-        session.update_metadata(set=wanted, unset=removed), "tui-console metadata"
+        session.update_metadata(set=wanted, unset=removed), _check_with("tui-console metadata")
     )
     for key, why in unchanged.items():
         notice(f"{key}: {why}", as_json=args.json)
@@ -189,7 +202,7 @@ async def link(session: AccountSession, args: argparse.Namespace) -> int:
             open_url=browser_opener(no_open=args.no_open),
             pasted_redirect=read_pasted_line if sys.stdin.isatty() else None,
         ),
-        "tui-console identities",
+        _check_with("tui-console identities"),
     )
     if not args.json:
         print("Linked. Identities now:", file=sys.stderr)
@@ -218,7 +231,7 @@ async def unlink(session: AccountSession, args: argparse.Namespace) -> int:
         print("Nothing was changed.", file=sys.stderr)
         return EXIT_OK
     remaining = await _write(
-        session.unlink_identity(args.provider, args.user_id), "tui-console identities"
+        session.unlink_identity(args.provider, args.user_id), _check_with("tui-console identities")
     )
     if not args.json:
         print(f"Unlinked {target}; it is now a separate user.", file=sys.stderr)
@@ -256,7 +269,7 @@ async def _add_device(session: AccountSession, args: argparse.Namespace) -> int:
         session.add_device(
             name=args.name, public_key=key, device_id=args.device_id or socket.gethostname()
         ),
-        "tui-console devices",
+        _ADD_AGAIN,
     )
     if args.json:
         print_json({"id": new_id})
@@ -272,7 +285,7 @@ async def _revoke_device(session: AccountSession, args: argparse.Namespace) -> i
             hint="Use the id `tui-console devices add` printed, or one `tui-console devices` "
             "lists. Nothing was sent.",
         )
-    await _write(session.revoke_device(args.id), "tui-console devices")
+    await _write(session.revoke_device(args.id), _REVOKE_AGAIN)
     if args.json:
         print_json({"id": args.id, "accepted": True})
     else:

@@ -167,12 +167,13 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, sort_keys=True, default=str))
 
 
-def may_have_applied(exc: ResponseLost, check: str) -> ResponseLost:
-    """``exc`` for a write whose answer was lost, with a hint saying how to see if it applied."""
-    return ResponseLost(
-        exc.message,
-        hint=f"The change may have applied: check with `{check}` before trying again.",
-    )
+def may_have_applied(exc: ResponseLost, how_to_check: str) -> ResponseLost:
+    """``exc`` for a write whose answer was lost, its hint saying how to see whether it applied.
+
+    ``how_to_check`` ends the sentence "The change may have applied: ...", e.g. "check with
+    `tui-console metadata` before trying again."
+    """
+    return ResponseLost(exc.message, hint=f"The change may have applied: {how_to_check}")
 
 
 def _report_rate_limits(session: AccountSession, *, as_json: bool) -> None:
