@@ -210,3 +210,23 @@ async def test_a_write_whose_answer_was_lost_says_it_may_have_applied(
     shown = capsys.readouterr().err
     assert "may have applied" in shown
     assert "tui-console metadata" in shown
+
+
+async def test_a_lost_revocation_says_repeating_it_is_safe(tmp_path: Path) -> None:
+    """Listing needs an admin token, so the hint for a lost DELETE is that repeating is safe."""
+    with serve(TenantSettings(auto_approve=0.2, device_interval=1)) as tenant:
+        profile = Profile(
+            name="lost",
+            issuer=tenant.issuer,
+            client_id=tenant.client_id,
+            audience=management_audience(tenant.issuer),
+        )
+        store = FileTokenStore(tmp_path / "tokens", profile.name)
+        args = argparse.Namespace(action="revoke", id="dcr_0000lost", json=False)
+        async with AccountSession(
+            profile, store=store, transport=_LoseAnswers("DELETE")
+        ) as session:
+            await (await session.start_device_login()).complete()
+            with pytest.raises(ResponseLost) as raised:
+                await account_commands.devices(session, args)
+    assert raised.value.hint.startswith("The change may have applied: revoking again is safe")
