@@ -36,6 +36,7 @@ from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
 from tui_console.call_log import CallLog, CallLogTransport
 from tui_console.config import Profile, management_audience
+from tui_console.durations import epoch_seconds
 from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
 from tui_console.management import (
     DeviceCredentialPage,
@@ -107,7 +108,7 @@ class TokenStatus:
         return {
             "audience": self.audience,
             "scopes": list(self.scopes),
-            "expires_at": self.expires_at,
+            "expires_at": epoch_seconds(self.expires_at),
             "expires_in": None if left is None else int(left),
             "has_refresh_token": self.has_refresh_token,
             "token_type": self.token_type,

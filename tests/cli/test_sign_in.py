@@ -80,7 +80,7 @@ def test_human_status_never_prints_a_token(cli: Cli) -> None:
 
 
 def test_denied_device_login_says_so_and_stores_nothing(cli: Cli) -> None:
-    """A code denied at the tenant ends the login with a clear message and exit status 1."""
+    """A code denied at the tenant ends the login with a clear message and exit status 3."""
     with serve(TenantSettings(device_interval=1)) as tenant:
         process = cli.popen(
             ["--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"]
@@ -91,7 +91,7 @@ def test_denied_device_login_says_so_and_stores_nothing(cli: Cli) -> None:
             _, stderr = process.communicate(timeout=30)
         finally:
             process.kill()
-        assert process.returncode == 1
+        assert process.returncode == 3  # the server refused: exit_statuses()
         assert "denied" in stderr.lower()
         assert "Traceback" not in stderr
         assert not (Path(cli.env["XDG_CONFIG_HOME"]) / "tui-console" / "config.toml").exists()
