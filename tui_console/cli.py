@@ -26,6 +26,7 @@ from tui_console.commands.output import (
     print_error,
 )
 from tui_console.errors import TuiConsoleError
+from tui_console.warnings_log import show_warnings_on_stderr
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession
@@ -187,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except TuiConsoleError as exc:
             print_error(exc)
             return EXIT_FAILED
+    show_warnings_on_stderr()  # the core's "warning: ..." lines (not under the console)
     try:
         return asyncio.run(_run_verb(args))
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,9 @@ __all__ = [
     "parse_token_response",
     "raise_for_oauth_error",
 ]
+
+_YEAR_10000 = 253_402_300_800
+"""Epoch seconds of 10000-01-01: later times cannot be shown as dates."""
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
 
@@ -101,20 +105,30 @@ class TokenSet:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
-        """The inverse of :meth:`to_dict`; raises ``KeyError``/``TypeError`` on a bad shape."""
-        refresh = data.get("refresh_token")
-        id_token = data.get("id_token")
-        expires_at = data.get("expires_at")
+        """The inverse of :meth:`to_dict`; ``ValueError`` naming the field on any bad value.
+
+        The file is ours, but a person may have edited it and a disk may have garbled it, so
+        every field's type is checked rather than coerced: ``float("1e400")`` would be an
+        infinite expiry that no duration can be printed for, and ``str(["a"])`` a scope of
+        ``"['a']"``.
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError("the entry is not an object")
+        access_token = _stored_text(data, "access_token")
+        if not access_token:
+            raise ValueError("access_token is missing")
+        refresh = _stored_text(data, "refresh_token")
+        id_token = _stored_text(data, "id_token")
         return cls(
-            access_token=Secret(str(data["access_token"])),
-            token_type=str(data.get("token_type") or "Bearer"),
-            expires_at=float(expires_at) if expires_at is not None else None,
-            scope=tuple(str(data.get("scope") or "").split()),
+            access_token=Secret(access_token),
+            token_type=_stored_text(data, "token_type") or "Bearer",
+            expires_at=_stored_time(data, "expires_at"),
+            scope=tuple((_stored_text(data, "scope") or "").split()),
             refresh_token=Secret(refresh) if refresh else None,
             id_token=Secret(id_token) if id_token else None,
-            audience=data.get("audience"),
-            issued_at=float(data.get("issued_at") or 0.0),
-            dpop_jkt=str(data["dpop_jkt"]) if data.get("dpop_jkt") else None,
+            audience=_stored_text(data, "audience"),
+            issued_at=_stored_time(data, "issued_at") or 0.0,
+            dpop_jkt=_stored_text(data, "dpop_jkt") or None,
         )
 
     def merged_with(self, newer: TokenSet) -> TokenSet:
@@ -131,6 +145,26 @@ class TokenSet:
             audience=newer.audience if newer.audience is not None else self.audience,
             dpop_jkt=newer.dpop_jkt or self.dpop_jkt,
         )
+
+
+def _stored_text(data: Mapping[str, Any], name: str) -> str | None:
+    """``data[name]`` if it is a string, ``None`` if absent or null; ``ValueError`` otherwise."""
+    value = data.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{name} is not a string")
+
+
+def _stored_time(data: Mapping[str, Any], name: str) -> float | None:
+    """``data[name]`` as finite epoch seconds, ``None`` if absent; ``ValueError`` otherwise."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} is not a finite number")
+    if not 0 <= value < _YEAR_10000:
+        raise ValueError(f"{name} is not a time between 1970 and 9999")
+    return float(value)
 
 
 def _json_body(response: httpx.Response) -> dict[str, Any] | None:
@@ -209,10 +243,13 @@ def parse_token_response(
         isinstance(expires_in, bool) or not isinstance(expires_in, int | float)
     ):
         raise AuthError("The token response's expires_in is not a number.")
+    received = now if now is not None else time.time()
+    if expires_in is not None and not 0 <= expires_in < _YEAR_10000 - received:
+        # JSON's 1e400 reads as infinity: no expiry could be stored or shown for it.
+        raise AuthError(f"The token response's expires_in ({expires_in!r}) is not a lifetime.")
     for name in ("refresh_token", "id_token", "scope"):
         if name in body and body[name] is not None and not isinstance(body[name], str):
             raise AuthError(f"The token response's {name} is not a string.")
-    received = now if now is not None else time.time()
     return TokenSet(
         access_token=Secret(access_token),
         token_type=token_type,
