@@ -90,6 +90,10 @@ class PrivateFile(NamedTuple):
     version: tuple[int, int, int]
     """``(inode, mtime_ns, size)``: changes whenever the file is replaced or rewritten."""
 
+    def __repr__(self) -> str:
+        # The data is a token file or a private key: a traceback with locals must not show it.
+        return f"PrivateFile(data=<{len(self.data)} bytes>, version={self.version!r})"
+
 
 def read_private_file(path: Path, *, what: str, hint: str) -> PrivateFile | None:
     """The contents of ``path`` if it exists (``None`` otherwise), read safely.
