@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui_console.errors import ConfigError, DiscoveryError, NetworkError
+from tui_console.exchange_failures import server_failed, transport_error
 
 __all__ = [
     "ServerMetadata",
@@ -86,6 +87,8 @@ def _same_issuer(a: str, b: str) -> bool:
 
 def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> ServerMetadata:
     """Validated metadata from a discovery response; the advertised issuer must match."""
+    if response.is_server_error:
+        raise server_failed(response)  # a bad moment at the issuer, not a wrong issuer
     if not response.is_success:
         raise DiscoveryError(
             f"Discovery at {response.request.url} answered HTTP {response.status_code}.",
@@ -139,11 +142,14 @@ def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> 
 async def discover(client: httpx.AsyncClient, issuer: str) -> ServerMetadata:
     """Fetch and validate ``issuer``'s metadata."""
     check_issuer_url(issuer)
+    request = client.build_request(
+        "GET", discovery_url(issuer), headers={"Accept": "application/json"}
+    )
     try:
-        response = await client.get(discovery_url(issuer), headers={"Accept": "application/json"})
+        response = await client.send(request)
     except httpx.TransportError as exc:
-        raise NetworkError(
-            f"Could not reach {discovery_url(issuer)} ({type(exc).__name__}).",
-            hint="Check the network and the issuer or domain, then try again.",
-        ) from None
+        error = transport_error(request, exc)
+        if type(error) is NetworkError:  # nothing sent: the host may be wrong, too
+            error.hint = "Check the network and the issuer or domain, then try again."
+        raise error from None
     return parse_discovery_response(response, issuer)

@@ -19,12 +19,15 @@ from typing import Any
 import httpx
 
 from tui_console.auth.dpop import DPOP_ERRORS, dpop_error
-from tui_console.errors import AuthError, OAuthError
+from tui_console.errors import AuthError, OAuthError, RateLimited, ResponseLost
+from tui_console.exchange_failures import status_reason, unreadable_reason
+from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret
 
 __all__ = [
     "TokenSet",
     "build_refresh_request",
+    "no_usable_answer",
     "build_revocation_request",
     "parse_oauth_error",
     "parse_token_response",
@@ -56,6 +59,12 @@ class TokenSet:
     audience: str | None = None
     issued_at: float = field(default_factory=time.time)
     dpop_jkt: str | None = None
+    refresh_answer_lost_at: float | None = None
+    """When a refresh of these tokens was sent but its answer lost (epoch seconds), if one was.
+
+    Auth0 may have rotated the refresh token then; if it later refuses this one as reused,
+    that is the likely cause (see :mod:`tui_console.auth.refresh`). A refresh that gets its
+    answer clears it."""
 
     @property
     def access_token_jkt(self) -> str | None:
@@ -101,6 +110,7 @@ class TokenSet:
             "audience": self.audience,
             "issued_at": self.issued_at,
             "dpop_jkt": self.dpop_jkt,
+            "refresh_answer_lost_at": self.refresh_answer_lost_at,
         }
 
     @classmethod
@@ -129,6 +139,7 @@ class TokenSet:
             audience=_stored_text(data, "audience"),
             issued_at=_stored_time(data, "issued_at") or 0.0,
             dpop_jkt=_stored_text(data, "dpop_jkt") or None,
+            refresh_answer_lost_at=_stored_time(data, "refresh_answer_lost_at"),
         )
 
     def merged_with(self, newer: TokenSet) -> TokenSet:
@@ -191,13 +202,37 @@ def parse_oauth_error(response: httpx.Response) -> OAuthError | None:
     return OAuthError(body["error"], description, status=response.status_code)
 
 
+def no_usable_answer(what: str, reason: str) -> ResponseLost:
+    """A token-endpoint request that left but got no usable answer: the server's passing fault.
+
+    Not "check the issuer": discovery already proved it is an OpenID provider. The session
+    in hand is kept (the callers treat a :class:`ResponseLost` as transient).
+    """
+    return ResponseLost(
+        f"{what} was sent, but no usable answer came back: {reason}.",
+        hint="This is usually brief; try again in a moment.",
+    )
+
+
 def raise_for_oauth_error(response: httpx.Response, what: str) -> None:
-    """Raise :class:`OAuthError` (or :class:`AuthError` for a non-OAuth failure) unless 2xx."""
+    """Raise the error a non-2xx answer stands for: the server's :class:`OAuthError`, or:
+
+    :class:`RateLimited` for a 429 without one, :class:`ResponseLost` for a 5xx without one
+    (the server failed; try again), :class:`AuthError` for any other status.
+    """
     if response.is_success:
         return
     error = parse_oauth_error(response)
     if error is not None:
         raise error
+    if response.status_code == 429:
+        raise RateLimited(
+            f"{what} was refused: too many requests (HTTP 429).",
+            retry_after=parse_retry_after(response.headers.get("retry-after"), time.time()),
+            hint="" if response.headers.get("retry-after") else "Wait a minute, then try again.",
+        )
+    if response.is_server_error:
+        raise no_usable_answer(what, status_reason(response))
     raise AuthError(
         f"{what} failed with HTTP {response.status_code} and no OAuth error in the answer.",
         hint="Check that the issuer URL points at an OpenID provider, then try again.",
@@ -221,10 +256,7 @@ def parse_token_response(
     raise_for_oauth_error(response, "The token request")
     body = _json_body(response)
     if body is None:
-        raise AuthError(
-            "The token endpoint answered with something that is not a JSON object.",
-            hint="Check the issuer URL; the server may not be an OpenID provider.",
-        )
+        raise no_usable_answer("The token request", unreadable_reason(response))
     access_token = body.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         raise AuthError("The token response has no access_token.")
