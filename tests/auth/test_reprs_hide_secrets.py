@@ -71,7 +71,7 @@ class Builder:
     def build(self, cls: type) -> Any:
         hints = typing.get_type_hints(cls)
         names = (
-            [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+            [f.name for f in dataclasses.fields(cls)]
             if dataclasses.is_dataclass(cls)
             else list(cls._fields)  # type: ignore[attr-defined]
         )

@@ -35,7 +35,8 @@ async def add_key(client: ManagementClient) -> object:
 
 
 async def revoke_key(client: ManagementClient) -> object:
-    return await client.revoke_device_credential("dcr_0123")
+    await client.revoke_device_credential("dcr_0123")
+    return None
 
 
 WRITES: list[tuple[str, str, Call, str]] = [

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui_console.errors import ConfigError, DiscoveryError, NetworkError
-from tui_console.exchange_failures import server_failed, transport_error
+from tui_console.exchange_failures import server_failed, transport_error, unreadable_reason
 
 __all__ = [
     "ServerMetadata",
@@ -99,7 +99,12 @@ def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> 
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise DiscoveryError(f"Discovery at {response.request.url} did not return a JSON object.")
+        raise DiscoveryError(
+            f"Discovery at {response.request.url} did not return a JSON object "
+            f"({unreadable_reason(response)}).",
+            hint="If this issuer worked before, it is a passing fault: try again. Otherwise "
+            "check the issuer or domain; it should serve /.well-known/openid-configuration.",
+        )
     issuer = body.get("issuer")
     if not isinstance(issuer, str) or not _same_issuer(issuer, expected_issuer):
         raise DiscoveryError(
