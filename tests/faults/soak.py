@@ -97,6 +97,7 @@ class SoakReport:
             ),
             ("sessions lost (refresh reuse detected)", self.sessions_lost),
             ("  ... whose message named the reuse interval", self.sessions_lost_explained),
+            ("reuse detections at the tenant", self.reuse_detections),
             ("sign-in commands run (recovery, not counted above)", self.logins),
         ]
         width = max(len(name) for name, _ in rows)
