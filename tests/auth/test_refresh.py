@@ -8,6 +8,7 @@ server on 127.0.0.1 that counts refresh-token reuse, the way Auth0 detects it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -624,6 +625,22 @@ class RotationServer:
         return httpx.Response(200, json=body)
 
 
+@contextlib.asynccontextmanager
+async def rotation_manager(
+    server: RotationServer, store: FileTokenStore
+) -> AsyncIterator[TokenManager]:
+    """A TokenManager whose token endpoint is ``server``, its access token due for renewal."""
+    store.put(tokens(expires_at=EXPIRED_AT))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+        yield TokenManager(
+            http=http,
+            token_endpoint=TOKEN_ENDPOINT,
+            client_id=CLIENT_ID,
+            store=store,
+            clock=Clock(),
+        )
+
+
 class TestLostRefreshAnswers:
     """A refresh whose answer is lost: the session is kept, and a later refusal explained."""
 
@@ -631,15 +648,7 @@ class TestLostRefreshAnswers:
         self, store: FileTokenStore, tmp_path: Path
     ) -> None:
         server = RotationServer(reuse_interval=30, lose_answers=1)
-        store.put(tokens(expires_at=EXPIRED_AT))
-        async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
-            manager = TokenManager(
-                http=http,
-                token_endpoint=TOKEN_ENDPOINT,
-                client_id=CLIENT_ID,
-                store=store,
-                clock=Clock(),
-            )
+        async with rotation_manager(server, store) as manager:
             renewed = await manager.valid_token(API)
         assert access(renewed) == "at-2"
         assert renewed.refresh_token == Secret("rt-1") or renewed.refresh_token == Secret("rt-2")
@@ -652,15 +661,7 @@ class TestLostRefreshAnswers:
     ) -> None:
         """Reuse detection after a lost answer: SessionExpired naming the reuse interval."""
         server = RotationServer(reuse_interval=0, lose_answers=1)
-        store.put(tokens(expires_at=EXPIRED_AT))
-        async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
-            manager = TokenManager(
-                http=http,
-                token_endpoint=TOKEN_ENDPOINT,
-                client_id=CLIENT_ID,
-                store=store,
-                clock=Clock(),
-            )
+        async with rotation_manager(server, store) as manager:
             with pytest.raises(SessionExpired) as caught:
                 await manager.valid_token(API)
         assert server.revoked
@@ -675,15 +676,7 @@ class TestLostRefreshAnswers:
     ) -> None:
         server = RotationServer(reuse_interval=0)
         server.revoked = True
-        store.put(tokens(expires_at=EXPIRED_AT))
-        async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
-            manager = TokenManager(
-                http=http,
-                token_endpoint=TOKEN_ENDPOINT,
-                client_id=CLIENT_ID,
-                store=store,
-                clock=Clock(),
-            )
+        async with rotation_manager(server, store) as manager:
             with pytest.raises(SessionExpired) as caught:
                 await manager.valid_token(API)
         assert "reuse interval" not in str(caught.value)
@@ -693,15 +686,7 @@ class TestLostRefreshAnswers:
     ) -> None:
         """Two lost answers in a row: ResponseLost, the session kept and marked."""
         server = RotationServer(reuse_interval=30, lose_answers=2)
-        store.put(tokens(expires_at=EXPIRED_AT))
-        async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
-            manager = TokenManager(
-                http=http,
-                token_endpoint=TOKEN_ENDPOINT,
-                client_id=CLIENT_ID,
-                store=store,
-                clock=Clock(),
-            )
+        async with rotation_manager(server, store) as manager:
             with pytest.raises(ResponseLost) as caught:
                 await manager.valid_token(API)
         assert "was sent, but its answer was lost" in caught.value.message
