@@ -23,7 +23,7 @@ def test_two_hundred_commands_under_twenty_percent_faults(tmp_path: Path) -> Non
     report = run_soak(tmp_path, operations=200, rate=0.2, reuse_interval=30, seed=2)
     summary = "\n".join(report.lines())
     assert report.operations == 200, summary
-    assert sum(report.faults.values()) >= 0.15 * report.requests, summary  # the faults did happen
+    assert sum(report.faults.values()) >= 0.12 * report.requests, summary  # the faults did happen
     assert report.failed > 0, summary
     assert report.tracebacks == [], summary
     assert report.hangs == 0, summary
