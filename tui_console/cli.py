@@ -20,8 +20,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui_console import __version__
-from tui_console.commands.output import EXIT_INTERRUPTED, EXIT_OK, exit_status, print_error
+from tui_console.commands.output import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    exit_status,
+    notice,
+    print_error,
+)
 from tui_console.errors import TuiConsoleError
+from tui_console.warnings_log import show_warnings
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession
@@ -224,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     as_json = bool(getattr(args, "json", False))
+    if args.verb not in (None, "demo"):  # the console's screen must not be torn by stderr
+        show_warnings(lambda text: notice(text, as_json=as_json, kind="warning"))
     try:
         if args.verb == "dev-tenant":
             return _run_dev_tenant(args)

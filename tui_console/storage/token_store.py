@@ -49,7 +49,7 @@ __all__ = ["FORMAT_VERSION", "FileTokenStore", "TokenOwner"]
 FORMAT_VERSION = 1
 
 _PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_DELETE_AND_SIGN_IN = "Delete it, then sign in again: tui-console login"
+_DELETE_AND_SIGN_IN = "Move it aside (or delete it), then sign in again: tui-console login"
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,10 @@ class FileTokenStore:
         for key, entry in document["tokens"].items():
             try:
                 token_set = TokenSet.from_dict(entry)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                raise self._corrupt(f"has a malformed entry for audience {key!r}") from None
+            except ValueError as problem:  # names the field, never its value
+                raise self._corrupt(
+                    f"has a malformed entry for audience {key!r} ({problem})"
+                ) from None
             # The key is the authority: the entry's own audience field is only a copy.
             tokens[key] = replace(token_set, audience=key or None)
         return self._owner_of(document, tokens), tokens
