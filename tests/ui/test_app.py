@@ -256,6 +256,32 @@ class TestUnsavedMetadataGuard:
             await pilot.click("#confirm")
             await wait_for(pilot, lambda: not app.is_running)
 
+    async def test_the_quit_question_says_the_draft_is_kept(self) -> None:
+        """The draft survives quitting (it is restored next time): the question says so and
+        never claims the edits are lost."""
+        app = _fake_app()
+        async with app.run_test() as pilot:
+            main = await _main(pilot)
+            main.metadata_pane.has_unsaved_changes = lambda: True  # type: ignore[method-assign]
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            said = " ".join(str(label.content) for label in app.screen.query("Static, Label"))
+            said += " ".join(str(button.label) for button in app.screen.query("Button"))
+            assert "kept as a draft" in said and "restored" in said
+            assert "lose" not in said.lower() and "lost" not in said.lower()
+
+    async def test_notifications_show_control_characters_as_escapes(self) -> None:
+        """Text from a server that reaches a toast cannot drive the terminal or be markup."""
+        app = _fake_app()
+        async with app.run_test() as pilot:
+            await _main(pilot)
+            app.notify("bad \x1b[2J [bold]news[/]", title="t\x07")
+            await wait_for(pilot, lambda: len(app._notifications) > 0)
+            notification = list(app._notifications)[-1]
+            assert notification.message == "bad \\x1b[2J [bold]news[/]"
+            assert notification.title == "t\\x07"
+            assert notification.markup is False
+
     async def test_quit_without_edits_exits_at_once(self) -> None:
         """ctrl+q with nothing unsaved quits without a question."""
         app = _fake_app()

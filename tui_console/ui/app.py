@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -28,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import redact
+from tui_console.terminal_text import printable
 from tui_console.ui.commands import console_commands
 from tui_console.ui.messages import StepUpRequested
 from tui_console.ui.screens.help import HelpScreen, HelpSection, KeyHelp
@@ -256,6 +258,28 @@ class ConsoleApp(App[None]):
         yield from console_commands(self, screen)
         yield from super().get_system_commands(screen)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification: text from servers and people is shown, never obeyed.
+
+        Control characters become visible escapes and nothing is parsed as markup, whoever
+        called (the panes' ``self.notify`` lands here too).
+        """
+        super().notify(
+            printable(message),
+            title=printable(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def set_theme(self, name: str) -> None:
         """Switch to theme ``name`` (from the palette)."""
         self.theme = name
@@ -289,11 +313,11 @@ class ConsoleApp(App[None]):
         self.push_screen(
             ConfirmScreen(
                 "Quit with unsaved metadata edits?",
-                "Your edits to user_metadata have not been saved to the tenant. "
-                "Quitting now loses them.",
-                confirm_label="Quit and lose them",
+                "Your edits to user_metadata have not been sent to the tenant. They are kept "
+                "as a draft on this machine and restored in the Metadata tab the next time you "
+                "open the console with this profile.",
+                confirm_label="Quit, keep the draft",
                 cancel_label="Keep editing",
-                danger=True,
             ),
             callback=answered,
         )
@@ -343,7 +367,10 @@ class ConsoleApp(App[None]):
             "this machine. You can sign in again at once."
         )
         if self._unsaved_metadata():
-            body += " Your unsaved metadata edits will be lost."
+            body += (
+                " Your unsaved metadata edits are not sent; they stay as a draft on this "
+                "machine and come back when you sign in again as the same user."
+            )
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:

@@ -32,6 +32,7 @@ from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.management import DeviceCredentialPage, Identity, MetadataUpdate, User
 from tui_console.redact import redact
+from tui_console.terminal_text import printable
 from tui_console.ui.messages import StepUpRequested
 
 __all__ = [
@@ -94,8 +95,9 @@ def local_time(epoch: float | datetime) -> str:
 
 
 def cell(value: object, style: str = "") -> Text:
-    """A table cell that is never parsed as markup (``None`` reads as an em dash)."""
-    return Text("—" if value is None else str(value), style=style)
+    """A table cell that is never parsed as markup, control characters shown as escapes
+    (``None`` reads as an em dash)."""
+    return Text("—" if value is None else printable(str(value), one_line=True), style=style)
 
 
 # -- the status line ---------------------------------------------------------------------------
@@ -136,7 +138,7 @@ class StatusLine(Static):
         self.tone = tone
         for name in _PREFIX:
             self.set_class(name == tone, f"-{name}")
-        self.update(Content(_PREFIX[tone] + text) if text else Content(""))
+        self.update(Content(_PREFIX[tone] + printable(text)) if text else Content(""))
         self.display = bool(text)
 
     def clear(self) -> None:
@@ -150,7 +152,8 @@ class StatusLine(Static):
 
 def error_text(error: TuiConsoleError) -> str:
     """The error's message and next step, each on its own line."""
-    return f"{error.message}\n{error.hint}" if error.hint else error.message
+    text = f"{error.message}\n{error.hint}" if error.hint else error.message
+    return printable(text)
 
 
 # -- the pane ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ sign-in), and cleared only after a successful save.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from tui_console.ui.widgets.json_diff import (
     MetadataChanges,
     PatchPreview,
     metadata_changes,
+    reverted_keys,
 )
 
 __all__ = ["MetadataCheck", "MetadataPane", "check_metadata_text"]
@@ -54,9 +56,19 @@ __all__ = ["MetadataCheck", "MetadataPane", "check_metadata_text"]
 DRAFT_DEBOUNCE_SECONDS = 0.5
 
 
+#: What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal must not get: DEL, the C1
+#: controls and the bidi overrides (``json.dumps`` already escapes the C0 controls).
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def format_metadata(metadata: Mapping[str, Any]) -> str:
-    """The editor's text for ``metadata``: two-space indented JSON, keys in Auth0's order."""
-    return json.dumps(dict(metadata), indent=2, ensure_ascii=False) + "\n"
+    """The editor's text for ``metadata``: two-space indented JSON, keys in Auth0's order.
+
+    Characters a terminal would act on are written as JSON ``\\uXXXX`` escapes, so the editor
+    shows them visibly and the text still parses to the same values.
+    """
+    text = json.dumps(dict(metadata), indent=2, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
 @dataclass(frozen=True)
@@ -396,19 +408,29 @@ Auth0's 10 KB profile limit.
 
     async def _save_steps(self) -> None:
         self.flush_draft()
+        # The change is computed against ``against``: what was loaded, until the person chooses
+        # to overwrite a newer copy on Auth0. ``self.base`` stays what was loaded until a save
+        # succeeds or theirs is taken, so a cancelled overwrite leaves the conflict in place.
+        against = self.base or {}
+        reverts: tuple[str, ...] = ()
         while True:
-            base = self.base or {}
-            check = self._check()
+            self._check()
+            check = check_metadata_text(self.editor.text, against)
             if not check.ok or check.body is None or check.changes is None:
                 if check.line is not None and check.column is not None:
                     self.editor.move_cursor((check.line - 1, max(0, check.column - 1)))
                 self.status.say(f"Not saved: {check.message}", "error")
                 return
+            if not check.changes:
+                self._adopt(against, "Nothing to send: Auth0's copy already equals yours.")
+                return
             confirmed = await self.app.push_screen_wait(
                 ConfirmScreen(
                     "Save these metadata changes?",
                     "",
-                    PatchPreview(base, check.changes, check.body, id="metadata-preview"),
+                    PatchPreview(
+                        against, check.changes, check.body, reverts=reverts, id="metadata-preview"
+                    ),
                     confirm_label="Save",
                 )
             )
@@ -422,10 +444,18 @@ Auth0's 10 KB profile limit.
                 self.show_error(error, doing="Not saved: checking Auth0's copy")
                 return
             theirs = dict(current.user_metadata)
-            if theirs == base:
+            if theirs == against:
                 break
+            if theirs == check.edited:
+                # The usual cause: an earlier save applied but its answer was lost.
+                self._adopt(
+                    theirs,
+                    "Nothing sent: Auth0's copy already equals yours, so an earlier save "
+                    "(whose answer was lost) had applied.",
+                )
+                return
             choice = await self.app.push_screen_wait(
-                ConflictScreen(base=base, theirs=theirs, yours=check.edited or {})
+                ConflictScreen(base=self.base or {}, theirs=theirs, yours=check.edited or {})
             )
             if choice == "reload":
                 self._take_theirs(theirs)
@@ -433,10 +463,10 @@ Auth0's 10 KB profile limit.
             if choice != "overwrite":
                 self.status.say("Not saved. Auth0's copy differs from the one you loaded.")
                 return
-            # Overwrite: diff against what Auth0 has now, and show that change before sending.
-            self.base = theirs
-            self._baseline_text = format_metadata(theirs)
-            self.flush_draft()
+            # Overwrite: diff against what Auth0 has now and show that change (naming the keys
+            # it turns back that only the other side changed) before sending.
+            against = theirs
+            reverts = reverted_keys(self.base or {}, theirs, check.edited or {})
         self.status.say("Saving…", "busy")
         try:
             result = await self.session.update_metadata(
@@ -461,6 +491,18 @@ Auth0's 10 KB profile limit.
             self.status.say(message + "\n" + "\n".join(result.warnings), "warning")
         else:
             self.status.say(message, "ok")
+
+    def _adopt(self, theirs: dict[str, Any], message: str) -> None:
+        """Auth0's copy equals the editor's: make it the base, drop the draft, say so."""
+        self._cancel_draft_timer()
+        try:
+            self.drafts.clear()
+        except StorageError as error:
+            self.show_error(error)
+        self.base = theirs
+        self._baseline_text = format_metadata(theirs)
+        self._check()
+        self.status.say(message, "ok")
 
     def _take_theirs(self, theirs: dict[str, Any]) -> None:
         """Put Auth0's copy in the editor as an undoable edit (ctrl+z brings yours back)."""

@@ -27,6 +27,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tui_console.terminal_text import printable
+
 __all__ = [
     "ConflictChoice",
     "ConflictScreen",
@@ -35,6 +37,7 @@ __all__ = [
     "metadata_changes",
     "render_changes",
     "render_version",
+    "reverted_keys",
 ]
 
 
@@ -57,7 +60,7 @@ class MetadataChanges:
             parts.append("set " + ", ".join(self.set))
         if self.unset:
             parts.append("delete " + ", ".join(self.unset))
-        return "; ".join(parts) or "no changes"
+        return printable("; ".join(parts), one_line=True) or "no changes"
 
 
 def metadata_changes(base: Mapping[str, Any], edited: Mapping[str, Any]) -> MetadataChanges:
@@ -68,12 +71,28 @@ def metadata_changes(base: Mapping[str, Any], edited: Mapping[str, Any]) -> Meta
     return MetadataChanges(set=changed, unset=removed, added=added)
 
 
+_MISSING = object()
+
+
+def reverted_keys(
+    base: Mapping[str, Any], theirs: Mapping[str, Any], yours: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """Keys only the other side changed since ``base``, which sending ``yours`` turns back."""
+    keys = dict.fromkeys([*base, *theirs, *yours])
+    return tuple(
+        key
+        for key in keys
+        if yours.get(key, _MISSING) == base.get(key, _MISSING)
+        and theirs.get(key, _MISSING) != base.get(key, _MISSING)
+    )
+
+
 def _one_line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return printable(json.dumps(value, ensure_ascii=False))
 
 
 def _pretty(value: Any, indent: int) -> list[str]:
-    lines = json.dumps(value, ensure_ascii=False, indent=2).splitlines()
+    lines = printable(json.dumps(value, ensure_ascii=False, indent=2)).splitlines()
     return [" " * indent + line for line in lines]
 
 
@@ -89,15 +108,30 @@ _VERB_STYLE = {"add": "bold green", "change": "bold yellow", "delete": "bold red
 
 
 def render_changes(
-    base: Mapping[str, Any], changes: MetadataChanges, body: Mapping[str, Any]
+    base: Mapping[str, Any],
+    changes: MetadataChanges,
+    body: Mapping[str, Any],
+    *,
+    reverts: tuple[str, ...] = (),
 ) -> Text:
-    """The change in words, key by key, then the exact request body."""
+    """The change in words, key by key, then the exact request body.
+
+    ``reverts`` are keys you did not edit that the save changes anyway (overwriting a newer
+    copy on Auth0 turns the other side's change back); they are named first.
+    """
     text = Text()
+    if reverts:
+        text.append(
+            "⚠ This also changes keys you did not edit, undoing the change made on Auth0: "
+            + ", ".join(printable(key, one_line=True) for key in reverts)
+            + "\n",
+            style="bold yellow",
+        )
     text.append("Keys not listed stay as they are on Auth0.\n\n")
     for key, value in changes.set.items():
         verb = "add" if key in changes.added else "change"
         text.append(f"{verb:<7}", style=_VERB_STYLE[verb])
-        text.append(f" {key}")
+        text.append(f" {printable(key, one_line=True)}")
         if isinstance(value, dict):
             text.append(" (the whole object is sent)", style="dim")
         new = _one_line(value)
@@ -115,10 +149,10 @@ def render_changes(
             text.append("\n".join(_pretty(value, 10)) + "\n")
     for key in changes.unset:
         text.append(f"{'delete':<7}", style=_VERB_STYLE["delete"])
-        text.append(f" {key}")
+        text.append(f" {printable(key, one_line=True)}")
         text.append(" (sent as null, which deletes it)\n", style="dim")
     text.append("\nRequest body (PATCH /api/v2/users/{id}):\n", style="bold")
-    text.append(json.dumps(body, ensure_ascii=False, indent=2))
+    text.append(printable(json.dumps(body, ensure_ascii=False, indent=2)))
     return text
 
 
@@ -135,11 +169,13 @@ class PatchPreview(Static):
         changes: MetadataChanges,
         body: Mapping[str, Any],
         *,
+        reverts: tuple[str, ...] = (),
         id: str | None = None,
     ) -> None:
-        super().__init__(render_changes(base, changes, body), markup=False, id=id)
+        super().__init__(render_changes(base, changes, body, reverts=reverts), markup=False, id=id)
         self.changes = changes
         self.body = body
+        self.reverts = reverts
 
 
 def render_version(metadata: Mapping[str, Any], other: Mapping[str, Any]) -> Text:
@@ -151,7 +187,7 @@ def render_version(metadata: Mapping[str, Any], other: Mapping[str, Any]) -> Tex
     for key in sorted(metadata):
         differs = key not in other or other[key] != metadata[key]
         text.append("* " if differs else "  ", style="bold yellow" if differs else "")
-        text.append(f"{key}: ", style="bold" if differs else "")
+        text.append(f"{printable(key, one_line=True)}: ", style="bold" if differs else "")
         inline, below = _value_lines(metadata[key], indent=4, width=28)
         text.append((inline or "") + "\n")
         if below:
@@ -159,7 +195,7 @@ def render_version(metadata: Mapping[str, Any], other: Mapping[str, Any]) -> Tex
     missing = [key for key in sorted(other) if key not in metadata]
     for key in missing:
         text.append("* ", style="bold yellow")
-        text.append(f"{key}: (absent)\n", style="dim")
+        text.append(f"{printable(key, one_line=True)}: (absent)\n", style="dim")
     return text
 
 
