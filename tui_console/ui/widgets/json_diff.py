@@ -22,12 +22,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from tui_console.terminal_text import printable
+from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 
 __all__ = [
     "ConflictChoice",
@@ -202,7 +202,7 @@ def render_version(metadata: Mapping[str, Any], other: Mapping[str, Any]) -> Tex
 ConflictChoice = Literal["reload", "overwrite", "cancel"]
 
 
-class ConflictScreen(ModalScreen[ConflictChoice]):
+class ConflictScreen(Dialog[ConflictChoice]):
     """Auth0's copy changed since it was loaded: show theirs and yours, then let the person pick.
 
     Dismisses with ``"reload"`` (take theirs into the editor), ``"overwrite"`` (make Auth0's copy
@@ -210,29 +210,18 @@ class ConflictScreen(ModalScreen[ConflictChoice]):
 
     | Key | Action |
     | --- | --- |
-    | `escape` | Cancel: send nothing, keep editing |
+    | `r` | Reload theirs |
+    | `o` | Overwrite with yours (the change is shown before anything is sent) |
+    | `c`, `n`, `escape` | Cancel: send nothing, keep editing |
     """
 
     DEFAULT_CSS = """
     ConflictScreen {
-        align: center middle;
-        background: $background 60%;
-        & > #dialog {
-            width: 100%;
-            max-width: 116;
-            height: auto;
-            max-height: 100%;
-            border: thick $warning;
-            background: $surface;
-            padding: 0 1;
-        }
-        & #title { text-style: bold; margin-bottom: 1; }
+        & > #dialog { width: 100%; max-width: 116; border: thick $warning; }
         & #explain { height: auto; }
-        & #versions { height: auto; max-height: 14; margin-top: 1; }
-        & .version { width: 1fr; height: auto; max-height: 14; border-top: solid $secondary; }
+        & #versions { height: auto; margin-top: 1; }
+        & .version { width: 1fr; height: auto; border-top: solid $secondary; }
         & .version-title { text-style: bold; }
-        & #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        & #buttons Button { margin-left: 2; }
     }
     """
 
@@ -265,26 +254,28 @@ class ConflictScreen(ModalScreen[ConflictChoice]):
             f"{elsewhere.describe()}. Nothing was sent. Keys marked * differ between the two "
             "versions."
         )
-        with Vertical(id="dialog"):
+        with DialogBody(id="dialog"):
             yield Label("Your metadata changed on Auth0 since you loaded it", id="title")
             yield Static(Content(explain), markup=False, id="explain")
             with Horizontal(id="versions"):
-                with VerticalScroll(classes="version", id="theirs"):
+                with Vertical(classes="version", id="theirs"):
                     yield Static("Theirs (on Auth0 now)", markup=False, classes="version-title")
                     yield Static(
                         render_version(self.theirs, self.yours), markup=False, id="theirs-text"
                     )
-                with VerticalScroll(classes="version", id="yours"):
+                with Vertical(classes="version", id="yours"):
                     yield Static("Yours (in the editor)", markup=False, classes="version-title")
                     yield Static(
                         render_version(self.yours, self.theirs), markup=False, id="yours-text"
                     )
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Reload theirs", id="reload", variant="primary")
-                yield Button("Overwrite with yours", id="overwrite", variant="error")
+            yield button_row(
+                Button("Cancel", id="cancel"),
+                Button("Reload theirs", id="reload", variant="primary"),
+                Button("Overwrite with yours", id="overwrite", variant="error"),
+            )
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#cancel", Button).focus()
 
     @on(Button.Pressed)
