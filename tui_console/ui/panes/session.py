@@ -375,6 +375,12 @@ asking, since anyone who can read your clipboard could use it until it expires.
 
     # -- reveal and copy -------------------------------------------------------------------
 
+    def on_hide(self) -> None:
+        """Leaving the tab hides a revealed token: coming back shows it masked again."""
+        if self.revealed is not None:
+            self.revealed = None
+            self._show_raw(self.selected())
+
     def action_toggle_reveal(self) -> None:
         """Show the selected raw token, or hide it again."""
         row = self.selected()
@@ -383,7 +389,9 @@ asking, since anyone who can read your clipboard could use it until it expires.
         self.revealed = None if self.revealed == row.key else row.key
         self._show_raw(row)
         if self.revealed is not None:
-            self.query_one("#session-raw", Static).scroll_visible(animate=False)
+            raw = self.query_one("#session-raw", Static)
+            # After the refresh: the revealed token makes the line taller than the mask was.
+            self.call_after_refresh(raw.scroll_visible, animate=False, top=False)
 
     def action_copy_token(self) -> None:
         """Copy the selected raw token to the clipboard, after asking."""
