@@ -11,13 +11,14 @@ from typing import Any
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, text_of, wait_for
 from tui_console.redact import MASK
 from tui_console.ui.app import ConsoleApp
 from tui_console.ui.screens.main import MainScreen
+from tui_console.ui.screens.setup import SetupScreen
 
 SIZE = (80, 24)
 
@@ -73,3 +74,39 @@ class TestSessionReveal:
             await pilot.press("5")
             await _settled(pilot)
             assert MASK in text_of(raw)
+
+
+class TestSetupScreen:
+    async def test_typing_lands_in_the_domain_and_the_check_result_is_on_screen(self) -> None:
+        """The first field has the focus at once; ctrl+s's verdict shows above the footer."""
+        app = ConsoleApp(
+            None, opener=Opener(), clock=frozen_clock, browser_check=lambda: NO_BROWSER
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+            await pilot.pause(0.1)
+            await pilot.press(*"bad..domain")
+            assert app.screen.query_one("#setup-domain", Input).value == "bad..domain"
+            await pilot.press("ctrl+s")
+            await _settled(pilot)
+            status = app.screen.query_one("#setup-status", Static)
+            assert "not a domain name" in text_of(status)
+            assert _visible(status) == status.region and status.region.height >= 2
+            button = app.screen.query_one("#setup-save")
+            assert _visible(button) == button.region
+
+
+class TestTabOverflow:
+    async def test_tabs_that_do_not_fit_are_named_not_dropped(self) -> None:
+        """At 50 columns a marker names the tabs cut off; at 80 every tab shows and no marker."""
+        app = _app()
+        async with app.run_test(size=(50, 20)) as pilot:
+            main = await _main(pilot)
+            marker = main.query_one("#tabs-overflow", Static)
+            await wait_for(pilot, lambda: marker.has_class("-shown"))
+            assert "6" in text_of(marker).split()
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await _settled(pilot)
+            assert not main.query_one("#tabs-overflow", Static).has_class("-shown")

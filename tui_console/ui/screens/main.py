@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, Static, Tab, TabbedContent, TabPane, Tabs
 
 from tui_console.ui.panes import (
     CallsPane,
@@ -36,10 +37,10 @@ if TYPE_CHECKING:
     from tui_console.account import AccountSession
     from tui_console.ui.panes._base import Pane
 
-__all__ = ["TABS", "MainScreen", "Tab"]
+__all__ = ["TABS", "MainScreen", "TabInfo"]
 
 
-class Tab(NamedTuple):
+class TabInfo(NamedTuple):
     """One tab of the main screen."""
 
     id: str
@@ -47,13 +48,13 @@ class Tab(NamedTuple):
     pane: type[Pane]
 
 
-TABS: tuple[Tab, ...] = (
-    Tab("profile", "Profile", ProfilePane),
-    Tab("metadata", "Metadata", MetadataPane),
-    Tab("identities", "Identities", IdentitiesPane),
-    Tab("devices", "Devices", DevicesPane),
-    Tab("session", "Session", SessionPane),
-    Tab("calls", "Calls", CallsPane),
+TABS: tuple[TabInfo, ...] = (
+    TabInfo("profile", "Profile", ProfilePane),
+    TabInfo("metadata", "Metadata", MetadataPane),
+    TabInfo("identities", "Identities", IdentitiesPane),
+    TabInfo("devices", "Devices", DevicesPane),
+    TabInfo("session", "Session", SessionPane),
+    TabInfo("calls", "Calls", CallsPane),
 )
 """The tabs in order; the key of each is its position (1-6)."""
 
@@ -122,10 +123,34 @@ class MainScreen(Screen[None]):
                 with TabPane(f"{number} {tab.title}", id=tab.id):
                     yield tab.pane(self.session, clock=self.clock, id=f"pane-{tab.id}")
         yield RateLimitGauge(self.session.rate_limits, clock=self.clock, id="rate-limits")
+        yield Static("", markup=False, id="tabs-overflow")
         yield Footer()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_pane, TABS[0].id)
+        self.call_after_refresh(self._mark_tab_overflow)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._mark_tab_overflow)
+
+    def _mark_tab_overflow(self) -> None:
+        """Name the tabs that are cut off (or under the marker) when the tab row is too narrow."""
+        marker = self.query_one("#tabs-overflow", Static)
+        row = self.tabs.query_one(Tabs)
+        tabs = list(row.query(Tab))
+        hidden: list[Tab] = []
+        text = ""
+        for _ in range(len(tabs)):  # each pass widens the marker: stop when it covers no more
+            edge = row.region.right - (len(text) + 2 if text else 0)
+            now_hidden = [
+                tab for tab in tabs if tab.region.right > edge or tab.region.x < row.region.x
+            ]
+            if now_hidden == hidden:
+                break
+            hidden = now_hidden
+            text = "more: " + " ".join(tab.label.plain.split(" ", 1)[0] for tab in hidden) + " ]"
+        marker.update(Content(text))
+        marker.set_class(bool(hidden), "-shown")
 
     # -- typed access ----------------------------------------------------------------------
 
