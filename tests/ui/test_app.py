@@ -167,7 +167,8 @@ class TestKeys:
             assert main.active_tab == "profile"
 
     async def test_digits_type_in_the_editor_and_escape_leaves_it(self) -> None:
-        """In the metadata editor 1-6 are text; after escape they switch tabs again."""
+        """Once in the metadata editor (Enter, asked for), 1-6 are text; after escape they
+        switch tabs again. Entering the tab alone never gives the editor the keys."""
         from textual.widgets import TextArea
 
         app = _fake_app()
@@ -177,7 +178,14 @@ class TestKeys:
             await pilot.press("2")
             await pilot.pause()
             editor = main.metadata_pane.query_one(TextArea)
+            await wait_for(pilot, lambda: not editor.read_only)
+            assert not editor.has_focus
+            await pilot.press("enter")
             await wait_for(pilot, lambda: editor.has_focus)
+            before = editor.text
+            await pilot.press("4")
+            assert editor.text != before and main.active_tab == "metadata"
+            editor.load_text(before)
             await pilot.press("escape")
             await pilot.pause()
             assert not editor.has_focus

@@ -17,8 +17,10 @@ from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, text_of, wait_for
 from tui_console.redact import MASK
 from tui_console.ui.app import ConsoleApp
+from tui_console.ui.panes.devices import AddDeviceKeyScreen
 from tui_console.ui.screens.main import MainScreen
 from tui_console.ui.screens.setup import SetupScreen
+from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
 
 SIZE = (80, 24)
 
@@ -110,3 +112,118 @@ class TestTabOverflow:
             main = await _main(pilot)
             await _settled(pilot)
             assert not main.query_one("#tabs-overflow", Static).has_class("-shown")
+
+
+class TestNavigationNeverTypes:
+    async def test_the_metadata_tab_does_not_hand_the_keys_to_the_editor(self) -> None:
+        """Entering Metadata focuses the pane, not the editor: `3` shows Identities and the JSON
+        is untouched. Enter puts the cursor in the editor, Escape takes it out again."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("2")
+            pane = main.metadata_pane
+            await wait_for(pilot, lambda: pane.base is not None)
+            before = pane.editor.text
+            assert app.focused is pane
+            await pilot.press("3")
+            await _settled(pilot)
+            assert main.active_tab == "identities"
+            assert pane.editor.text == before
+
+            await pilot.press("2")
+            await _settled(pilot)
+            await pilot.press("enter")
+            assert app.focused is pane.editor
+            footer_keys = {
+                binding.action
+                for (_, binding, enabled, _) in app.active_bindings.values()
+                if enabled
+            }
+            assert "leave_field" in footer_keys
+            await pilot.press("escape")
+            assert app.focused is pane
+            assert pane.editor.text == before
+
+    async def test_f3_switches_tabs_from_inside_the_editor(self) -> None:
+        """A key that works from any widget: f3 leaves the editor for the next tab."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("2")
+            await wait_for(pilot, lambda: main.metadata_pane.base is not None)
+            await pilot.press("e")
+            assert app.focused is main.metadata_pane.editor
+            await pilot.press("f3")
+            await _settled(pilot)
+            assert main.active_tab == "identities"
+            await pilot.press("f2")
+            await _settled(pilot)
+            assert main.active_tab == "metadata"
+
+    async def test_escape_leaves_a_text_field_so_letters_are_keys_again(self) -> None:
+        """Escape in Devices' revoke-id field, then `a`: the add-key dialog, not an "a"."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("4")
+            await _settled(pilot)
+            pane = main.pane("devices")
+            pane.query_one("#devices-by-id").set_class(True, "-shown")
+            field = pane.query_one("#revoke-id", Input)
+            await pilot.pause()
+            field.focus()
+            await pilot.press("d", "c", "r")
+            await pilot.press("escape")
+            assert app.focused is not field
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(app.screen, AddDeviceKeyScreen))
+            assert field.value == "dcr"
+
+
+class TestDialogKeys:
+    async def test_a_save_that_deletes_keys_defaults_to_cancel_and_n_answers(self) -> None:
+        """The preview of a save deleting every key has Cancel focused; `n` cancels it."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("2")
+            pane = main.metadata_pane
+            await wait_for(pilot, lambda: pane.base is not None)
+            pane.editor.load_text("{}")
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await _settled(pilot)
+            assert app.screen.focused is not None and app.screen.focused.id == "cancel"
+            await pilot.press("n")
+            await wait_for(pilot, lambda: "Not saved" in pane.status.text)
+
+    async def test_y_confirms_and_arrows_move_between_buttons(self) -> None:
+        """In a yes/no dialog `right`/`left` move the focus, and `y` confirms."""
+        app = _app()
+        answers: list[bool | None] = []
+        async with app.run_test(size=SIZE) as pilot:
+            await _main(pilot)
+            app.push_screen(ConfirmScreen("Sure?", "Really.", danger=True), answers.append)
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await _settled(pilot)
+            assert app.screen.focused is not None and app.screen.focused.id == "cancel"
+            await pilot.press("right")
+            assert app.screen.focused is not None and app.screen.focused.id == "confirm"
+            await pilot.press("left")
+            assert app.screen.focused.id == "cancel"
+            await pilot.press("y")
+            await wait_for(pilot, lambda: answers == [True])
+
+    async def test_a_wrong_typed_word_says_so(self) -> None:
+        """Enter with the wrong word in a typed confirmation explains what is wanted."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            await _main(pilot)
+            app.push_screen(TypedConfirmScreen("Unlink?", "Body.", "github"))
+            await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
+            await pilot.press(*"gitlab", "enter")
+            await pilot.pause()
+            said = text_of(app.screen.query_one("#mismatch", Static))
+            assert "type github exactly" in said

@@ -22,7 +22,8 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui_console.account import TokenDetails, UserProfile
@@ -190,6 +191,14 @@ class Pane(Vertical):
             id="pane.step_up",
             tooltip="Sign in again asking for the scopes this tab's disabled actions need",
         ),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="pane.leave_field",
+            priority=True,
+            tooltip="Stop typing here: letters and 1-6 are keys again",
+        ),
     ]
 
     HELP: ClassVar[str] = ""
@@ -274,12 +283,49 @@ class Pane(Vertical):
         banner.set_class(bool(lines), "-shown")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Gated actions show dimmed without their scope; ``step_up`` only when one is missing."""
+        """Gated actions show dimmed without their scope; ``step_up`` only when one is missing;
+        ``leave_field`` only while a text field of this pane has the focus."""
+        if action == "leave_field":
+            return self.typing_in() is not None
         if action == "step_up":
             return bool(self._missing)
         if action in self._missing:
             return None
         return True
+
+    # -- focus -----------------------------------------------------------------------------
+
+    def typing_in(self) -> Widget | None:
+        """The text field of this pane that has the focus (keys type into it), if any."""
+        focused = self.screen.focused if self.is_attached else None
+        if isinstance(focused, Input | TextArea) and self in focused.ancestors:
+            return focused
+        return None
+
+    def home(self) -> Widget | None:
+        """Where the keyboard goes when the tab is shown or a field is left: the first control
+        that is not a text field (a table), or the pane itself when it can take the focus.
+
+        Never a text field: navigation keys must not type into a document (issue 10 §2).
+        """
+        if self.can_focus:
+            return self
+        for widget in self.query(Widget):
+            if widget.focusable and not isinstance(widget, Input | TextArea):
+                return widget
+        return None
+
+    def focus_home(self) -> None:
+        """Give the keyboard to :meth:`home` (or to nothing, so the screen's keys work)."""
+        target = self.home()
+        if target is not None:
+            target.focus()
+        else:
+            self.screen.set_focus(None)
+
+    def action_leave_field(self) -> None:
+        """Escape from a text field: its text stays, the keys are the pane's again."""
+        self.focus_home()
 
     def action_step_up(self) -> None:
         """Ask the app to sign in again with the scopes this pane's actions lack."""

@@ -130,6 +130,8 @@ class MetadataPane(Pane):
 
     | Key | Action |
     | --- | --- |
+    | `enter`, `e` | Edit: put the cursor in the JSON editor |
+    | `escape` | Leave the editor (the text stays; 1-6 switch tabs again) |
     | `ctrl+s` | Save: show what will be sent, check for changes on Auth0, then send |
     | `ctrl+r` | Reload Auth0's copy (asks first when there are unsaved changes) |
     | `ctrl+g` | Sign in again with the scope saving needs (when it is missing) |
@@ -139,13 +141,25 @@ class MetadataPane(Pane):
     MetadataPane {
         & > #metadata-note { height: auto; padding: 0 1; color: $text-accent; }
         & > #metadata-editor { height: 1fr; min-height: 5; }
+        &:focus > #metadata-editor { border: round $accent; }
         & > #metadata-check { height: auto; padding: 0 1; color: $text-muted; }
         & > #metadata-check.-invalid { color: $text-error; }
         & > #metadata-check.-warning { color: $text-warning; }
     }
     """
 
+    can_focus = True
+    """The pane itself takes the focus on entering the tab, so 1-6 and [ ] switch tabs; the
+    editor takes it only when asked (Enter or e)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter,e",
+            "edit",
+            "Edit",
+            id="metadata.edit",
+            tooltip="Put the cursor in the JSON editor (Escape leaves it)",
+        ),
         Binding(
             "ctrl+s",
             "save",
@@ -165,7 +179,9 @@ class MetadataPane(Pane):
     HELP = """\
 ## Metadata
 
-Your **user_metadata** as JSON. The line under the editor checks it as you type: JSON syntax
+Your **user_metadata** as JSON. **Enter** or **e** puts the cursor in the editor; **Escape**
+leaves it (keys such as 1-6 then switch tabs again; f2/f3 switch tabs from inside it).
+The line under the editor checks it as you type: JSON syntax
 (with line and column), a top-level object, key names (no `.` or `$`), and the size against
 Auth0's 10 KB profile limit.
 
@@ -233,6 +249,15 @@ Auth0's 10 KB profile limit.
         if self._drafts is None:
             self._drafts = DraftStore(self.session.profile.name, clock=self.clock)
         return self._drafts
+
+    def action_edit(self) -> None:
+        """Put the cursor in the editor."""
+        self.editor.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit" and self.screen.focused is self.editor:
+            return False  # Enter and e are the editor's own there
+        return super().check_action(action, parameters)
 
     def _note(self, text: str) -> None:
         self.query_one("#metadata-note", Static).update(Content(text))
@@ -432,6 +457,9 @@ Auth0's 10 KB profile limit.
                         against, check.changes, check.body, reverts=reverts, id="metadata-preview"
                     ),
                     confirm_label="Save",
+                    # Deleting keys, or undoing someone's change, cannot be taken back by a
+                    # stray Enter: Cancel has the focus then.
+                    danger=bool(check.changes.unset or reverts),
                 )
             )
             if not confirmed:

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, TabbedContent, TabPane, Tabs
 
 from tui_console.ui.panes import (
@@ -74,6 +73,24 @@ def _tab_bindings() -> list[BindingType]:
         for number, tab in enumerate(TABS, start=1)
     ]
     bindings += [
+        # Function keys reach the app from any widget (priority), through tmux and SSH alike:
+        # the way out of the metadata editor or a text field straight to another tab.
+        Binding(
+            "f2",
+            "step_tab(-1)",
+            "◂Tab",
+            priority=True,
+            id="main.tab.previous_anywhere",
+            tooltip="Show the tab to the left, from any field or the editor",
+        ),
+        Binding(
+            "f3",
+            "step_tab(1)",
+            "Tab▸",
+            priority=True,
+            id="main.tab.next_anywhere",
+            tooltip="Show the tab to the right, from any field or the editor",
+        ),
         Binding(
             "left_square_bracket",
             "step_tab(-1)",
@@ -105,6 +122,7 @@ class MainScreen(Screen[None]):
     | :- | :- |
     | 1-6 | Show the Profile, Metadata, Identities, Devices, Session or Calls tab. |
     | [ / ] | Show the previous / next tab. |
+    | f2 / f3 | Show the previous / next tab, also from a text field or the editor. |
     """
 
     BINDING_GROUP_TITLE = "Console"
@@ -201,13 +219,9 @@ class MainScreen(Screen[None]):
         self._focus_pane(tab)
 
     def _focus_pane(self, tab: str) -> None:
-        """Give the keyboard to the pane's first control, so its keys work at once."""
-        pane = self.pane(tab)
-        for widget in pane.query(Widget):
-            if widget.focusable:
-                widget.focus()
-                return
-        self.set_focus(None)
+        """Give the keyboard to the pane (its table, or the pane itself), never to a text field:
+        the pane's keys and 1-6 work at once, and nothing is typed by accident."""
+        self.pane(tab).focus_home()
 
     def _confirm_leave(self, tab: str) -> None:
         def answered(leave: bool | None) -> None:
