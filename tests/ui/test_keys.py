@@ -17,10 +17,12 @@ from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, text_of, wait_for
 from tui_console.redact import MASK
 from tui_console.ui.app import ConsoleApp
+from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.panes.devices import AddDeviceKeyScreen
 from tui_console.ui.screens.main import MainScreen
 from tui_console.ui.screens.setup import SetupScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 SIZE = (80, 24)
 
@@ -227,3 +229,66 @@ class TestDialogKeys:
             await pilot.pause()
             said = text_of(app.screen.query_one("#mismatch", Static))
             assert "type github exactly" in said
+
+
+def _calls_paths(main: MainScreen) -> list[str]:
+    table = main.pane("calls").query_one("#calls-table", FilterTable)
+    return [table.get_row_at(index)[-1].plain for index in range(table.row_count)]
+
+
+class TestTables:
+    async def test_slash_filters_the_calls_and_escape_brings_every_row_back(self) -> None:
+        """`/` shows "filter:"; typing narrows the rows; Enter keeps it; Escape clears it."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("6")
+            await _settled(pilot)
+            everything = _calls_paths(main)
+            assert len(everything) >= 2
+            await pilot.press("slash")
+            box = main.pane("calls").query_one(TableFilter)
+            assert box.has_class("-shown") and app.focused is box.input
+            await pilot.press(*"userinfo")
+            assert _calls_paths(main) == ["/userinfo"]
+            await pilot.press("enter")
+            assert isinstance(app.focused, FilterTable) and box.has_class("-shown")
+            await pilot.press("slash")
+            await pilot.press("escape")
+            assert _calls_paths(main) == everything and not box.has_class("-shown")
+
+    async def test_j_and_k_move_the_cursor(self) -> None:
+        """vi keys move a table's cursor as the arrows do."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("6")
+            await _settled(pilot)
+            table = main.pane("calls").query_one("#calls-table", FilterTable)
+            table.move_cursor(row=0)
+            await pilot.press("j")
+            assert table.cursor_row == 1
+            await pilot.press("k")
+            assert table.cursor_row == 0
+
+    async def test_enter_on_a_call_offers_curl_without_the_token(self) -> None:
+        """A call's detail shows status and rate limits; its curl line fetches the token."""
+        session = FakeSession()
+        app = _app(session)
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("6")
+            await _settled(pilot)
+            main.pane("calls").query_one("#calls-table", FilterTable).move_cursor(row=0)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
+            screen = app.screen
+            assert isinstance(screen, CallDetailScreen)
+            detail = text_of(screen.query_one("#detail", Static))
+            assert "Status:  200" in detail and "9 of 10 left" in detail
+            assert screen.curl.startswith("curl -sS https://acme.eu.auth0.com/userinfo")
+            assert '"Authorization: Bearer $(tui-console --profile acme token)"' in screen.curl
+            raw = session.reveal_token(session.profile.audience)
+            assert raw not in screen.curl
+            await pilot.press("c")
+            await wait_for(pilot, lambda: not isinstance(app.screen, CallDetailScreen))

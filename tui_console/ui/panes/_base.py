@@ -35,6 +35,7 @@ from tui_console.management import DeviceCredentialPage, Identity, MetadataUpdat
 from tui_console.redact import redact
 from tui_console.terminal_text import printable
 from tui_console.ui.messages import StepUpRequested
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = [
     "Pane",
@@ -192,6 +193,13 @@ class Pane(Vertical):
             tooltip="Sign in again asking for the scopes this tab's disabled actions need",
         ),
         Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="pane.filter",
+            tooltip="Show only the table rows containing what you type (Escape clears)",
+        ),
+        Binding(
             "escape",
             "leave_field",
             "Leave field",
@@ -203,6 +211,9 @@ class Pane(Vertical):
 
     HELP: ClassVar[str] = ""
     """Markdown the help screen shows for this pane."""
+
+    FILTER_TABLE: ClassVar[str | None] = None
+    """Selector of the :class:`FilterTable` that ``/`` filters (``None``: no filter here)."""
 
     SCOPED_ACTIONS: ClassVar[Mapping[str, tuple[str, str]]] = {}
     """Binding action → (``REQUIRED_SCOPES`` key, what it does in words, e.g. "Saving")."""
@@ -287,6 +298,8 @@ class Pane(Vertical):
         ``leave_field`` only while a text field of this pane has the focus."""
         if action == "leave_field":
             return self.typing_in() is not None
+        if action == "filter":
+            return self.FILTER_TABLE is not None
         if action == "step_up":
             return bool(self._missing)
         if action in self._missing:
@@ -324,8 +337,45 @@ class Pane(Vertical):
             self.screen.set_focus(None)
 
     def action_leave_field(self) -> None:
-        """Escape from a text field: its text stays, the keys are the pane's again."""
+        """Escape from a text field: its text stays (the filter's is cleared), the keys are the
+        pane's again."""
+        field = self.typing_in()
+        if field is not None and isinstance(field.parent, TableFilter):
+            field.parent.set_class(False, "-shown")
+            if isinstance(field, Input):
+                field.value = ""
+            self._filter_table().set_filter("")
+            self._filter_table().focus()
+            return
         self.focus_home()
+
+    # -- filtering -------------------------------------------------------------------------
+
+    def _filter_table(self) -> FilterTable:
+        assert self.FILTER_TABLE is not None
+        return self.query_one(self.FILTER_TABLE, FilterTable)
+
+    def action_filter(self) -> None:
+        """Show the filter field above the table and put the cursor in it."""
+        if self.FILTER_TABLE is None:
+            return
+        box = self.query_one(TableFilter)
+        box.set_class(True, "-shown")
+        box.input.focus()
+
+    @on(Input.Changed, "TableFilter Input")
+    def _table_filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter_table().set_filter(event.value)
+        self.filter_changed()
+
+    @on(Input.Submitted, "TableFilter Input")
+    def _table_filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._filter_table().focus()
+
+    def filter_changed(self) -> None:
+        """The filter narrowed or widened the rows (panes may say how many show)."""
 
     def action_step_up(self) -> None:
         """Ask the app to sign in again with the scopes this pane's actions lack."""

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from tui_console.errors import TuiConsoleError
 from tui_console.management import DeviceCredential, InsufficientScope, public_key_bytes
@@ -30,6 +29,7 @@ from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, PaneSession, StatusLine, cell
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = [
     "CREDENTIAL_TYPES",
@@ -229,12 +229,13 @@ a key, and see the keys added here in this session.
     listed: bool = False
     """Whether Auth0 listed the credentials (False: only those added here are known)."""
     type_filter: str = "all"
+    FILTER_TABLE = "#devices-table"
 
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, classes="pane--banner", id="devices-banner")
         yield Static("", markup=False, id="devices-note")
-        table: DataTable[Text] = DataTable(id="devices-table", cursor_type="row")
-        yield table  # first focusable: the keys d, a and t work at once
+        yield TableFilter(id="devices-filter-text")
+        yield FilterTable(id="devices-table")  # the pane's home: d, a and t work at once
         with Horizontal(id="devices-filter-row"):
             yield Label("Type (t)", id="devices-filter-label")
             yield Select(
@@ -258,8 +259,8 @@ a key, and see the keys added here in this session.
         self.query_one("#revoke-id", Input).cursor_blink = False
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#devices-table", DataTable)
+    def table(self) -> FilterTable:
+        return self.query_one("#devices-table", FilterTable)
 
     @property
     def added(self) -> list[DeviceCredential]:
@@ -308,20 +309,20 @@ a key, and see the keys added here in this session.
         self._show()
 
     def _show(self) -> None:
-        table = self.table
-        table.clear()
         own_client = self.session.profile.client_id
+        rows = []
         for credential in self.credentials:
             if self.type_filter != "all" and credential.type != self.type_filter:
                 continue
             client = credential.client_id
-            table.add_row(
+            cells = (
                 cell(credential.device_name),
                 cell(credential.type),
                 cell("this app" if client == own_client else client),
                 cell(credential.id),
-                key=credential.id,
             )
+            rows.append((credential.id, cells))
+        self.table.set_rows(rows)
 
     @on(Select.Changed, "#devices-filter")
     def _filter_changed(self, event: Select.Changed) -> None:

@@ -28,8 +28,10 @@ from tui_console.auth.inspect import TokenView
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import MASK
+from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, StatusLine, ago, cell, local_time
 from tui_console.ui.widgets.confirm import ConfirmScreen
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = ["SessionPane", "TokenRow"]
 
@@ -102,7 +104,7 @@ def claim_value(name: str, value: Any) -> Text:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if name in _TIME_CLAIMS and isinstance(value, int | float) and not isinstance(value, bool):
         text = f"{text}  ({local_time(float(value))})"
-    return Text(text)
+    return Text(printable(text))
 
 
 class SessionPane(Pane):
@@ -168,6 +170,7 @@ asking, since anyone who can read your clipboard could use it until it expires.
 """
 
     rows: tuple[TokenRow, ...] = ()
+    FILTER_TABLE = "#session-claims"
     revealed: str | None = None
     """Key of the row whose raw token is on screen (``None``: every token is hidden)."""
     verdicts: Mapping[str, str] = MappingProxyType({})
@@ -183,8 +186,8 @@ asking, since anyone who can read your clipboard could use it until it expires.
                 id="session-scopes", cursor_type="none", show_cursor=False
             )
             yield scopes
-            claims: DataTable[Text] = DataTable(id="session-claims", cursor_type="row")
-            yield claims
+            yield TableFilter(id="session-claims-filter")
+            yield FilterTable(id="session-claims")
             yield Static("", markup=False, id="session-raw")
         yield StatusLine(id="session-status", classes="pane--status")
 
@@ -275,9 +278,9 @@ asking, since anyone who can read your clipboard could use it until it expires.
     def _show_detail(self, row: TokenRow | None) -> None:
         summary = self.query_one("#session-summary", Static)
         scopes = self.query_one("#session-scopes", DataTable)
-        claims = self.query_one("#session-claims", DataTable)
+        claims = self.query_one("#session-claims", FilterTable)
         scopes.clear()
-        claims.clear()
+        claims.forget_rows()
         if row is None:
             summary.update("")
             self.query_one("#session-signature", Static).update("")
@@ -296,13 +299,15 @@ asking, since anyone who can read your clipboard could use it until it expires.
                 )
         scopes.display = row.which == "access"
         view = row.view
+        rows: list[tuple[str | None, tuple[Text, ...]]] = []
         if view.opaque:
-            claims.add_row(cell("—"), cell("opaque"), cell("not a JWT: nothing to decode"))
+            rows.append((None, (cell("—"), cell("opaque"), cell("not a JWT: nothing to decode"))))
         else:
             for name, value in view.header.items():
-                claims.add_row(cell("header"), cell(name), claim_value(name, value))
+                rows.append((None, (cell("header"), cell(name), claim_value(name, value))))
             for name, value in view.claims.items():
-                claims.add_row(cell("claim"), cell(name), claim_value(name, value))
+                rows.append((None, (cell("claim"), cell(name), claim_value(name, value))))
+        claims.set_rows(rows)
         self._show_raw(row)
 
     def _show_summary(self, row: TokenRow) -> None:

@@ -58,6 +58,7 @@ TABS: tuple[TabInfo, ...] = (
 """The tabs in order; the key of each is its position (1-6)."""
 
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
+_ANYWHERE_GROUP = Binding.Group("Tab", compact=True)
 
 
 def _tab_bindings() -> list[BindingType]:
@@ -78,16 +79,18 @@ def _tab_bindings() -> list[BindingType]:
         Binding(
             "f2",
             "step_tab(-1)",
-            "◂Tab",
+            "Previous tab",
             priority=True,
+            group=_ANYWHERE_GROUP,
             id="main.tab.previous_anywhere",
             tooltip="Show the tab to the left, from any field or the editor",
         ),
         Binding(
             "f3",
             "step_tab(1)",
-            "Tab▸",
+            "Next tab",
             priority=True,
+            group=_ANYWHERE_GROUP,
             id="main.tab.next_anywhere",
             tooltip="Show the tab to the right, from any field or the editor",
         ),

@@ -86,6 +86,8 @@ class Dialog(ModalScreen[ResultType]):
     """The id of the button ``y`` presses."""
     NO: ClassVar[str] = "cancel"
     """The id of the button ``n`` presses (and what Escape means)."""
+    LETTERS: ClassVar[dict[str, str]] = {}
+    """Extra letter → button id, for buttons whose first letters clash."""
 
     def buttons(self) -> list[Button]:
         """The enabled buttons of the ``#buttons`` row, left to right."""
@@ -108,7 +110,7 @@ class Dialog(ModalScreen[ResultType]):
         for letter, owners in firsts.items():
             if len(owners) == 1:
                 mapping[letter] = owners[0]
-        for letter, button_id in (("y", self.YES), ("n", self.NO)):
+        for letter, button_id in (*self.LETTERS.items(), ("y", self.YES), ("n", self.NO)):
             found = [button for button in self.buttons() if button.id == button_id]
             if found:
                 mapping[letter] = found[0]
