@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -19,6 +20,7 @@ from tui_console.redact import MASK
 from tui_console.ui.app import ConsoleApp
 from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.panes.devices import AddDeviceKeyScreen
+from tui_console.ui.screens.help import HelpScreen
 from tui_console.ui.screens.main import MainScreen
 from tui_console.ui.screens.setup import SetupScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
@@ -292,3 +294,91 @@ class TestTables:
             assert raw not in screen.curl
             await pilot.press("c")
             await wait_for(pilot, lambda: not isinstance(app.screen, CallDetailScreen))
+
+
+class TestPaletteAndHelp:
+    async def test_the_palette_names_every_tab_action_and_has_no_screenshot(self) -> None:
+        """Searching the actions by name finds them; Textual's Screenshot is not offered."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            titles = [command.title for command in app.get_system_commands(main)]
+            for wanted in (
+                "metadata: save",
+                "metadata: reload",
+                "identities: link",
+                "identities: unlink",
+                "devices: revoke",
+                "devices: add key",
+                "session: reveal",
+                "session: copy",
+                "calls: follow",
+                "calls: clear",
+            ):
+                assert wanted in titles, wanted
+            assert "Screenshot" not in titles
+
+    async def test_a_palette_command_runs_the_action_on_its_tab(self) -> None:
+        """ctrl+p, "add key", Enter: the Devices tab shows and the add-key dialog opens."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+            await pilot.press(*"devices: add key")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, AddDeviceKeyScreen))
+            assert main.active_tab == "devices"
+
+    async def test_the_screenshot_action_refuses(self) -> None:
+        """The screenshot action writes no file: it says why instead."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            await _main(pilot)
+            await app.run_action("screenshot")
+            await wait_for(pilot, lambda: len(app._notifications) > 0)
+            assert any(n.title == "No screenshot" for n in app._notifications)
+
+    async def test_help_shows_binding_ids_and_filters_by_key_id_and_words(self) -> None:
+        """Ids beside keys; "ctrl+s", "metadata.save" and "save" all find the save key;
+        nonsense says "no matches"."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            await _main(pilot)
+            await pilot.press("f1")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            help_screen = app.screen
+            assert isinstance(help_screen, HelpScreen)
+            assert "[metadata.save]" in help_screen.text
+            none = help_screen.query_one("#help-none")
+            for needle in ("ctrl+s", "metadata.save", "Save"):
+                help_screen.query_one("#help-filter", Input).value = needle
+                await pilot.pause()
+                shown = " ".join(text_of(w) for w in help_screen.query(".help-keys") if w.display)
+                assert "[metadata.save]" in shown, needle
+                assert not none.display
+            help_screen.query_one("#help-filter", Input).value = "zzqx"
+            await pilot.pause()
+            assert none.display
+
+
+class TestKeymapProblems:
+    async def test_unknown_ids_and_clashes_are_reported_at_start(self) -> None:
+        """A typo'd id and a key taken twice are named in a notification; tab labels follow
+        a remapped tab key."""
+        app = ConsoleApp(
+            FakeSession(),  # type: ignore[arg-type]
+            opener=Opener(),
+            clock=frozen_clock,
+            browser_check=lambda: NO_BROWSER,
+            keymap={"metadata.sav": "x", "main.tab.profile": "r", "main.tab.calls": "0"},
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await wait_for(pilot, lambda: len(app._notifications) > 0)
+            said = " ".join(n.message for n in app._notifications)
+            assert "metadata.sav" in said
+            assert "'r' is bound to both main.tab.profile and profile.refresh" in said
+            labels = [str(tab.label) for tab in main.query("Tab")]
+            assert "0 Calls" in labels

@@ -96,8 +96,10 @@ class ConsoleApp(App[None]):
         keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.keymap = dict(keymap or {})
+        """Binding id → keys, from the config's ``[keymap]`` (checked on mount)."""
         if keymap:
-            self.set_keymap(dict(keymap))  # binding id -> keys, from the config's [keymap]
+            self.set_keymap(dict(keymap))
         self.session = session
         self.profile_setup = profile_setup or ProfileSetup()
         self.opener = opener or self._open_browser
@@ -115,6 +117,14 @@ class ConsoleApp(App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
+        if self.keymap:
+            from tui_console.ui.keymap_check import keymap_problems
+
+            problems = keymap_problems(self.keymap)
+            if problems:
+                self.notify(
+                    "\n".join(problems), title="Keymap problems", severity="warning", timeout=15
+                )
         self.route()
 
     def route(self) -> None:
@@ -256,7 +266,21 @@ class ConsoleApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from console_commands(self, screen)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's "Screenshot" writes the screen to an SVG file: with a token revealed
+            # (Session, v) that file would hold it. The console's pictures come from
+            # screenshots/regenerate.py against the demo tenant instead.
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Refused: a screenshot file could hold a revealed token (see get_system_commands)."""
+        self.notify(
+            "Screenshots are off in the console: the picture could hold a revealed token. "
+            "Use your terminal's own screenshot, with every token hidden.",
+            title="No screenshot",
+            severity="warning",
+        )
 
     def notify(
         self,

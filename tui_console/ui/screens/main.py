@@ -140,8 +140,11 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SessionStrip(self.session, clock=self.clock, id="session-strip")
         with TabbedContent(initial=TABS[0].id, id="tabs"):
+            keymap = getattr(self.app, "keymap", {})
             for number, tab in enumerate(TABS, start=1):
-                with TabPane(f"{number} {tab.title}", id=tab.id):
+                # A remapped tab key shows in the label, as the footer shows it.
+                key = keymap.get(f"main.tab.{tab.id}", str(number)).split(",")[0].strip()
+                with TabPane(f"{key} {tab.title}", id=tab.id):
                     yield tab.pane(self.session, clock=self.clock, id=f"pane-{tab.id}")
         yield RateLimitGauge(self.session.rate_limits, clock=self.clock, id="rate-limits")
         yield Static("", markup=False, id="tabs-overflow")
