@@ -6,8 +6,12 @@ test is about what a key does, not about the tenant.
 
 from __future__ import annotations
 
+import contextlib
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -382,3 +386,64 @@ class TestKeymapProblems:
             assert "'r' is bound to both main.tab.profile and profile.refresh" in said
             labels = [str(tab.label) for tab in main.query("Tab")]
             assert "0 Calls" in labels
+
+
+class TestExternalEditor:
+    async def _edit_with(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str
+    ) -> tuple[str, str, str]:
+        """Run ctrl+o with ``$VISUAL`` a shell script; (text before, text after, status)."""
+        editor = tmp_path / "editor.sh"
+        editor.write_text("#!/bin/sh\n" + script)
+        editor.chmod(0o700)
+        monkeypatch.setenv("VISUAL", str(editor))
+        app = _app()
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # headless: no terminal
+        async with app.run_test(size=SIZE) as pilot:
+            main = await _main(pilot)
+            await pilot.press("2")
+            pane = main.metadata_pane
+            await wait_for(pilot, lambda: pane.base is not None)
+            before = pane.editor.text
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            return before, pane.editor.text, pane.status.text
+
+    async def test_the_editors_text_comes_back_and_is_checked(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """$VISUAL writes new JSON: it is in the console's editor, checked as usual."""
+        _, after, status = await self._edit_with(
+            tmp_path, monkeypatch, 'printf \'{"theme": "from-vim"}\' > "$1"\n'
+        )
+        assert json.loads(after) == {"theme": "from-vim"}
+        assert "Back from the editor" in status
+
+    async def test_a_failing_editor_changes_nothing(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An editor exiting non-zero (after writing junk) leaves the text as it was."""
+        before, after, status = await self._edit_with(
+            tmp_path, monkeypatch, 'echo junk > "$1"; exit 3\n'
+        )
+        assert after == before
+        assert "exited with status 3; nothing changed" in status
+
+    async def test_invalid_json_from_the_editor_is_kept_and_explained(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Invalid JSON comes back as written (nothing lost); the check line explains it."""
+        _, after, status = await self._edit_with(tmp_path, monkeypatch, 'echo "{oops" > "$1"\n')
+        assert after == "{oops\n"
+        assert "needs fixing" in status
+
+
+class TestNothingToGrant:
+    async def test_ctrl_g_without_a_missing_scope_says_so(self) -> None:
+        """ctrl+g on a tab that lacks no scope answers instead of doing nothing."""
+        app = _app()
+        async with app.run_test(size=SIZE) as pilot:
+            await _main(pilot)
+            await pilot.press("ctrl+g")
+            await wait_for(pilot, lambda: len(app._notifications) > 0)
+            assert any("Nothing to grant" in n.message for n in app._notifications)

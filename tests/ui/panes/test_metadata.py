@@ -149,10 +149,14 @@ class TestEditAndSave:
             assert check_line(pane) == "✗ Line 3, column 3: Expecting ',' delimiter."
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: pane.status.tone == "error")
-            assert pane.status.text == "✗ Not saved: Line 3, column 3: Expecting ',' delimiter."
+            # The reason is said once, on the check line; the status line points at it.
+            assert pane.status.text == "✗ Not saved: fix what the line under the editor says."
+            assert check_line(pane) == "✗ Line 3, column 3: Expecting ',' delimiter."
             assert pane.editor.cursor_location == (2, 2)
             assert not isinstance(app.screen, ConfirmScreen)
             assert patches(session) == 0
+            await edit(pilot, pane, '{\n  "theme": "light",\n  "language": "fr"\n}')
+            assert pane.status.text == ""  # the stale "Not saved" goes once the text is valid
 
     async def test_top_level_must_be_an_object(self, session: AccountSession) -> None:
         """A list at the top level is refused with the reason."""

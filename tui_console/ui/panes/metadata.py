@@ -18,10 +18,15 @@ sign-in), and cleared only after a successful save.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -132,6 +137,7 @@ class MetadataPane(Pane):
     | --- | --- |
     | `enter`, `e` | Edit: put the cursor in the JSON editor |
     | `escape` | Leave the editor (the text stays; 1-6 switch tabs again) |
+    | `ctrl+o` | Edit the JSON in `$VISUAL` / `$EDITOR`, then check it here |
     | `ctrl+s` | Save: show what will be sent, check for changes on Auth0, then send |
     | `ctrl+r` | Reload Auth0's copy (asks first when there are unsaved changes) |
     | `ctrl+g` | Sign in again with the scope saving needs (when it is missing) |
@@ -159,6 +165,13 @@ class MetadataPane(Pane):
             "Edit",
             id="metadata.edit",
             tooltip="Put the cursor in the JSON editor (Escape leaves it)",
+        ),
+        Binding(
+            "ctrl+o",
+            "external_edit",
+            "$EDITOR",
+            id="metadata.external_edit",
+            tooltip="Edit the JSON in $VISUAL or $EDITOR (the console waits, then checks it)",
         ),
         Binding(
             "ctrl+s",
@@ -191,6 +204,8 @@ Auth0's 10 KB profile limit.
   Auth0 since you loaded it, nothing is sent and you see both versions: reload theirs, or
   overwrite with yours.
 - **ctrl+r** reloads Auth0's copy.
+- **ctrl+o** opens the JSON in your `$VISUAL` or `$EDITOR`; when it exits, the text comes
+  back here and is checked as usual (ctrl+z undoes it). If the editor fails, nothing changes.
 - Your edit is saved as a private draft on this machine as you type. It survives failed
   saves, expired sessions, signing in again and closing the console, and is restored here
   next time. It is deleted after a successful save.
@@ -253,6 +268,52 @@ Auth0's 10 KB profile limit.
     def action_edit(self) -> None:
         """Put the cursor in the editor."""
         self.editor.focus()
+
+    def action_external_edit(self) -> None:
+        """Hand the JSON to ``$VISUAL``/``$EDITOR``, then take back what it wrote.
+
+        The text goes through a private temporary file (metadata is personal data), removed
+        afterwards. An editor that exits non-zero changes nothing; invalid JSON comes back
+        as typed, so the check line says what is wrong and nothing is lost.
+        """
+        if self.base is None:
+            self.status.say("Nothing is loaded yet, so there is nothing to edit.", "warning")
+            return
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            self.status.say(
+                "Set $VISUAL or $EDITOR to edit the JSON in your own editor.", "warning"
+            )
+            return
+        fd, name = tempfile.mkstemp(prefix="tui-console-metadata-", suffix=".json")
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self.editor.text)
+            try:
+                with self.app.suspend():
+                    code = subprocess.call([*shlex.split(command), str(path)])
+            except OSError as error:
+                self.status.say(f"Could not start {command}: {error.strerror or error}.", "error")
+                return
+            if code != 0:
+                self.status.say(f"{command} exited with status {code}; nothing changed.", "warning")
+                return
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                self.status.say(f"Could not read what the editor wrote: {error}.", "error")
+                return
+        finally:
+            path.unlink(missing_ok=True)
+        editor = self.editor
+        if text != editor.text:
+            editor.replace(text, editor.document.start, editor.document.end)  # ctrl+z undoes it
+        check = self._check()
+        self.status.say(
+            "Back from the editor." + ("" if check.ok else " The JSON needs fixing (see above)."),
+            "ok" if check.ok else "warning",
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit" and self.screen.focused is self.editor:
@@ -368,7 +429,9 @@ Auth0's 10 KB profile limit.
     def _edited(self) -> None:
         if self.base is None:
             return
-        self._check()
+        check = self._check()
+        if check.ok and self.status.tone == "error" and self.status.text.startswith("✗ Not saved:"):
+            self.status.clear()  # the error it named is gone
         self._cancel_draft_timer()
         self._draft_timer = self.set_timer(DRAFT_DEBOUNCE_SECONDS, self.flush_draft)
 
@@ -444,7 +507,8 @@ Auth0's 10 KB profile limit.
             if not check.ok or check.body is None or check.changes is None:
                 if check.line is not None and check.column is not None:
                     self.editor.move_cursor((check.line - 1, max(0, check.column - 1)))
-                self.status.say(f"Not saved: {check.message}", "error")
+                # The reason is on the check line under the editor: say it once.
+                self.status.say("Not saved: fix what the line under the editor says.", "error")
                 return
             if not check.changes:
                 self._adopt(against, "Nothing to send: Auth0's copy already equals yours.")

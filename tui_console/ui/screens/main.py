@@ -95,6 +95,14 @@ def _tab_bindings() -> list[BindingType]:
             tooltip="Show the tab to the right, from any field or the editor",
         ),
         Binding(
+            "ctrl+g",
+            "nothing_to_grant",
+            "Grant scope",
+            show=False,
+            id="main.nothing_to_grant",
+            tooltip="Say that this tab lacks no scope (a tab that lacks one handles ctrl+g)",
+        ),
+        Binding(
             "left_square_bracket",
             "step_tab(-1)",
             "Previous tab",
@@ -212,6 +220,14 @@ class MainScreen(Screen[None]):
             self._confirm_leave(tab)
             return
         self._switch(tab)
+
+    def action_nothing_to_grant(self) -> None:
+        """ctrl+g where the tab lacks no scope: say so instead of doing nothing."""
+        title = next(tab.title for tab in TABS if tab.id == self.active_tab)
+        self.notify(
+            f"Nothing to grant: this sign-in has every scope the {title} tab uses.",
+            title="ctrl+g",
+        )
 
     def action_step_tab(self, step: int) -> None:
         """Show the tab ``step`` places to the right (wrapping)."""
