@@ -35,7 +35,7 @@ from tui_console.auth.revocation import revoke_token
 from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
 from tui_console.call_log import CallLog, CallLogTransport
-from tui_console.config import Profile, management_audience
+from tui_console.config import Profile, load_profiles, management_audience
 from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
 from tui_console.management import (
     DeviceCredentialPage,
@@ -61,6 +61,8 @@ __all__ = [
     "TokenDetails",
     "TokenStatus",
     "UserProfile",
+    "configured_profile",
+    "profile_statuses",
 ]
 
 USER_AGENT = "tui-console"
@@ -723,3 +725,23 @@ class AccountSession:
         await revoke_token(
             self.http, metadata, client_id=self.profile.client_id, token=refresh_token
         )
+
+
+async def profile_statuses() -> tuple[list[SessionStatus], str | None]:
+    """Every profile in the config file with what is stored for it (read from disk, no
+    network), and the default profile's name: what the console's profile switcher lists."""
+    profiles, default = load_profiles()
+    statuses = []
+    for profile in profiles.values():
+        async with AccountSession(profile) as session:
+            statuses.append(session.status())
+    return statuses, default
+
+
+def configured_profile(name: str) -> Profile:
+    """The saved profile ``name``; a :class:`ConfigError` naming the known ones otherwise."""
+    profiles, _ = load_profiles()
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise ConfigError(f"There is no profile {name!r} (known: {known}).")
+    return profiles[name]

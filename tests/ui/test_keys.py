@@ -26,7 +26,9 @@ from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.panes.devices import AddDeviceKeyScreen
 from tui_console.ui.screens.help import HelpScreen
 from tui_console.ui.screens.main import MainScreen
-from tui_console.ui.screens.setup import SetupScreen
+from tui_console.ui.screens.profiles import ProfileSwitcher
+from tui_console.ui.screens.setup import ProfileSetup, SetupScreen
+from tui_console.ui.screens.sign_in import SignInScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
@@ -447,3 +449,52 @@ class TestNothingToGrant:
             await pilot.press("ctrl+g")
             await wait_for(pilot, lambda: len(app._notifications) > 0)
             assert any("Nothing to grant" in n.message for n in app._notifications)
+
+
+class TestProfileSwitcher:
+    async def test_lists_profiles_with_user_and_token_state_and_switches(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Two saved profiles: both listed (current marked, signed out says so); Enter on the
+        other switches the console to it (its sign-in screen: no tokens there)."""
+        from tui_console.config import Profile, save_profile
+
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+        for name in ("acme", "staging"):
+            save_profile(
+                Profile(
+                    name=name,
+                    issuer=f"https://{name}.eu.auth0.com/",
+                    client_id="Tc9qL2vXn7RbW4kHs8YdJ3mFa6PeZ1Ug",
+                    audience=f"https://{name}.eu.auth0.com/api/v2/",
+                ),
+                make_default=name == "acme",
+            )
+        made: list[str] = []
+
+        def session_for(profile: Profile) -> Any:
+            made.append(profile.name)
+            return FakeSession(signed_in=False)
+
+        app = ConsoleApp(
+            FakeSession(),  # type: ignore[arg-type]
+            opener=Opener(),
+            clock=frozen_clock,
+            browser_check=lambda: NO_BROWSER,
+            profile_setup=ProfileSetup(session_for=session_for),
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await _main(pilot)
+            app.action_switch_profile()
+            await wait_for(pilot, lambda: isinstance(app.screen, ProfileSwitcher))
+            await wait_for(pilot, lambda: bool(app.screen.query("#profiles")))
+            table = app.screen.query_one("#profiles", FilterTable)
+            await wait_for(pilot, lambda: table.row_count == 2)
+            rows = [" ".join(c.plain for c in table.get_row_at(i)) for i in range(2)]
+            assert any("acme (current) (default)" in row for row in rows)
+            assert any("staging" in row and "signed out" in row for row in rows)
+            table.move_cursor(row=[i for i, r in enumerate(rows) if "staging" in r][0])
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+            assert made == ["staging"]

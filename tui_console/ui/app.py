@@ -346,6 +346,50 @@ class ConsoleApp(App[None]):
             callback=answered,
         )
 
+    def action_switch_profile(self) -> None:
+        """List the profiles; switch to the one chosen (asking first over unsaved edits)."""
+        if self.session is None:
+            return
+        from tui_console.ui.screens.profiles import ProfileSwitcher
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return
+            if not self._unsaved_metadata():
+                self._switch_profile(name)
+                return
+            from tui_console.ui.widgets.confirm import ConfirmScreen
+
+            self.push_screen(
+                ConfirmScreen(
+                    f"Switch to profile {name} with unsaved metadata edits?",
+                    "Your edits are not sent. They stay as a draft of this profile and come "
+                    "back when you open it again.",
+                    confirm_label="Switch, keep the draft",
+                    cancel_label="Stay",
+                ),
+                lambda yes: self._switch_profile(name) if yes else None,
+            )
+
+        self.push_screen(ProfileSwitcher(self.session.profile.name, clock=self.clock), chosen)
+
+    def _switch_profile(self, name: str) -> None:
+        from tui_console.account import configured_profile
+
+        main = self._main()
+        if main is not None:
+            main.metadata_pane.flush_draft()
+        try:
+            profile = configured_profile(name)
+        except TuiConsoleError as error:
+            self.notify(f"Could not switch to {name}: {error}", severity="error")
+            return
+        session = self.profile_setup.session_for(profile)
+        self.session = session
+        self._sessions.append(session)
+        self.notify(f"Switched to profile {name}.", title="Profile")
+        self.route()
+
     def action_refresh_profile(self) -> None:
         """Show the Profile tab and fetch /userinfo again."""
         main = self._main()

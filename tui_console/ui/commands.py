@@ -86,6 +86,11 @@ def console_commands(app: ConsoleApp, screen: Screen[object]) -> Iterator[System
                 lambda tab_id=tab.id: screen.action_show_tab(tab_id),
             )
         yield SystemCommand(
+            "profile: switch",
+            "List the profiles (who is signed in, token state) and switch to another",
+            app.action_switch_profile,
+        )
+        yield SystemCommand(
             "session: sign in again",
             "Sign in again with this profile's scopes (a fresh token and refresh token)",
             app.action_sign_in_again,
