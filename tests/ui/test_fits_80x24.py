@@ -18,7 +18,10 @@ from textual.widget import Widget
 
 from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, wait_for
+from tui_console.call_log import CallRecord
+from tui_console.ratelimit.headers import RateLimitState
 from tui_console.ui.app import ConsoleApp
+from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.panes.devices import AddDeviceKeyScreen
 from tui_console.ui.screens.help import HelpScreen
 from tui_console.ui.screens.main import MainScreen
@@ -103,6 +106,27 @@ def _preview() -> ConfirmScreen:
     )
 
 
+def _call() -> CallRecord:
+    return CallRecord(
+        1_726_000_000.0,
+        "PATCH",
+        "acme.eu.auth0.com",
+        "/api/v2/users/auth0|65f1c0de5a1b2c3d4e5f6a7b?fields=user_metadata&q=•••",
+        None,
+        15012.0,
+        RateLimitState(50, 0, 1_726_000_030.0, 1_726_000_000.0),
+        error="ReadTimeout",
+    )
+
+
+async def _quit_question(pilot: Pilot[Any]) -> None:
+    main = await _main(pilot)
+    main.metadata_pane.has_unsaved_changes = lambda: True  # type: ignore[method-assign]
+    await pilot.press("ctrl+q")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await pilot.pause(0.1)
+
+
 VIEWS: dict[str, tuple[dict[str, bool], Callable[[Pilot[Any]], Awaitable[None]]]] = {
     "setup": ({"setup": True}, _setup),
     "sign-in device": ({"signed_in": False}, lambda pilot: _sign_in(pilot, "d")),
@@ -134,6 +158,8 @@ VIEWS: dict[str, tuple[dict[str, bool], Callable[[Pilot[Any]], Awaitable[None]]]
     ),
     "conflict": ({}, _modal(lambda: ConflictScreen(base=BASE, theirs=THEIRS, yours=YOURS))),
     "save preview": ({}, _modal(_preview)),
+    "call detail": ({}, _modal(lambda: CallDetailScreen(_call(), profile="acme"))),
+    "quit question": ({}, _quit_question),
 }
 
 
