@@ -190,6 +190,7 @@ class DevicesPane(Pane):
             "t",
             "cycle_type",
             "Type",
+            show=False,  # the selector on screen says "Type (t)"; Quit and Help keep their room
             id="devices.type",
             tooltip="Show all credentials, or only one type",
         ),

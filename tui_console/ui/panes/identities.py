@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Input, Static
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.management import Identity, NothingUnlinked
+from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, StatusLine, cell, error_text
 from tui_console.ui.widgets.confirm import TypedConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
@@ -326,7 +327,7 @@ what that provider says about you. The **primary** identity is the account itsel
 
     def _begin_link(self, text: str) -> None:
         self.refresh_bindings()
-        self.query_one("#link-url", Static).update(Content(text))
+        self.query_one("#link-url", Static).update(Content(printable(text)))
         self.query_one("#identities-link").add_class("-shown")
         self.query_one("#link-paste", Input).focus()
 

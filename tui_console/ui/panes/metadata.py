@@ -170,6 +170,7 @@ class MetadataPane(Pane):
             "ctrl+o",
             "external_edit",
             "$EDITOR",
+            show=False,  # the footer keeps room for Quit and Help at 80 columns
             id="metadata.external_edit",
             tooltip="Edit the JSON in $VISUAL or $EDITOR (the console waits, then checks it)",
         ),

@@ -339,11 +339,13 @@ asking, since anyone who can read your clipboard could use it until it expires.
         )
         if row.which == "access":
             lines.append("Granted: " + (" ".join(details.scopes) or "(no scopes)"))
-        self.query_one("#session-summary", Static).update(Content("\n".join(lines)))
+        self.query_one("#session-summary", Static).update(Content(printable("\n".join(lines))))
 
     def _show_signature(self, row: TokenRow) -> None:
         verdict = self.verdicts.get(row.key, "checking…")
-        self.query_one("#session-signature", Static).update(Content(f"Signature: {verdict}"))
+        self.query_one("#session-signature", Static).update(
+            Content(printable(f"Signature: {verdict}"))
+        )
 
     def _show_raw(self, row: TokenRow | None) -> None:
         raw = self.query_one("#session-raw", Static)

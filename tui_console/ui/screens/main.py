@@ -58,7 +58,6 @@ TABS: tuple[TabInfo, ...] = (
 """The tabs in order; the key of each is its position (1-6)."""
 
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
-_ANYWHERE_GROUP = Binding.Group("Tab", compact=True)
 
 
 def _tab_bindings() -> list[BindingType]:
@@ -80,8 +79,8 @@ def _tab_bindings() -> list[BindingType]:
             "f2",
             "step_tab(-1)",
             "Previous tab",
+            show=False,  # in the help; the footer keeps room for the pane's keys at 80 columns
             priority=True,
-            group=_ANYWHERE_GROUP,
             id="main.tab.previous_anywhere",
             tooltip="Show the tab to the left, from any field or the editor",
         ),
@@ -89,8 +88,8 @@ def _tab_bindings() -> list[BindingType]:
             "f3",
             "step_tab(1)",
             "Next tab",
+            show=False,
             priority=True,
-            group=_ANYWHERE_GROUP,
             id="main.tab.next_anywhere",
             tooltip="Show the tab to the right, from any field or the editor",
         ),
