@@ -508,11 +508,11 @@ Auth0's 10 KB profile limit.
             if not check.ok or check.body is None or check.changes is None:
                 if check.line is not None and check.column is not None:
                     self.editor.move_cursor((check.line - 1, max(0, check.column - 1)))
-                # The reason is on the check line under the editor: say it once.
-                self.status.say("Not saved: fix what the line under the editor says.", "error")
-                return
-            if not check.changes:
-                self._adopt(against, "Nothing to send: Auth0's copy already equals yours.")
+                if check.line is not None:
+                    # A syntax error is on the check line under the editor: say it once.
+                    self.status.say("Not saved: fix what the line under the editor says.", "error")
+                else:
+                    self.status.say(f"Not saved: {check.message}", "error")
                 return
             confirmed = await self.app.push_screen_wait(
                 ConfirmScreen(
