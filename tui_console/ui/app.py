@@ -251,6 +251,17 @@ class ConsoleApp(App[None]):
         sections.append(section("Any tab", Pane.BINDINGS))
         for tab in TABS:
             sections.append(section(f"{tab.title} tab", tab.pane.BINDINGS))
+        sections.append(
+            HelpSection(
+                "Dialogs",
+                (
+                    KeyHelp("y n", "Confirm / cancel (also each button's first letter)"),
+                    KeyHelp("← →", "Move between the buttons"),
+                    KeyHelp("↑ ↓ pgup pgdn", "Scroll a long dialog (its buttons stay on screen)"),
+                    KeyHelp("escape", "Cancel, from any field of the dialog"),
+                ),
+            )
+        )
         sections.append(section("Sign-in screen", SignInScreen.BINDINGS))
         sections.append(section("Setup screen", SetupScreen.BINDINGS))
         sections.append(
