@@ -278,6 +278,13 @@ what that provider says about you. The **primary** identity is the account itsel
             return
         self._link()
 
+    def action_leave_field(self) -> None:
+        """Escape in the paste field while linking stops the link, as the status line says."""
+        if self._paste is not None:
+            self.action_stop_link()
+            return
+        super().action_leave_field()
+
     def action_stop_link(self) -> None:
         """Stop waiting for the browser sign-in."""
         for worker in self.workers:
