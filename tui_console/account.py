@@ -35,7 +35,7 @@ from tui_console.auth.revocation import revoke_token
 from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
 from tui_console.call_log import CallLog, CallLogTransport
-from tui_console.config import Profile, management_audience
+from tui_console.config import Profile, load_profiles, management_audience, unknown_profile
 from tui_console.durations import epoch_seconds
 from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
 from tui_console.management import (
@@ -45,7 +45,7 @@ from tui_console.management import (
     MetadataUpdate,
     User,
 )
-from tui_console.paths import token_dir
+from tui_console.paths import config_file, token_dir
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
 from tui_console.storage.dpop_keys import DPoPKeyStore
@@ -63,6 +63,8 @@ __all__ = [
     "TokenDetails",
     "TokenStatus",
     "UserProfile",
+    "configured_profile",
+    "profile_statuses",
 ]
 
 USER_AGENT = "tui-console"
@@ -793,3 +795,22 @@ class AccountSession:
         await revoke_token(
             self.http, metadata, client_id=self.profile.client_id, token=refresh_token
         )
+
+
+async def profile_statuses() -> tuple[list[SessionStatus], str | None]:
+    """Every profile in the config file with what is stored for it (read from disk, no
+    network), and the default profile's name: what the console's profile switcher lists."""
+    profiles, default = load_profiles()
+    statuses = []
+    for profile in profiles.values():
+        async with AccountSession(profile) as session:
+            statuses.append(session.status())
+    return statuses, default
+
+
+def configured_profile(name: str) -> Profile:
+    """The saved profile ``name``; a :class:`ConfigError` naming the known ones otherwise."""
+    profiles, _ = load_profiles()
+    if name not in profiles:
+        raise unknown_profile(name, profiles, config_file())
+    return profiles[name]

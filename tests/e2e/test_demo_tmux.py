@@ -150,10 +150,32 @@ def _press(tmux: TmuxSession, *keys: str) -> None:
         time.sleep(0.3)
 
 
-def metadata_edit_is_saved_at_the_tenant(tmux: TmuxSession) -> None:
-    """Tab 2, change "dark" to "darkX" in the editor, ctrl+s, Save: the tenant has it."""
+def _ada_metadata(tmux: TmuxSession) -> dict[str, Any]:
+    [ada] = [u for u in _tenant(tmux)["users"] if u["email"] == "ada@example.com"]
+    metadata: dict[str, Any] = ada["user_metadata"]
+    return metadata
+
+
+def metadata_tab_then_3_reaches_identities_untouched(tmux: TmuxSession) -> None:
+    """Entering Metadata does not give the editor the keys: `3` shows Identities, and the
+    JSON is as loaded ("No changes." when back)."""
+    before = _ada_metadata(tmux)
     _press(tmux, "2")
     tmux.wait_for("Loaded from Auth0")
+    _press(tmux, "3")
+    tmux.wait_for("★ primary")
+    _press(tmux, "2")
+    tmux.wait_for("No changes.")
+    tmux.wait_for("⏎ Edit")  # the footer says how to start editing
+    assert _ada_metadata(tmux) == before
+
+
+def metadata_edit_is_saved_at_the_tenant(tmux: TmuxSession) -> None:
+    """Tab 2, Enter to edit, change "dark" to "darkX", ctrl+s, Save: the tenant has it."""
+    _press(tmux, "2")
+    tmux.wait_for("Loaded from Auth0")
+    _press(tmux, "Enter")
+    tmux.wait_for("esc Leave field")  # the footer says how to leave the editor
     _press(tmux, "Down", "End", "Left", "Left")
     tmux.send("-l", "X")
     tmux.wait_for("To send: set theme")
@@ -162,8 +184,19 @@ def metadata_edit_is_saved_at_the_tenant(tmux: TmuxSession) -> None:
     assert '"theme": "darkX"' in tmux.screen()  # the request body shown before sending
     _press(tmux, "Enter")
     tmux.wait_for("Saved: set theme")
-    [ada] = [u for u in _tenant(tmux)["users"] if u["email"] == "ada@example.com"]
-    assert ada["user_metadata"]["theme"] == "darkX"
+    assert _ada_metadata(tmux)["theme"] == "darkX"
+
+
+def add_key_dialog_shows_its_buttons(tmux: TmuxSession) -> None:
+    """Devices, `a`: at 80x24 the dialog's Cancel and Add key buttons are on screen."""
+    _press(tmux, "Escape", "4")
+    tmux.wait_for("needs an admin scope")
+    _press(tmux, "a")
+    screen = tmux.wait_for("Device name")
+    buttons = [line for line in screen.splitlines() if "Cancel" in line]
+    assert buttons and "Add key" in buttons[0]  # the dialog's row, not the footer
+    _press(tmux, "Escape")
+    tmux.wait_for("needs an admin scope")
 
 
 def device_credential_is_revoked_by_id(tmux: TmuxSession) -> None:
@@ -171,7 +204,7 @@ def device_credential_is_revoked_by_id(tmux: TmuxSession) -> None:
     before = {c["id"] for c in _tenant(tmux)["device_credentials"]}
     target = "dcr_Ad4L0v3lac3K3y01"
     assert target in before
-    _press(tmux, "Escape", "4")
+    _press(tmux, "4")
     tmux.wait_for("needs an admin scope")
     _press(tmux, "Tab", "Tab")
     tmux.send("-l", target)
@@ -184,9 +217,74 @@ def device_credential_is_revoked_by_id(tmux: TmuxSession) -> None:
         time.sleep(0.1)
 
 
-def quit_with_ctrl_q(tmux: TmuxSession) -> None:
-    """ctrl+q ends the console (nothing unsaved) and with it the tmux window."""
-    tmux.send("C-q")
+def palette_finds_revoke(tmux: TmuxSession) -> None:
+    """ctrl+p, "revoke": the Devices action is offered by name."""
+    _press(tmux, "Escape", "1")
+    _press(tmux, "C-p")
+    time.sleep(0.5)
+    tmux.send("-l", "revoke")
+    tmux.wait_for("devices: revoke")
+    _press(tmux, "Escape")
+    tmux.wait_for(re.compile(r"name +Ada Lovelace"))
+
+
+def help_shows_binding_ids(tmux: TmuxSession) -> None:
+    """F1, then "save": the key with its binding id, the name [keymap] rebinds it by."""
+    _press(tmux, "F1")
+    tmux.wait_for("Keys")
+    tmux.send("-l", "save")
+    tmux.wait_for("[metadata.save]")
+    _press(tmux, "Escape")
+    tmux.wait_for(re.compile(r"name +Ada Lovelace"))
+
+
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}")
+
+
+def v_reveals_the_token_and_leaving_hides_it(tmux: TmuxSession) -> None:
+    """Session, `v`: the raw token is on screen; another tab and back: it is hidden."""
+    _press(tmux, "5")
+    tmux.wait_for("Signature: valid")
+    assert not JWT.search(tmux.screen())
+    _press(tmux, "v")
+    tmux.wait_for(JWT)  # scrolled into view at 80x24
+    _press(tmux, "1", "5")
+    tmux.wait_for("v Reveal")
+    time.sleep(0.5)
+    assert not JWT.search(tmux.screen())
+    _press(tmux, "v")  # hidden on leaving: `v` reveals it again (it would hide a shown one)
+    tmux.wait_for(JWT)
+    _press(tmux, "v")
+
+
+def slash_filters_the_calls(tmux: TmuxSession) -> None:
+    """Calls, `/`, "userinfo": a visible filter, and only /userinfo rows stay."""
+    _press(tmux, "6")
+    screen = tmux.wait_for("/api/v2/users")
+    assert "/userinfo" in screen
+    _press(tmux, "/")
+    tmux.wait_for("filter:")
+    tmux.send("-l", "userinfo")
+    time.sleep(0.8)
+    screen = tmux.screen()
+    assert "/userinfo" in screen, screen
+    assert "/api/v2/users" not in screen, screen
+    _press(tmux, "Escape")
+    tmux.wait_for("/api/v2/users")
+
+
+def quit_says_the_draft_is_kept(tmux: TmuxSession) -> None:
+    """An unsaved edit, then ctrl+q: the question says the draft is kept (it is), and `y`
+    quits, ending the tmux window."""
+    _press(tmux, "2")
+    tmux.wait_for("⏎ Edit")
+    _press(tmux, "Enter", "Down", "End", "Left", "Left")
+    tmux.send("-l", "Y")
+    tmux.wait_for("To send: set theme")
+    _press(tmux, "Escape", "C-q")
+    screen = tmux.wait_for("Quit with unsaved metadata edits?")
+    assert "kept" in screen and "draft" in screen and "lose" not in screen
+    _press(tmux, "y")
     deadline = time.monotonic() + 10
     while tmux.alive() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -197,14 +295,28 @@ STEPS: list[Callable[[TmuxSession], None]] = [
     device_screen_shows_the_code,
     c_copies_the_code,
     console_shows_the_demo_user,
+    metadata_tab_then_3_reaches_identities_untouched,
     metadata_edit_is_saved_at_the_tenant,
+    add_key_dialog_shows_its_buttons,
     device_credential_is_revoked_by_id,
-    quit_with_ctrl_q,
+    palette_finds_revoke,
+    help_shows_binding_ids,
+    v_reveals_the_token_and_leaving_hides_it,
+    slash_filters_the_calls,
+    quit_says_the_draft_is_kept,
 ]
 
 
 def test_demo_walk_through(demo_console: TmuxSession, tmp_path: Path) -> None:
-    """The demo from a real terminal: code, copy, approval, console, edit, revoke, quit."""
+    """The demo from a real terminal at 80x24: code, copy, approval, console, keys that do not
+    type into the editor, edit, add-key buttons, revoke, palette, help ids, reveal, filter,
+    and a quit question that tells the truth about the draft (issue 10, "Done when")."""
     for step in STEPS:
         step(demo_console)
+    deadline = time.monotonic() + 10
+    while demo_console.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not demo_console.alive()
     assert (tmp_path / "data" / "tui-console" / "demo-tenant.json").exists()
+    drafts = list((tmp_path / "state").rglob("drafts/*.json"))
+    assert drafts and "darkXY" in drafts[0].read_text()  # the unsaved edit, kept

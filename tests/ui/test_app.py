@@ -167,7 +167,8 @@ class TestKeys:
             assert main.active_tab == "profile"
 
     async def test_digits_type_in_the_editor_and_escape_leaves_it(self) -> None:
-        """In the metadata editor 1-6 are text; after escape they switch tabs again."""
+        """Once in the metadata editor (Enter, asked for), 1-6 are text; after escape they
+        switch tabs again. Entering the tab alone never gives the editor the keys."""
         from textual.widgets import TextArea
 
         app = _fake_app()
@@ -177,7 +178,14 @@ class TestKeys:
             await pilot.press("2")
             await pilot.pause()
             editor = main.metadata_pane.query_one(TextArea)
+            await wait_for(pilot, lambda: not editor.read_only)
+            assert not editor.has_focus
+            await pilot.press("enter")
             await wait_for(pilot, lambda: editor.has_focus)
+            before = editor.text
+            await pilot.press("4")
+            assert editor.text != before and main.active_tab == "metadata"
+            editor.load_text(before)
             await pilot.press("escape")
             await pilot.pause()
             assert not editor.has_focus
@@ -255,6 +263,32 @@ class TestUnsavedMetadataGuard:
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.click("#confirm")
             await wait_for(pilot, lambda: not app.is_running)
+
+    async def test_the_quit_question_says_the_draft_is_kept(self) -> None:
+        """The draft survives quitting (it is restored next time): the question says so and
+        never claims the edits are lost."""
+        app = _fake_app()
+        async with app.run_test() as pilot:
+            main = await _main(pilot)
+            main.metadata_pane.has_unsaved_changes = lambda: True  # type: ignore[method-assign]
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            said = " ".join(str(label.content) for label in app.screen.query("Static, Label"))
+            said += " ".join(str(button.label) for button in app.screen.query("Button"))
+            assert "kept as a draft" in said and "restored" in said
+            assert "lose" not in said.lower() and "lost" not in said.lower()
+
+    async def test_notifications_show_control_characters_as_escapes(self) -> None:
+        """Text from a server that reaches a toast cannot drive the terminal or be markup."""
+        app = _fake_app()
+        async with app.run_test() as pilot:
+            await _main(pilot)
+            app.notify("bad \x1b[2J [bold]news[/]", title="t\x07")
+            await wait_for(pilot, lambda: len(app._notifications) > 0)
+            notification = list(app._notifications)[-1]
+            assert notification.message == "bad \\x1b[2J [bold]news[/]"
+            assert notification.title == "t\\x07"
+            assert notification.markup is False
 
     async def test_quit_without_edits_exits_at_once(self) -> None:
         """ctrl+q with nothing unsaved quits without a question."""

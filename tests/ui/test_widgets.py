@@ -95,6 +95,11 @@ class TestRateLimitGauge:
         assert text.startswith("mgmt write")
         assert "empty" in text and "waiting 3 s" in text and "░" * 10 in text
         assert level == "empty"
+        held = replace(view, remaining=1, reset=NOW + 754, waiting_until=NOW + 12)
+        text, level = bucket_line("device-credentials-write", held, NOW)
+        columns = 80 - 2 - len("Rate limits  ")  # the gauge's padding and heading at 80x24
+        assert "waiting 12 s" in text[:columns]
+        assert level == "empty"
         after_reset = bucket_line("userinfo", view, NOW + 31)[0]
         assert "10/10" in after_reset and "full" in after_reset
 

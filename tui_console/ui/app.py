@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -28,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import redact
+from tui_console.terminal_text import printable
 from tui_console.ui.commands import console_commands
 from tui_console.ui.messages import StepUpRequested
 from tui_console.ui.screens.help import HelpScreen, HelpSection, KeyHelp
@@ -94,8 +96,10 @@ class ConsoleApp(App[None]):
         keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.keymap = dict(keymap or {})
+        """Binding id → keys, from the config's ``[keymap]`` (checked on mount)."""
         if keymap:
-            self.set_keymap(dict(keymap))  # binding id -> keys, from the config's [keymap]
+            self.set_keymap(dict(keymap))
         self.session = session
         self.profile_setup = profile_setup or ProfileSetup()
         self.opener = opener or self._open_browser
@@ -113,6 +117,14 @@ class ConsoleApp(App[None]):
         return StartScreen()
 
     def on_mount(self) -> None:
+        if self.keymap:
+            from tui_console.ui.keymap_check import keymap_problems
+
+            problems = keymap_problems(self.keymap)
+            if problems:
+                self.notify(
+                    "\n".join(problems), title="Keymap problems", severity="warning", timeout=15
+                )
         self.route()
 
     def route(self) -> None:
@@ -239,6 +251,17 @@ class ConsoleApp(App[None]):
         sections.append(section("Any tab", Pane.BINDINGS))
         for tab in TABS:
             sections.append(section(f"{tab.title} tab", tab.pane.BINDINGS))
+        sections.append(
+            HelpSection(
+                "Dialogs",
+                (
+                    KeyHelp("y n", "Confirm / cancel (also each button's first letter)"),
+                    KeyHelp("← →", "Move between the buttons"),
+                    KeyHelp("↑ ↓ pgup pgdn", "Scroll a long dialog (its buttons stay on screen)"),
+                    KeyHelp("escape", "Cancel, from any field of the dialog"),
+                ),
+            )
+        )
         sections.append(section("Sign-in screen", SignInScreen.BINDINGS))
         sections.append(section("Setup screen", SetupScreen.BINDINGS))
         sections.append(
@@ -254,7 +277,43 @@ class ConsoleApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from console_commands(self, screen)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's "Screenshot" writes the screen to an SVG file: with a token revealed
+            # (Session, v) that file would hold it. The console's pictures come from
+            # screenshots/regenerate.py against the demo tenant instead.
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Refused: a screenshot file could hold a revealed token (see get_system_commands)."""
+        self.notify(
+            "Screenshots are off in the console: the picture could hold a revealed token. "
+            "Use your terminal's own screenshot, with every token hidden.",
+            title="No screenshot",
+            severity="warning",
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification: text from servers and people is shown, never obeyed.
+
+        Control characters become visible escapes and nothing is parsed as markup, whoever
+        called (the panes' ``self.notify`` lands here too).
+        """
+        super().notify(
+            printable(message),
+            title=printable(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def set_theme(self, name: str) -> None:
         """Switch to theme ``name`` (from the palette)."""
@@ -289,14 +348,58 @@ class ConsoleApp(App[None]):
         self.push_screen(
             ConfirmScreen(
                 "Quit with unsaved metadata edits?",
-                "Your edits to user_metadata have not been saved to the tenant. "
-                "Quitting now loses them.",
-                confirm_label="Quit and lose them",
+                "Your edits to user_metadata have not been sent to the tenant. They are kept "
+                "as a draft on this machine and restored in the Metadata tab the next time you "
+                "open the console with this profile.",
+                confirm_label="Quit, keep the draft",
                 cancel_label="Keep editing",
-                danger=True,
             ),
             callback=answered,
         )
+
+    def action_switch_profile(self) -> None:
+        """List the profiles; switch to the one chosen (asking first over unsaved edits)."""
+        if self.session is None:
+            return
+        from tui_console.ui.screens.profiles import ProfileSwitcher
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return
+            if not self._unsaved_metadata():
+                self._switch_profile(name)
+                return
+            from tui_console.ui.widgets.confirm import ConfirmScreen
+
+            self.push_screen(
+                ConfirmScreen(
+                    f"Switch to profile {name} with unsaved metadata edits?",
+                    "Your edits are not sent. They stay as a draft of this profile and come "
+                    "back when you open it again.",
+                    confirm_label="Switch, keep the draft",
+                    cancel_label="Stay",
+                ),
+                lambda yes: self._switch_profile(name) if yes else None,
+            )
+
+        self.push_screen(ProfileSwitcher(self.session.profile.name, clock=self.clock), chosen)
+
+    def _switch_profile(self, name: str) -> None:
+        from tui_console.account import configured_profile
+
+        main = self._main()
+        if main is not None:
+            main.metadata_pane.flush_draft()
+        try:
+            profile = configured_profile(name)
+        except TuiConsoleError as error:
+            self.notify(f"Could not switch to {name}: {error}", severity="error")
+            return
+        session = self.profile_setup.session_for(profile)
+        self.session = session
+        self._sessions.append(session)
+        self.notify(f"Switched to profile {name}.", title="Profile")
+        self.route()
 
     def action_refresh_profile(self) -> None:
         """Show the Profile tab and fetch /userinfo again."""
@@ -343,7 +446,10 @@ class ConsoleApp(App[None]):
             "this machine. You can sign in again at once."
         )
         if self._unsaved_metadata():
-            body += " Your unsaved metadata edits will be lost."
+            body += (
+                " Your unsaved metadata edits are not sent; they stay as a draft on this "
+                "machine and come back when you sign in again as the same user."
+            )
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:

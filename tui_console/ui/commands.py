@@ -16,8 +16,60 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from tui_console.ui.app import ConsoleApp
+    from tui_console.ui.screens.main import MainScreen
 
 __all__ = ["console_commands"]
+
+#: Pane actions that are not commands: moving the focus, and the step-up (offered per pane
+#: only when a scope is missing).
+_NOT_COMMANDS = frozenset({"leave_field", "stop_link"})
+
+
+def _pane_commands(screen: MainScreen) -> Iterator[SystemCommand]:
+    """Every key of every tab as ``tab: verb``, in the state the pane is in now.
+
+    An action the pane would refuse (a missing scope, nothing selected to act on) is still
+    listed, saying why, so searching "revoke" always finds it; running it shows the tab and
+    lets the pane say what is missing.
+    """
+    from textual.binding import Binding
+
+    from tui_console.ui.panes import Pane
+    from tui_console.ui.screens.main import TABS
+
+    for tab in TABS:
+        pane = screen.pane(tab.id)
+        seen: set[str] = set()
+        for binding in Binding.make_bindings([*tab.pane.BINDINGS, *Pane.BINDINGS]):
+            action = binding.action
+            if action in _NOT_COMMANDS or action in seen:
+                continue
+            seen.add(action)
+            allowed = pane.check_action(action, ())
+            if allowed is False:
+                continue
+            help_text = binding.tooltip or binding.description
+            if allowed is None:
+                scope = pane.missing_for(action)
+                help_text += f" (off: needs {scope}; ctrl+g grants it)" if scope else " (off)"
+            key = screen.app.get_key_display(binding)
+            yield SystemCommand(
+                f"{tab.title.lower()}: {binding.description.lower()}",
+                f"{help_text} [key {key} on the {tab.title} tab]",
+                lambda tab_id=tab.id, name=action: _run_on_tab(screen, tab_id, name),
+            )
+
+
+def _run_on_tab(screen: MainScreen, tab: str, action: str) -> None:
+    """Show ``tab``, then run the pane's ``action`` as its key would."""
+    screen.action_show_tab(tab)
+    pane = screen.pane(tab)
+
+    async def run() -> None:
+        if screen.active_tab == tab:  # not when the person chose to stay in the editor
+            await pane.run_action(action)
+
+    pane.call_after_refresh(run)
 
 
 def console_commands(app: ConsoleApp, screen: Screen[object]) -> Iterator[SystemCommand]:
@@ -26,17 +78,18 @@ def console_commands(app: ConsoleApp, screen: Screen[object]) -> Iterator[System
     from tui_console.ui.screens.sign_in import SignInScreen
 
     if isinstance(screen, MainScreen):
-        yield SystemCommand(
-            "profile: refresh",
-            "Fetch your profile from /userinfo again",
-            app.action_refresh_profile,
-        )
+        yield from _pane_commands(screen)
         for number, tab in enumerate(TABS, start=1):
             yield SystemCommand(
                 f"view: {tab.title.lower()} tab",
                 f"Show the {tab.title} tab (key {number})",
                 lambda tab_id=tab.id: screen.action_show_tab(tab_id),
             )
+        yield SystemCommand(
+            "profile: switch",
+            "List the profiles (who is signed in, token state) and switch to another",
+            app.action_switch_profile,
+        )
         yield SystemCommand(
             "session: sign in again",
             "Sign in again with this profile's scopes (a fresh token and refresh token)",

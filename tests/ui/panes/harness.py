@@ -35,7 +35,7 @@ from tui_console.management import (
 )
 from tui_console.ratelimit.headers import RateLimitState
 from tui_console.ui.messages import StepUpRequested
-from tui_console.ui.panes import Pane, PaneSession
+from tui_console.ui.panes import MetadataPane, Pane, PaneSession
 
 #: The moment every snapshot is taken at: 2024-03-13 14:10:00 UTC.
 FROZEN_NOW = 1710339000.0
@@ -70,10 +70,10 @@ class PaneHarness(App[None]):
 
     def on_mount(self) -> None:
         pane = self.query_one(Pane)
-        for widget in pane.query("*"):
-            if widget.focusable:
-                widget.focus()
-                break
+        if isinstance(pane, MetadataPane):
+            pane.editor.focus()  # these tests type into the editor straight away
+        else:
+            pane.focus_home()  # as the main screen does on showing a tab
 
     @property
     def pane(self) -> Pane:

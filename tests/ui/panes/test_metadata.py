@@ -19,6 +19,7 @@ from tui_console.account import AccountSession
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.seed import DEMO_USER_ID
 from tui_console.drafts import DraftStore
+from tui_console.errors import ResponseLost
 from tui_console.ui.panes import MetadataPane
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview
@@ -148,10 +149,14 @@ class TestEditAndSave:
             assert check_line(pane) == "✗ Line 3, column 3: Expecting ',' delimiter."
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: pane.status.tone == "error")
-            assert pane.status.text == "✗ Not saved: Line 3, column 3: Expecting ',' delimiter."
+            # The reason is said once, on the check line; the status line points at it.
+            assert pane.status.text == "✗ Not saved: fix what the line under the editor says."
+            assert check_line(pane) == "✗ Line 3, column 3: Expecting ',' delimiter."
             assert pane.editor.cursor_location == (2, 2)
             assert not isinstance(app.screen, ConfirmScreen)
             assert patches(session) == 0
+            await edit(pilot, pane, '{\n  "theme": "light",\n  "language": "fr"\n}')
+            assert pane.status.text == ""  # the stale "Not saved" goes once the text is valid
 
     async def test_top_level_must_be_an_object(self, session: AccountSession) -> None:
         """A list at the top level is refused with the reason."""
@@ -266,6 +271,91 @@ class TestConflicts:
             pane.editor.focus()
             await pilot.press("ctrl+z")
             assert pane.editor.text == mine
+
+    async def test_a_cancelled_overwrite_keeps_the_loaded_baseline(
+        self,
+        tenant: RunningTenant,
+        session: AccountSession,
+        make_session: Callable[..., Any],
+    ) -> None:
+        """Choosing "overwrite" then cancelling its preview changes nothing: the next save still
+        finds the conflict instead of quietly undoing the other side's change."""
+        other = await make_session(name="other")
+        app = harness(session)
+        async with app.run_test(size=(120, 40)) as pilot:
+            pane = await loaded(pilot)
+            await other.update_metadata(set={"theme": "solarized"})
+            await edit(pilot, pane, json.dumps({**SEEDED, "pronouns": "she/her"}, indent=2))
+            await pilot.press("ctrl+s")
+            await confirm(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+            app.screen.query_one("#overwrite", Button).press()
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            preview = app.screen.query_one(PatchPreview)
+            assert preview.reverts == ("theme",)
+            assert "keys you did not edit" in str(preview.render())
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: "Not saved" in pane.status.text)
+            assert pane.base == SEEDED
+            draft = pane.drafts.load()
+            assert draft is not None and dict(draft.base) == SEEDED
+
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert app.screen.query_one(PatchPreview).changes.set == {"pronouns": "she/her"}
+            await confirm(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: "Not saved" in pane.status.text)
+            assert patches(session) == 0
+            assert on_tenant(tenant)["theme"] == "solarized"
+
+    async def test_a_save_whose_answer_was_lost_is_not_a_conflict(
+        self, tenant: RunningTenant, session: AccountSession
+    ) -> None:
+        """The PATCH applied but its answer was lost; the next ctrl+s finds Auth0's copy equal
+        to the editor's, sends nothing, and says the earlier save had applied."""
+        real_update = session.update_metadata
+
+        async def applied_then_lost(**kwargs: Any) -> Any:
+            await real_update(**kwargs)
+            raise ResponseLost("The request was sent but its answer was lost: it may have applied.")
+
+        session.update_metadata = applied_then_lost  # type: ignore[method-assign]
+        app = harness(session)
+        async with app.run_test(size=(120, 40)) as pilot:
+            pane = await loaded(pilot)
+            await edit(pilot, pane, json.dumps(EDITED, indent=2))
+            await pilot.press("ctrl+s")
+            await confirm(pilot)
+            await wait_for(pilot, lambda: pane.status.tone == "error")
+            assert on_tenant(tenant) == EDITED
+            session.update_metadata = real_update  # type: ignore[method-assign]
+
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await confirm(pilot)
+            await wait_for(pilot, lambda: pane.status.tone == "ok")
+            assert not isinstance(app.screen, ConflictScreen)
+            assert "earlier save" in pane.status.text and "had applied" in pane.status.text
+            assert patches(session) == 1
+            assert pane.base == EDITED and not pane.has_unsaved_changes()
+            assert not pane.drafts.path.exists()
+
+    async def test_control_characters_in_metadata_show_as_escapes(
+        self, tenant: RunningTenant, session: AccountSession
+    ) -> None:
+        """A value carrying ESC, C1 or bidi codes is shown escaped and still round-trips."""
+        hostile = {"note": "a\x1b]52;c;eA==\x07b\x85c\u202ed"}
+        await session.update_metadata(set=hostile)
+        app = harness(session)
+        async with app.run_test(size=(120, 40)) as pilot:
+            pane = await loaded(pilot)
+            text = pane.editor.text
+            assert "\x1b" not in text and "\x85" not in text and "\u202e" not in text
+            assert "\\u001b" in text and "\\u0085" in text and "\\u202e" in text
+            assert json.loads(text)["note"] == hostile["note"]
+            assert not pane.has_unsaved_changes()
 
 
 FAILURES = [

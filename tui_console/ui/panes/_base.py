@@ -22,7 +22,8 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui_console.account import TokenDetails, UserProfile
@@ -32,7 +33,9 @@ from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.management import DeviceCredentialPage, Identity, MetadataUpdate, User
 from tui_console.redact import redact
+from tui_console.terminal_text import printable
 from tui_console.ui.messages import StepUpRequested
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = [
     "Pane",
@@ -94,8 +97,9 @@ def local_time(epoch: float | datetime) -> str:
 
 
 def cell(value: object, style: str = "") -> Text:
-    """A table cell that is never parsed as markup (``None`` reads as an em dash)."""
-    return Text("—" if value is None else str(value), style=style)
+    """A table cell that is never parsed as markup, control characters shown as escapes
+    (``None`` reads as an em dash)."""
+    return Text("—" if value is None else printable(str(value), one_line=True), style=style)
 
 
 # -- the status line ---------------------------------------------------------------------------
@@ -136,7 +140,7 @@ class StatusLine(Static):
         self.tone = tone
         for name in _PREFIX:
             self.set_class(name == tone, f"-{name}")
-        self.update(Content(_PREFIX[tone] + text) if text else Content(""))
+        self.update(Content(_PREFIX[tone] + printable(text)) if text else Content(""))
         self.display = bool(text)
 
     def clear(self) -> None:
@@ -150,7 +154,8 @@ class StatusLine(Static):
 
 def error_text(error: TuiConsoleError) -> str:
     """The error's message and next step, each on its own line."""
-    return f"{error.message}\n{error.hint}" if error.hint else error.message
+    text = f"{error.message}\n{error.hint}" if error.hint else error.message
+    return printable(text)
 
 
 # -- the pane ----------------------------------------------------------------------------------
@@ -187,10 +192,28 @@ class Pane(Vertical):
             id="pane.step_up",
             tooltip="Sign in again asking for the scopes this tab's disabled actions need",
         ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="pane.filter",
+            tooltip="Show only the table rows containing what you type (Escape clears)",
+        ),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="pane.leave_field",
+            priority=True,
+            tooltip="Stop typing here: letters and 1-6 are keys again",
+        ),
     ]
 
     HELP: ClassVar[str] = ""
     """Markdown the help screen shows for this pane."""
+
+    FILTER_TABLE: ClassVar[str | None] = None
+    """Selector of the :class:`FilterTable` that ``/`` filters (``None``: no filter here)."""
 
     SCOPED_ACTIONS: ClassVar[Mapping[str, tuple[str, str]]] = {}
     """Binding action → (``REQUIRED_SCOPES`` key, what it does in words, e.g. "Saving")."""
@@ -271,12 +294,88 @@ class Pane(Vertical):
         banner.set_class(bool(lines), "-shown")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Gated actions show dimmed without their scope; ``step_up`` only when one is missing."""
+        """Gated actions show dimmed without their scope; ``step_up`` only when one is missing;
+        ``leave_field`` only while a text field of this pane has the focus."""
+        if action == "leave_field":
+            return self.typing_in() is not None
+        if action == "filter":
+            return self.FILTER_TABLE is not None
         if action == "step_up":
             return bool(self._missing)
         if action in self._missing:
             return None
         return True
+
+    # -- focus -----------------------------------------------------------------------------
+
+    def typing_in(self) -> Widget | None:
+        """The text field of this pane that has the focus (keys type into it), if any."""
+        focused = self.screen.focused if self.is_attached else None
+        if isinstance(focused, Input | TextArea) and self in focused.ancestors:
+            return focused
+        return None
+
+    def home(self) -> Widget | None:
+        """Where the keyboard goes when the tab is shown or a field is left: the first control
+        that is not a text field (a table), or the pane itself when it can take the focus.
+
+        Never a text field: navigation keys must not type into a document (issue 10 §2).
+        """
+        if self.can_focus:
+            return self
+        for widget in self.query(Widget):
+            if widget.focusable and not isinstance(widget, Input | TextArea):
+                return widget
+        return None
+
+    def focus_home(self) -> None:
+        """Give the keyboard to :meth:`home` (or to nothing, so the screen's keys work)."""
+        target = self.home()
+        if target is not None:
+            target.focus()
+        else:
+            self.screen.set_focus(None)
+
+    def action_leave_field(self) -> None:
+        """Escape from a text field: its text stays (the filter's is cleared), the keys are the
+        pane's again."""
+        field = self.typing_in()
+        if field is not None and isinstance(field.parent, TableFilter):
+            field.parent.set_class(False, "-shown")
+            if isinstance(field, Input):
+                field.value = ""
+            self._filter_table().set_filter("")
+            self._filter_table().focus()
+            return
+        self.focus_home()
+
+    # -- filtering -------------------------------------------------------------------------
+
+    def _filter_table(self) -> FilterTable:
+        assert self.FILTER_TABLE is not None
+        return self.query_one(self.FILTER_TABLE, FilterTable)
+
+    def action_filter(self) -> None:
+        """Show the filter field above the table and put the cursor in it."""
+        if self.FILTER_TABLE is None:
+            return
+        box = self.query_one(TableFilter)
+        box.set_class(True, "-shown")
+        box.input.focus()
+
+    @on(Input.Changed, "TableFilter Input")
+    def _table_filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter_table().set_filter(event.value)
+        self.filter_changed()
+
+    @on(Input.Submitted, "TableFilter Input")
+    def _table_filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._filter_table().focus()
+
+    def filter_changed(self) -> None:
+        """The filter narrowed or widened the rows (panes may say how many show)."""
 
     def action_step_up(self) -> None:
         """Ask the app to sign in again with the scopes this pane's actions lack."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,6 +21,8 @@ from textual.widgets import DataTable, Static
 
 from tui_console.call_log import CallRecord
 from tui_console.ui.panes._base import Pane, StatusLine, cell, local_time
+from tui_console.ui.panes.call_detail import CallDetailScreen
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = ["CallsPane"]
 
@@ -37,6 +39,8 @@ class CallsPane(Pane):
     | --- | --- |
     | `f` | Follow: keep the newest call in view (on by default) |
     | `c` | Clear the table (the log itself is kept) |
+    | `enter` | Open the call: details and "copy as curl" (no token in it) |
+    | `/` | Filter the rows |
     """
 
     DEFAULT_CSS = """
@@ -59,11 +63,23 @@ class CallsPane(Pane):
             "clear_calls",
             "Clear",
             id="calls.clear",
-            show=False,
             tooltip="Clear the table (the session's log is kept)",
         ),
     ]
     BINDING_GROUP_TITLE = "Calls"
+
+    @on(DataTable.RowSelected, "#calls-table")
+    def _open_detail(self, event: DataTable.RowSelected) -> None:
+        """Enter on a call: its details and "copy as curl"."""
+        key = event.row_key.value
+        if key is None or not key.isdigit() or int(key) >= len(self.records):
+            return
+        record = self.records[int(key)]
+        scheme = self.session.profile.issuer.split(":", 1)[0]
+        self.app.push_screen(
+            CallDetailScreen(record, profile=self.session.profile.name, scheme=scheme)
+        )
+
     HELP = """\
 ## Calls
 
@@ -74,6 +90,9 @@ here shows a token: it is safe to share with support.
 
 - **f** keeps the newest call in view (on by default).
 - **c** clears the table; the log itself is kept.
+- **Enter** opens a call: the whole path, status, latency and rate-limit headers, and
+  **copy as curl**, whose token is `$(tui-console --profile NAME token)`, never the token.
+- **/** filters the rows; Escape clears the filter.
 """
 
     class Recorded(Message):
@@ -88,15 +107,25 @@ here shows a token: it is safe to share with support.
     shown: int = 0
     """How many calls the table holds."""
     _unsubscribe: Callable[[], None] | None = None
+    FILTER_TABLE = "#calls-table"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.records: list[CallRecord] = []
+        """The calls the table holds, by row key (their index)."""
+
+    @property
+    def table(self) -> FilterTable:
+        return self.query_one("#calls-table", FilterTable)
 
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, id="calls-summary")
-        table: DataTable[Text] = DataTable(id="calls-table", cursor_type="row")
-        yield table
+        yield TableFilter(id="calls-filter")
+        yield FilterTable(id="calls-table")
         yield StatusLine(id="calls-status", classes="pane--status")
 
     def on_mount(self) -> None:
-        table = self.query_one("#calls-table", DataTable)
+        table = self.table
         # The path goes last: it is the long one, and the numbers stay in view at 80 columns.
         table.add_column("time", key="time")
         table.add_column("method", key="method")
@@ -126,24 +155,28 @@ here shows a token: it is safe to share with support.
         self._summarise()
 
     def _add(self, record: CallRecord) -> None:
-        table = self.query_one("#calls-table", DataTable)
+        table = self.table
         if record.status is None:
             status = cell(f"no answer ({record.error or 'unknown'})", "bold")
         else:
             status = cell(record.status, "bold" if record.status >= 400 else "")
         limit = record.rate_limit
-        table.add_row(
-            cell(_clock_time(record.at)),
-            cell(record.method),
-            status,
-            Text(f"{record.latency_ms:.0f}", justify="right"),
-            cell(limit.limit if limit else None),
-            cell(limit.remaining if limit else None),
-            cell(_clock_time(limit.reset) if limit else None),
-            cell(record.path),
+        self.records.append(record)
+        shown = table.append_row(
+            str(len(self.records) - 1),
+            (
+                cell(_clock_time(record.at)),
+                cell(record.method),
+                status,
+                Text(f"{record.latency_ms:.0f}", justify="right"),
+                cell(limit.limit if limit else None),
+                cell(limit.remaining if limit else None),
+                cell(_clock_time(limit.reset) if limit else None),
+                cell(record.path),
+            ),
         )
         self.shown += 1
-        if self.follow:
+        if self.follow and shown:
             table.move_cursor(row=table.row_count - 1)
 
     def _summarise(self) -> None:
@@ -162,12 +195,13 @@ here shows a token: it is safe to share with support.
         """Keep the newest call in view, or stop."""
         self.follow = not self.follow
         if self.follow:
-            table = self.query_one("#calls-table", DataTable)
+            table = self.table
             table.move_cursor(row=table.row_count - 1)
         self._summarise()
 
     def action_clear_calls(self) -> None:
         """Empty the table; new calls keep arriving."""
-        self.query_one("#calls-table", DataTable).clear()
+        self.table.forget_rows()
+        self.records = []
         self.shown = 0
         self.status.say("Table cleared; the session's log is kept.")

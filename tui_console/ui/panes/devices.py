@@ -15,20 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from tui_console.errors import TuiConsoleError
 from tui_console.management import DeviceCredential, InsufficientScope, public_key_bytes
+from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, PaneSession, StatusLine, cell
 from tui_console.ui.widgets.confirm import ConfirmScreen
+from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = [
     "CREDENTIAL_TYPES",
@@ -56,58 +57,57 @@ class NewDeviceKey:
     public_key: bytes
 
 
-class AddDeviceKeyScreen(ModalScreen[NewDeviceKey | None]):
+class AddDeviceKeyScreen(Dialog["NewDeviceKey | None"]):
     """Ask for a device name, its id and a public key (a file path, or pasted).
+
+    The error line sits right above the buttons, and both stay on screen at 80x24 while the
+    fields scroll.
 
     | Key | Action |
     | --- | --- |
-    | `escape` | Cancel |
+    | `enter` | Add (in a one-line field) |
+    | `escape` | Cancel, from any field |
     """
 
     DEFAULT_CSS = """
     AddDeviceKeyScreen {
-        align: center middle;
-        background: $background 60%;
-        & > #dialog {
-            width: 76; max-width: 100%; height: auto; max-height: 100%;
-            border: thick $primary; background: $surface; padding: 0 1;
-        }
-        & #title { text-style: bold; margin-bottom: 1; }
-        & Label { margin-top: 1; }
+        & .field-label { margin-top: 1; }
         & #key-text { height: 5; }
-        & #error { color: $text-error; height: auto; }
-        & #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        & #buttons Button { margin-left: 2; }
+        & #error { dock: bottom; color: $text-error; height: auto; background: $surface; }
     }
     """
+
+    YES = "add"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="add_key.cancel", tooltip="Add nothing"),
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with DialogBody(id="dialog"):
             yield Label("Add a device public key", id="title")
-            yield Label("Device name")
+            yield Label("Device name", classes="field-label")
             yield Input(placeholder="e.g. Ada's laptop", id="name")
-            yield Label("Device id (empty: this machine's host name)")
+            yield Label("Device id (empty: this machine's host name)", classes="field-label")
             yield Input(placeholder="device id", id="device-id")
-            yield Label("Public key file (PEM, base64 or DER)")
+            yield Label("Public key file (PEM, base64 or DER)", classes="field-label")
             yield Input(placeholder="~/.ssh/device.pub.pem", id="key-path")
-            yield Label("…or paste the public key")
+            yield Label("…or paste the public key", classes="field-label")
             yield TextArea("", id="key-text", soft_wrap=True)
             yield Static("", markup=False, id="error")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Add key", id="add", variant="primary")
+            yield button_row(
+                Button("Cancel", id="cancel"),
+                Button("Add key", id="add", variant="primary"),
+            )
 
     def on_mount(self) -> None:
+        super().on_mount()
         for field in self.query(Input):
             field.cursor_blink = False
         self.query_one("#name", Input).focus()
 
     def _fail(self, message: str) -> None:
-        self.query_one("#error", Static).update(Content(message))
+        self.query_one("#error", Static).update(Content(printable(message)))
 
     @on(Button.Pressed, "#add")
     @on(Input.Submitted)
@@ -142,7 +142,7 @@ class AddDeviceKeyScreen(ModalScreen[NewDeviceKey | None]):
         self.dismiss(NewDeviceKey(name=name, device_id=device_id, public_key=key))
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
+    def _cancelled(self) -> None:
         """Close without adding anything."""
         self.dismiss(None)
 
@@ -190,6 +190,7 @@ class DevicesPane(Pane):
             "t",
             "cycle_type",
             "Type",
+            show=False,  # the selector on screen says "Type (t)"; Quit and Help keep their room
             id="devices.type",
             tooltip="Show all credentials, or only one type",
         ),
@@ -229,12 +230,13 @@ a key, and see the keys added here in this session.
     listed: bool = False
     """Whether Auth0 listed the credentials (False: only those added here are known)."""
     type_filter: str = "all"
+    FILTER_TABLE = "#devices-table"
 
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, classes="pane--banner", id="devices-banner")
         yield Static("", markup=False, id="devices-note")
-        table: DataTable[Text] = DataTable(id="devices-table", cursor_type="row")
-        yield table  # first focusable: the keys d, a and t work at once
+        yield TableFilter(id="devices-filter-text")
+        yield FilterTable(id="devices-table")  # the pane's home: d, a and t work at once
         with Horizontal(id="devices-filter-row"):
             yield Label("Type (t)", id="devices-filter-label")
             yield Select(
@@ -258,8 +260,8 @@ a key, and see the keys added here in this session.
         self.query_one("#revoke-id", Input).cursor_blink = False
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#devices-table", DataTable)
+    def table(self) -> FilterTable:
+        return self.query_one("#devices-table", FilterTable)
 
     @property
     def added(self) -> list[DeviceCredential]:
@@ -308,20 +310,20 @@ a key, and see the keys added here in this session.
         self._show()
 
     def _show(self) -> None:
-        table = self.table
-        table.clear()
         own_client = self.session.profile.client_id
+        rows = []
         for credential in self.credentials:
             if self.type_filter != "all" and credential.type != self.type_filter:
                 continue
             client = credential.client_id
-            table.add_row(
+            cells = (
                 cell(credential.device_name),
                 cell(credential.type),
                 cell("this app" if client == own_client else client),
                 cell(credential.id),
-                key=credential.id,
             )
+            rows.append((credential.id, cells))
+        self.table.set_rows(rows)
 
     @on(Select.Changed, "#devices-filter")
     def _filter_changed(self, event: Select.Changed) -> None:

@@ -15,19 +15,21 @@ import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.management import Identity, NothingUnlinked
+from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, StatusLine, cell, error_text
 from tui_console.ui.widgets.confirm import TypedConfirmScreen
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = ["IdentitiesPane", "profile_summary"]
 
@@ -124,11 +126,12 @@ what that provider says about you. The **primary** identity is the account itsel
     user_id: str | None = None
     """The account's user id (``provider|id`` of the primary identity)."""
     _paste: asyncio.Future[str] | None = None
+    FILTER_TABLE = "#identities-table"
 
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, classes="pane--banner", id="identities-banner")
-        table: DataTable[Text] = DataTable(id="identities-table", cursor_type="row")
-        yield table
+        yield TableFilter(id="identities-filter")
+        yield FilterTable(id="identities-table")
         with Vertical(id="identities-link"):
             yield Static("", markup=False, id="link-url")
             yield Input(
@@ -148,8 +151,8 @@ what that provider says about you. The **primary** identity is the account itsel
         self.query_one("#link-paste", Input).cursor_blink = False
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#identities-table", DataTable)
+    def table(self) -> FilterTable:
+        return self.query_one("#identities-table", FilterTable)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -183,25 +186,27 @@ what that provider says about you. The **primary** identity is the account itsel
 
     def _show(self, identities: tuple[Identity, ...]) -> None:
         self.identities = identities
-        table = self.table
-        table.clear()
+        rows = []
         for index, identity in enumerate(identities):
             primary = identity.qualified_id == self.user_id
-            table.add_row(
+            cells = (
                 cell(identity.provider, "bold" if primary else ""),
                 cell("★ primary" if primary else "linked"),
                 cell(identity.user_id),
                 cell(profile_summary(identity.profile_data)),
                 cell(identity.connection),
-                key=str(index),
             )
+            rows.append((str(index), cells))
+        self.table.set_rows(rows)
 
     def selected(self) -> Identity | None:
-        """The identity under the table's cursor."""
-        row = self.table.cursor_row
-        if not self.identities or not 0 <= row < len(self.identities):
+        """The identity under the table's cursor (rows are keyed by their index)."""
+        table = self.table
+        if table.row_count == 0 or not self.identities:
             return None
-        return self.identities[row]
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
+        index = int(row_key.value or 0)
+        return self.identities[index] if 0 <= index < len(self.identities) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``escape`` stops a link only while one is running (otherwise it is not ours)."""
@@ -273,6 +278,13 @@ what that provider says about you. The **primary** identity is the account itsel
             return
         self._link()
 
+    def action_leave_field(self) -> None:
+        """Escape in the paste field while linking stops the link, as the status line says."""
+        if self._paste is not None:
+            self.action_stop_link()
+            return
+        super().action_leave_field()
+
     def action_stop_link(self) -> None:
         """Stop waiting for the browser sign-in."""
         for worker in self.workers:
@@ -322,7 +334,7 @@ what that provider says about you. The **primary** identity is the account itsel
 
     def _begin_link(self, text: str) -> None:
         self.refresh_bindings()
-        self.query_one("#link-url", Static).update(Content(text))
+        self.query_one("#link-url", Static).update(Content(printable(text)))
         self.query_one("#identities-link").add_class("-shown")
         self.query_one("#link-paste", Input).focus()
 

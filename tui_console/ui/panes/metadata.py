@@ -18,9 +18,15 @@ sign-in), and cleared only after a successful save.
 from __future__ import annotations
 
 import json
+import os
+import re
+import shlex
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -46,6 +52,7 @@ from tui_console.ui.widgets.json_diff import (
     MetadataChanges,
     PatchPreview,
     metadata_changes,
+    reverted_keys,
 )
 
 __all__ = ["MetadataCheck", "MetadataPane", "check_metadata_text"]
@@ -54,9 +61,19 @@ __all__ = ["MetadataCheck", "MetadataPane", "check_metadata_text"]
 DRAFT_DEBOUNCE_SECONDS = 0.5
 
 
+#: What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal must not get: DEL, the C1
+#: controls and the bidi overrides (``json.dumps`` already escapes the C0 controls).
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def format_metadata(metadata: Mapping[str, Any]) -> str:
-    """The editor's text for ``metadata``: two-space indented JSON, keys in Auth0's order."""
-    return json.dumps(dict(metadata), indent=2, ensure_ascii=False) + "\n"
+    """The editor's text for ``metadata``: two-space indented JSON, keys in Auth0's order.
+
+    Characters a terminal would act on are written as JSON ``\\uXXXX`` escapes, so the editor
+    shows them visibly and the text still parses to the same values.
+    """
+    text = json.dumps(dict(metadata), indent=2, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,9 @@ class MetadataPane(Pane):
 
     | Key | Action |
     | --- | --- |
+    | `enter`, `e` | Edit: put the cursor in the JSON editor |
+    | `escape` | Leave the editor (the text stays; 1-6 switch tabs again) |
+    | `ctrl+o` | Edit the JSON in `$VISUAL` / `$EDITOR`, then check it here |
     | `ctrl+s` | Save: show what will be sent, check for changes on Auth0, then send |
     | `ctrl+r` | Reload Auth0's copy (asks first when there are unsaved changes) |
     | `ctrl+g` | Sign in again with the scope saving needs (when it is missing) |
@@ -127,13 +147,33 @@ class MetadataPane(Pane):
     MetadataPane {
         & > #metadata-note { height: auto; padding: 0 1; color: $text-accent; }
         & > #metadata-editor { height: 1fr; min-height: 5; }
+        &:focus > #metadata-editor { border: round $accent; }
         & > #metadata-check { height: auto; padding: 0 1; color: $text-muted; }
         & > #metadata-check.-invalid { color: $text-error; }
         & > #metadata-check.-warning { color: $text-warning; }
     }
     """
 
+    can_focus = True
+    """The pane itself takes the focus on entering the tab, so 1-6 and [ ] switch tabs; the
+    editor takes it only when asked (Enter or e)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter,e",
+            "edit",
+            "Edit",
+            id="metadata.edit",
+            tooltip="Put the cursor in the JSON editor (Escape leaves it)",
+        ),
+        Binding(
+            "ctrl+o",
+            "external_edit",
+            "$EDITOR",
+            show=False,  # the footer keeps room for Quit and Help at 80 columns
+            id="metadata.external_edit",
+            tooltip="Edit the JSON in $VISUAL or $EDITOR (the console waits, then checks it)",
+        ),
         Binding(
             "ctrl+s",
             "save",
@@ -153,7 +193,9 @@ class MetadataPane(Pane):
     HELP = """\
 ## Metadata
 
-Your **user_metadata** as JSON. The line under the editor checks it as you type: JSON syntax
+Your **user_metadata** as JSON. **Enter** or **e** puts the cursor in the editor; **Escape**
+leaves it (keys such as 1-6 then switch tabs again; f2/f3 switch tabs from inside it).
+The line under the editor checks it as you type: JSON syntax
 (with line and column), a top-level object, key names (no `.` or `$`), and the size against
 Auth0's 10 KB profile limit.
 
@@ -163,6 +205,8 @@ Auth0's 10 KB profile limit.
   Auth0 since you loaded it, nothing is sent and you see both versions: reload theirs, or
   overwrite with yours.
 - **ctrl+r** reloads Auth0's copy.
+- **ctrl+o** opens the JSON in your `$VISUAL` or `$EDITOR`; when it exits, the text comes
+  back here and is checked as usual (ctrl+z undoes it). If the editor fails, nothing changes.
 - Your edit is saved as a private draft on this machine as you type. It survives failed
   saves, expired sessions, signing in again and closing the console, and is restored here
   next time. It is deleted after a successful save.
@@ -221,6 +265,61 @@ Auth0's 10 KB profile limit.
         if self._drafts is None:
             self._drafts = DraftStore(self.session.profile.name, clock=self.clock)
         return self._drafts
+
+    def action_edit(self) -> None:
+        """Put the cursor in the editor."""
+        self.editor.focus()
+
+    def action_external_edit(self) -> None:
+        """Hand the JSON to ``$VISUAL``/``$EDITOR``, then take back what it wrote.
+
+        The text goes through a private temporary file (metadata is personal data), removed
+        afterwards. An editor that exits non-zero changes nothing; invalid JSON comes back
+        as typed, so the check line says what is wrong and nothing is lost.
+        """
+        if self.base is None:
+            self.status.say("Nothing is loaded yet, so there is nothing to edit.", "warning")
+            return
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            self.status.say(
+                "Set $VISUAL or $EDITOR to edit the JSON in your own editor.", "warning"
+            )
+            return
+        fd, name = tempfile.mkstemp(prefix="tui-console-metadata-", suffix=".json")
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self.editor.text)
+            try:
+                with self.app.suspend():
+                    code = subprocess.call([*shlex.split(command), str(path)])
+            except OSError as error:
+                self.status.say(f"Could not start {command}: {error.strerror or error}.", "error")
+                return
+            if code != 0:
+                self.status.say(f"{command} exited with status {code}; nothing changed.", "warning")
+                return
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                self.status.say(f"Could not read what the editor wrote: {error}.", "error")
+                return
+        finally:
+            path.unlink(missing_ok=True)
+        editor = self.editor
+        if text != editor.text:
+            editor.replace(text, editor.document.start, editor.document.end)  # ctrl+z undoes it
+        check = self._check()
+        self.status.say(
+            "Back from the editor." + ("" if check.ok else " The JSON needs fixing (see above)."),
+            "ok" if check.ok else "warning",
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit" and self.screen.focused is self.editor:
+            return False  # Enter and e are the editor's own there
+        return super().check_action(action, parameters)
 
     def _note(self, text: str) -> None:
         self.query_one("#metadata-note", Static).update(Content(text))
@@ -331,7 +430,9 @@ Auth0's 10 KB profile limit.
     def _edited(self) -> None:
         if self.base is None:
             return
-        self._check()
+        check = self._check()
+        if check.ok and self.status.tone == "error" and self.status.text.startswith("✗ Not saved:"):
+            self.status.clear()  # the error it named is gone
         self._cancel_draft_timer()
         self._draft_timer = self.set_timer(DRAFT_DEBOUNCE_SECONDS, self.flush_draft)
 
@@ -396,20 +497,34 @@ Auth0's 10 KB profile limit.
 
     async def _save_steps(self) -> None:
         self.flush_draft()
+        # The change is computed against ``against``: what was loaded, until the person chooses
+        # to overwrite a newer copy on Auth0. ``self.base`` stays what was loaded until a save
+        # succeeds or theirs is taken, so a cancelled overwrite leaves the conflict in place.
+        against = self.base or {}
+        reverts: tuple[str, ...] = ()
         while True:
-            base = self.base or {}
-            check = self._check()
+            self._check()
+            check = check_metadata_text(self.editor.text, against)
             if not check.ok or check.body is None or check.changes is None:
                 if check.line is not None and check.column is not None:
                     self.editor.move_cursor((check.line - 1, max(0, check.column - 1)))
-                self.status.say(f"Not saved: {check.message}", "error")
+                if check.line is not None:
+                    # A syntax error is on the check line under the editor: say it once.
+                    self.status.say("Not saved: fix what the line under the editor says.", "error")
+                else:
+                    self.status.say(f"Not saved: {check.message}", "error")
                 return
             confirmed = await self.app.push_screen_wait(
                 ConfirmScreen(
                     "Save these metadata changes?",
                     "",
-                    PatchPreview(base, check.changes, check.body, id="metadata-preview"),
+                    PatchPreview(
+                        against, check.changes, check.body, reverts=reverts, id="metadata-preview"
+                    ),
                     confirm_label="Save",
+                    # Deleting keys, or undoing someone's change, cannot be taken back by a
+                    # stray Enter: Cancel has the focus then.
+                    danger=bool(check.changes.unset or reverts),
                 )
             )
             if not confirmed:
@@ -422,10 +537,18 @@ Auth0's 10 KB profile limit.
                 self.show_error(error, doing="Not saved: checking Auth0's copy")
                 return
             theirs = dict(current.user_metadata)
-            if theirs == base:
+            if theirs == against:
                 break
+            if theirs == check.edited:
+                # The usual cause: an earlier save applied but its answer was lost.
+                self._adopt(
+                    theirs,
+                    "Nothing sent: Auth0's copy already equals yours, so an earlier save "
+                    "(whose answer was lost) had applied.",
+                )
+                return
             choice = await self.app.push_screen_wait(
-                ConflictScreen(base=base, theirs=theirs, yours=check.edited or {})
+                ConflictScreen(base=self.base or {}, theirs=theirs, yours=check.edited or {})
             )
             if choice == "reload":
                 self._take_theirs(theirs)
@@ -433,10 +556,10 @@ Auth0's 10 KB profile limit.
             if choice != "overwrite":
                 self.status.say("Not saved. Auth0's copy differs from the one you loaded.")
                 return
-            # Overwrite: diff against what Auth0 has now, and show that change before sending.
-            self.base = theirs
-            self._baseline_text = format_metadata(theirs)
-            self.flush_draft()
+            # Overwrite: diff against what Auth0 has now and show that change (naming the keys
+            # it turns back that only the other side changed) before sending.
+            against = theirs
+            reverts = reverted_keys(self.base or {}, theirs, check.edited or {})
         self.status.say("Saving…", "busy")
         try:
             result = await self.session.update_metadata(
@@ -461,6 +584,18 @@ Auth0's 10 KB profile limit.
             self.status.say(message + "\n" + "\n".join(result.warnings), "warning")
         else:
             self.status.say(message, "ok")
+
+    def _adopt(self, theirs: dict[str, Any], message: str) -> None:
+        """Auth0's copy equals the editor's: make it the base, drop the draft, say so."""
+        self._cancel_draft_timer()
+        try:
+            self.drafts.clear()
+        except StorageError as error:
+            self.show_error(error)
+        self.base = theirs
+        self._baseline_text = format_metadata(theirs)
+        self._check()
+        self.status.say(message, "ok")
 
     def _take_theirs(self, theirs: dict[str, Any]) -> None:
         """Put Auth0's copy in the editor as an undoable edit (ctrl+z brings yours back)."""

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 from tui_console.account import UserProfile
 from tui_console.durations import words
 from tui_console.errors import RateLimited, TuiConsoleError
+from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, StatusLine, ago, cell, local_time
 
 __all__ = ["ProfilePane"]
@@ -123,7 +124,7 @@ screen and the status line says when to try again.
         else:
             verified = {True: "verified", False: "NOT verified", None: "verification unknown"}
             email = Text.assemble(
-                profile.email,
+                printable(profile.email, one_line=True),
                 (f"  ({verified[profile.email_verified]})", "dim"),
             )
         rows: list[tuple[str, Text]] = [

@@ -28,8 +28,10 @@ from tui_console.auth.inspect import TokenView
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import MASK
+from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, StatusLine, ago, cell, local_time
 from tui_console.ui.widgets.confirm import ConfirmScreen
+from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = ["SessionPane", "TokenRow"]
 
@@ -102,7 +104,7 @@ def claim_value(name: str, value: Any) -> Text:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if name in _TIME_CLAIMS and isinstance(value, int | float) and not isinstance(value, bool):
         text = f"{text}  ({local_time(float(value))})"
-    return Text(text)
+    return Text(printable(text))
 
 
 class SessionPane(Pane):
@@ -168,6 +170,7 @@ asking, since anyone who can read your clipboard could use it until it expires.
 """
 
     rows: tuple[TokenRow, ...] = ()
+    FILTER_TABLE = "#session-claims"
     revealed: str | None = None
     """Key of the row whose raw token is on screen (``None``: every token is hidden)."""
     verdicts: Mapping[str, str] = MappingProxyType({})
@@ -183,8 +186,8 @@ asking, since anyone who can read your clipboard could use it until it expires.
                 id="session-scopes", cursor_type="none", show_cursor=False
             )
             yield scopes
-            claims: DataTable[Text] = DataTable(id="session-claims", cursor_type="row")
-            yield claims
+            yield TableFilter(id="session-claims-filter")
+            yield FilterTable(id="session-claims")
             yield Static("", markup=False, id="session-raw")
         yield StatusLine(id="session-status", classes="pane--status")
 
@@ -275,9 +278,9 @@ asking, since anyone who can read your clipboard could use it until it expires.
     def _show_detail(self, row: TokenRow | None) -> None:
         summary = self.query_one("#session-summary", Static)
         scopes = self.query_one("#session-scopes", DataTable)
-        claims = self.query_one("#session-claims", DataTable)
+        claims = self.query_one("#session-claims", FilterTable)
         scopes.clear()
-        claims.clear()
+        claims.forget_rows()
         if row is None:
             summary.update("")
             self.query_one("#session-signature", Static).update("")
@@ -296,13 +299,15 @@ asking, since anyone who can read your clipboard could use it until it expires.
                 )
         scopes.display = row.which == "access"
         view = row.view
+        rows: list[tuple[str | None, tuple[Text, ...]]] = []
         if view.opaque:
-            claims.add_row(cell("—"), cell("opaque"), cell("not a JWT: nothing to decode"))
+            rows.append((None, (cell("—"), cell("opaque"), cell("not a JWT: nothing to decode"))))
         else:
             for name, value in view.header.items():
-                claims.add_row(cell("header"), cell(name), claim_value(name, value))
+                rows.append((None, (cell("header"), cell(name), claim_value(name, value))))
             for name, value in view.claims.items():
-                claims.add_row(cell("claim"), cell(name), claim_value(name, value))
+                rows.append((None, (cell("claim"), cell(name), claim_value(name, value))))
+        claims.set_rows(rows)
         self._show_raw(row)
 
     def _show_summary(self, row: TokenRow) -> None:
@@ -334,11 +339,13 @@ asking, since anyone who can read your clipboard could use it until it expires.
         )
         if row.which == "access":
             lines.append("Granted: " + (" ".join(details.scopes) or "(no scopes)"))
-        self.query_one("#session-summary", Static).update(Content("\n".join(lines)))
+        self.query_one("#session-summary", Static).update(Content(printable("\n".join(lines))))
 
     def _show_signature(self, row: TokenRow) -> None:
         verdict = self.verdicts.get(row.key, "checking…")
-        self.query_one("#session-signature", Static).update(Content(f"Signature: {verdict}"))
+        self.query_one("#session-signature", Static).update(
+            Content(printable(f"Signature: {verdict}"))
+        )
 
     def _show_raw(self, row: TokenRow | None) -> None:
         raw = self.query_one("#session-raw", Static)
@@ -375,6 +382,12 @@ asking, since anyone who can read your clipboard could use it until it expires.
 
     # -- reveal and copy -------------------------------------------------------------------
 
+    def on_hide(self) -> None:
+        """Leaving the tab hides a revealed token: coming back shows it masked again."""
+        if self.revealed is not None:
+            self.revealed = None
+            self._show_raw(self.selected())
+
     def action_toggle_reveal(self) -> None:
         """Show the selected raw token, or hide it again."""
         row = self.selected()
@@ -383,7 +396,9 @@ asking, since anyone who can read your clipboard could use it until it expires.
         self.revealed = None if self.revealed == row.key else row.key
         self._show_raw(row)
         if self.revealed is not None:
-            self.query_one("#session-raw", Static).scroll_visible(animate=False)
+            raw = self.query_one("#session-raw", Static)
+            # After the refresh: the revealed token makes the line taller than the mask was.
+            self.call_after_refresh(raw.scroll_visible, animate=False, top=False)
 
     def action_copy_token(self) -> None:
         """Copy the selected raw token to the clipboard, after asking."""

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, Static, Tab, TabbedContent, TabPane, Tabs
 
 from tui_console.ui.panes import (
     CallsPane,
@@ -36,10 +36,10 @@ if TYPE_CHECKING:
     from tui_console.account import AccountSession
     from tui_console.ui.panes._base import Pane
 
-__all__ = ["TABS", "MainScreen", "Tab"]
+__all__ = ["TABS", "MainScreen", "TabInfo"]
 
 
-class Tab(NamedTuple):
+class TabInfo(NamedTuple):
     """One tab of the main screen."""
 
     id: str
@@ -47,13 +47,13 @@ class Tab(NamedTuple):
     pane: type[Pane]
 
 
-TABS: tuple[Tab, ...] = (
-    Tab("profile", "Profile", ProfilePane),
-    Tab("metadata", "Metadata", MetadataPane),
-    Tab("identities", "Identities", IdentitiesPane),
-    Tab("devices", "Devices", DevicesPane),
-    Tab("session", "Session", SessionPane),
-    Tab("calls", "Calls", CallsPane),
+TABS: tuple[TabInfo, ...] = (
+    TabInfo("profile", "Profile", ProfilePane),
+    TabInfo("metadata", "Metadata", MetadataPane),
+    TabInfo("identities", "Identities", IdentitiesPane),
+    TabInfo("devices", "Devices", DevicesPane),
+    TabInfo("session", "Session", SessionPane),
+    TabInfo("calls", "Calls", CallsPane),
 )
 """The tabs in order; the key of each is its position (1-6)."""
 
@@ -73,6 +73,34 @@ def _tab_bindings() -> list[BindingType]:
         for number, tab in enumerate(TABS, start=1)
     ]
     bindings += [
+        # Function keys reach the app from any widget (priority), through tmux and SSH alike:
+        # the way out of the metadata editor or a text field straight to another tab.
+        Binding(
+            "f2",
+            "step_tab(-1)",
+            "Previous tab",
+            show=False,  # in the help; the footer keeps room for the pane's keys at 80 columns
+            priority=True,
+            id="main.tab.previous_anywhere",
+            tooltip="Show the tab to the left, from any field or the editor",
+        ),
+        Binding(
+            "f3",
+            "step_tab(1)",
+            "Next tab",
+            show=False,
+            priority=True,
+            id="main.tab.next_anywhere",
+            tooltip="Show the tab to the right, from any field or the editor",
+        ),
+        Binding(
+            "ctrl+g",
+            "nothing_to_grant",
+            "Grant scope",
+            show=False,
+            id="main.nothing_to_grant",
+            tooltip="Say that this tab lacks no scope (a tab that lacks one handles ctrl+g)",
+        ),
         Binding(
             "left_square_bracket",
             "step_tab(-1)",
@@ -104,6 +132,7 @@ class MainScreen(Screen[None]):
     | :- | :- |
     | 1-6 | Show the Profile, Metadata, Identities, Devices, Session or Calls tab. |
     | [ / ] | Show the previous / next tab. |
+    | f2 / f3 | Show the previous / next tab, also from a text field or the editor. |
     """
 
     BINDING_GROUP_TITLE = "Console"
@@ -118,14 +147,41 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SessionStrip(self.session, clock=self.clock, id="session-strip")
         with TabbedContent(initial=TABS[0].id, id="tabs"):
+            keymap = getattr(self.app, "keymap", {})
             for number, tab in enumerate(TABS, start=1):
-                with TabPane(f"{number} {tab.title}", id=tab.id):
+                # A remapped tab key shows in the label, as the footer shows it.
+                key = keymap.get(f"main.tab.{tab.id}", str(number)).split(",")[0].strip()
+                with TabPane(f"{key} {tab.title}", id=tab.id):
                     yield tab.pane(self.session, clock=self.clock, id=f"pane-{tab.id}")
         yield RateLimitGauge(self.session.rate_limits, clock=self.clock, id="rate-limits")
+        yield Static("", markup=False, id="tabs-overflow")
         yield Footer()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_pane, TABS[0].id)
+        self.call_after_refresh(self._mark_tab_overflow)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._mark_tab_overflow)
+
+    def _mark_tab_overflow(self) -> None:
+        """Name the tabs that are cut off (or under the marker) when the tab row is too narrow."""
+        marker = self.query_one("#tabs-overflow", Static)
+        row = self.tabs.query_one(Tabs)
+        tabs = list(row.query(Tab))
+        hidden: list[Tab] = []
+        text = ""
+        for _ in range(len(tabs)):  # each pass widens the marker: stop when it covers no more
+            edge = row.region.right - (len(text) + 2 if text else 0)
+            now_hidden = [
+                tab for tab in tabs if tab.region.right > edge or tab.region.x < row.region.x
+            ]
+            if now_hidden == hidden:
+                break
+            hidden = now_hidden
+            text = "more: " + " ".join(tab.label.plain.split(" ", 1)[0] for tab in hidden) + " ]"
+        marker.update(Content(text))
+        marker.set_class(bool(hidden), "-shown")
 
     # -- typed access ----------------------------------------------------------------------
 
@@ -164,6 +220,14 @@ class MainScreen(Screen[None]):
             return
         self._switch(tab)
 
+    def action_nothing_to_grant(self) -> None:
+        """ctrl+g where the tab lacks no scope: say so instead of doing nothing."""
+        title = next(tab.title for tab in TABS if tab.id == self.active_tab)
+        self.notify(
+            f"Nothing to grant: this sign-in has every scope the {title} tab uses.",
+            title="ctrl+g",
+        )
+
     def action_step_tab(self, step: int) -> None:
         """Show the tab ``step`` places to the right (wrapping)."""
         ids = [tab.id for tab in TABS]
@@ -176,13 +240,9 @@ class MainScreen(Screen[None]):
         self._focus_pane(tab)
 
     def _focus_pane(self, tab: str) -> None:
-        """Give the keyboard to the pane's first control, so its keys work at once."""
-        pane = self.pane(tab)
-        for widget in pane.query(Widget):
-            if widget.focusable:
-                widget.focus()
-                return
-        self.set_focus(None)
+        """Give the keyboard to the pane (its table, or the pane itself), never to a text field:
+        the pane's keys and 1-6 work at once, and nothing is typed by accident."""
+        self.pane(tab).focus_home()
 
     def _confirm_leave(self, tab: str) -> None:
         def answered(leave: bool | None) -> None:

@@ -33,6 +33,7 @@ from tui_console.config import (
 )
 from tui_console.errors import ConfigError, TuiConsoleError
 from tui_console.redact import redact
+from tui_console.terminal_text import printable
 
 __all__ = ["ProfileSetup", "SetupResult", "SetupScreen", "issuer_from_entry"]
 
@@ -139,6 +140,9 @@ class SetupScreen(Screen[SetupResult]):
 
     BINDING_GROUP_TITLE = "Setup"
 
+    AUTO_FOCUS = "#setup-domain"
+    """Typing goes into the first field at once (ctrl+t and ctrl+s work from it)."""
+
     def __init__(self, setup: ProfileSetup) -> None:
         super().__init__()
         self.setup = setup
@@ -175,14 +179,17 @@ class SetupScreen(Screen[SetupResult]):
                 client_id.cursor_blink = False
                 yield client_id
                 yield Static(id="setup-client-id-error", classes="setup-error", markup=False)
-                with Horizontal(id="setup-buttons"):
-                    yield Button("Check and save (ctrl+s)", id="setup-save")
+        # Outside the scrolling form, above the footer: at 80x24 the button and what the
+        # check found are always on screen.
+        with Vertical(id="setup-actions"):
+            with Horizontal(id="setup-buttons"):
+                yield Button("Check and save (ctrl+s)", id="setup-save")
             yield Static(id="setup-status", markup=False)
         yield Footer()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#setup-status", Static)
-        status.update(Content(text))
+        status.update(Content(printable(text)))
         status.set_class(error, "-error")
 
     @on(Input.Changed)

@@ -49,6 +49,7 @@ from tui_console.errors import (
     TuiConsoleError,
 )
 from tui_console.redact import redact
+from tui_console.terminal_text import printable
 from tui_console.ui.widgets.countdown import Countdown
 from tui_console.ui.widgets.qr_code import QrCode
 
@@ -306,7 +307,7 @@ class SignInScreen(Screen["SessionStatus | None"]):
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#sign-in-status", Static)
-        status.update(Content(text))
+        status.update(Content(printable(text)))
         status.set_class(error, "-error")
 
     def _start(self, flow: Flow) -> None:
@@ -356,9 +357,11 @@ class SignInScreen(Screen["SessionStatus | None"]):
     def _show_prompt(self, prompt: DevicePrompt) -> None:
         self.prompt = prompt
         self.interval = float(prompt.interval)
-        self.query_one("#verification-uri", Static).update(Content(prompt.verification_uri))
+        self.query_one("#verification-uri", Static).update(
+            Content(printable(prompt.verification_uri, one_line=True))
+        )
         code = self.query_one("#user-code", Static)
-        code.update(Content(prompt.user_code))
+        code.update(Content(printable(prompt.user_code, one_line=True)))
         code.display = True
         self.query_one("#qr", QrCode).data = (
             prompt.verification_uri_complete or prompt.verification_uri
@@ -407,7 +410,7 @@ class SignInScreen(Screen["SessionStatus | None"]):
     def _open_authorize_url(self, url: str) -> bool:
         """Show the authorize URL, and open a browser with it where one is usable."""
         self.authorize_url = url
-        self.query_one("#authorize-url", Static).update(Content(url))
+        self.query_one("#authorize-url", Static).update(Content(printable(url, one_line=True)))
         self.query_one("#sign-in-views").display = True
         opened = self.browser_usable and self.opener(url)
         if opened:

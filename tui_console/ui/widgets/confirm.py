@@ -16,51 +16,28 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.events import Click
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
+
 __all__ = ["ConfirmScreen", "TypedConfirmScreen"]
 
-_CSS = """
-%(name)s {
-    align: center middle;
-    background: $background 60%%;
-    & > #dialog {
-        width: 76;
-        max-width: 100%%;
-        height: auto;
-        max-height: 100%%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    &.-danger > #dialog { border: thick $error; }
-    & #title { text-style: bold; width: 1fr; margin-bottom: 1; }
-    & #body { height: auto; max-height: 16; }
-    & #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    & #buttons Button { margin-left: 2; }
-    &:ansi > #dialog { border: thick ansi_blue; }
-}
-"""
 
-
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question about one named thing; ``True`` only when the person confirms.
 
-    ``details`` are extra widgets shown under the body (a diff, a table) in a scrolling area.
-    With ``danger`` the Cancel button has the focus, so Enter alone does nothing harmful.
+    ``details`` are extra widgets shown under the body (a diff, a table); the body scrolls and
+    the buttons stay visible. With ``danger`` the Cancel button has the focus, so Enter alone
+    does nothing harmful.
 
     | Key | Action |
     | --- | --- |
+    | `y` / `n`, first letters | Confirm / cancel |
+    | `left` / `right`, `tab` | Move between the buttons |
     | `escape` | Cancel |
-    | `tab` | Move between the buttons |
     """
-
-    DEFAULT_CSS = _CSS % {"name": "ConfirmScreen"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm.cancel", tooltip="Do nothing"),
@@ -85,21 +62,22 @@ class ConfirmScreen(ModalScreen[bool]):
         self._danger = danger
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with DialogBody(id="dialog"):
             yield Label(Content(self._title), id="title")
-            with VerticalScroll(id="body"):
-                if self._body:
-                    yield Static(Content(self._body), markup=False, id="body-text")
-                yield from self._details
-            with Horizontal(id="buttons"):
-                yield Button(self._cancel_label, id="cancel")
-                yield Button(
+            if self._body:
+                yield Static(Content(self._body), markup=False, id="body-text")
+            yield from self._details
+            yield button_row(
+                Button(self._cancel_label, id="cancel"),
+                Button(
                     self._confirm_label,
                     id="confirm",
                     variant="error" if self._danger else "primary",
-                )
+                ),
+            )
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#cancel" if self._danger else "#confirm", Button).focus()
 
     @on(Button.Pressed, "#confirm")
@@ -110,18 +88,11 @@ class ConfirmScreen(ModalScreen[bool]):
     def _cancelled(self) -> None:
         self.dismiss(False)
 
-    def action_cancel(self) -> None:
-        """Close without doing anything."""
-        self.dismiss(False)
 
-    def on_click(self, event: Click) -> None:
-        """A click outside the dialog cancels."""
-        if event.widget is self:
-            self.dismiss(False)
-
-
-class TypedConfirmScreen(ModalScreen[bool]):
+class TypedConfirmScreen(Dialog[bool]):
     """Confirm by typing ``word`` exactly; the confirm button stays disabled until then.
+
+    Enter with a wrong word says what is wrong under the field, instead of doing nothing.
 
     | Key | Action |
     | --- | --- |
@@ -129,13 +100,10 @@ class TypedConfirmScreen(ModalScreen[bool]):
     | `escape` | Cancel |
     """
 
-    DEFAULT_CSS = (
-        _CSS % {"name": "TypedConfirmScreen"}
-        + """
+    DEFAULT_CSS = """
     TypedConfirmScreen #prompt { margin-top: 1; }
-    TypedConfirmScreen #word { margin-top: 0; }
+    TypedConfirmScreen #mismatch { color: $text-error; height: auto; }
     """
-    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm.cancel", tooltip="Do nothing"),
@@ -157,16 +125,19 @@ class TypedConfirmScreen(ModalScreen[bool]):
         self._confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with DialogBody(id="dialog"):
             yield Label(Content(self._title), id="title")
             yield Static(Content(self._body), markup=False, id="body-text")
             yield Static(Content(f"Type {self.word} to confirm:"), markup=False, id="prompt")
             yield Input(placeholder=self.word, id="word")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self._confirm_label, id="confirm", variant="error", disabled=True)
+            yield Static("", markup=False, id="mismatch")
+            yield button_row(
+                Button("Cancel", id="cancel"),
+                Button(self._confirm_label, id="confirm", variant="error", disabled=True),
+            )
 
     def on_mount(self) -> None:
+        super().on_mount()
         word = self.query_one("#word", Input)
         word.cursor_blink = False
         word.focus()
@@ -174,11 +145,17 @@ class TypedConfirmScreen(ModalScreen[bool]):
     @on(Input.Changed, "#word")
     def _typed(self, event: Input.Changed) -> None:
         self.query_one("#confirm", Button).disabled = event.value != self.word
+        self.query_one("#mismatch", Static).update("")
 
     @on(Input.Submitted, "#word")
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value == self.word:
             self.dismiss(True)
+            return
+        typed = "Nothing typed" if not event.value else "That is not it"
+        self.query_one("#mismatch", Static).update(
+            Content(f"{typed}: type {self.word} exactly, or Escape to cancel.")
+        )
 
     @on(Button.Pressed, "#confirm")
     def _confirmed(self) -> None:
@@ -187,8 +164,4 @@ class TypedConfirmScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
-        self.dismiss(False)
-
-    def action_cancel(self) -> None:
-        """Close without doing anything."""
         self.dismiss(False)

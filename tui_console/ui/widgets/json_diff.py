@@ -22,10 +22,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from tui_console.terminal_text import printable
+from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 
 __all__ = [
     "ConflictChoice",
@@ -35,6 +37,7 @@ __all__ = [
     "metadata_changes",
     "render_changes",
     "render_version",
+    "reverted_keys",
 ]
 
 
@@ -57,7 +60,7 @@ class MetadataChanges:
             parts.append("set " + ", ".join(self.set))
         if self.unset:
             parts.append("delete " + ", ".join(self.unset))
-        return "; ".join(parts) or "no changes"
+        return printable("; ".join(parts), one_line=True) or "no changes"
 
 
 def metadata_changes(base: Mapping[str, Any], edited: Mapping[str, Any]) -> MetadataChanges:
@@ -68,12 +71,28 @@ def metadata_changes(base: Mapping[str, Any], edited: Mapping[str, Any]) -> Meta
     return MetadataChanges(set=changed, unset=removed, added=added)
 
 
+_MISSING = object()
+
+
+def reverted_keys(
+    base: Mapping[str, Any], theirs: Mapping[str, Any], yours: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """Keys only the other side changed since ``base``, which sending ``yours`` turns back."""
+    keys = dict.fromkeys([*base, *theirs, *yours])
+    return tuple(
+        key
+        for key in keys
+        if yours.get(key, _MISSING) == base.get(key, _MISSING)
+        and theirs.get(key, _MISSING) != base.get(key, _MISSING)
+    )
+
+
 def _one_line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return printable(json.dumps(value, ensure_ascii=False))
 
 
 def _pretty(value: Any, indent: int) -> list[str]:
-    lines = json.dumps(value, ensure_ascii=False, indent=2).splitlines()
+    lines = printable(json.dumps(value, ensure_ascii=False, indent=2)).splitlines()
     return [" " * indent + line for line in lines]
 
 
@@ -89,15 +108,30 @@ _VERB_STYLE = {"add": "bold green", "change": "bold yellow", "delete": "bold red
 
 
 def render_changes(
-    base: Mapping[str, Any], changes: MetadataChanges, body: Mapping[str, Any]
+    base: Mapping[str, Any],
+    changes: MetadataChanges,
+    body: Mapping[str, Any],
+    *,
+    reverts: tuple[str, ...] = (),
 ) -> Text:
-    """The change in words, key by key, then the exact request body."""
+    """The change in words, key by key, then the exact request body.
+
+    ``reverts`` are keys you did not edit that the save changes anyway (overwriting a newer
+    copy on Auth0 turns the other side's change back); they are named first.
+    """
     text = Text()
+    if reverts:
+        text.append(
+            "⚠ This also changes keys you did not edit, undoing the change made on Auth0: "
+            + ", ".join(printable(key, one_line=True) for key in reverts)
+            + "\n",
+            style="bold yellow",
+        )
     text.append("Keys not listed stay as they are on Auth0.\n\n")
     for key, value in changes.set.items():
         verb = "add" if key in changes.added else "change"
         text.append(f"{verb:<7}", style=_VERB_STYLE[verb])
-        text.append(f" {key}")
+        text.append(f" {printable(key, one_line=True)}")
         if isinstance(value, dict):
             text.append(" (the whole object is sent)", style="dim")
         new = _one_line(value)
@@ -115,10 +149,10 @@ def render_changes(
             text.append("\n".join(_pretty(value, 10)) + "\n")
     for key in changes.unset:
         text.append(f"{'delete':<7}", style=_VERB_STYLE["delete"])
-        text.append(f" {key}")
+        text.append(f" {printable(key, one_line=True)}")
         text.append(" (sent as null, which deletes it)\n", style="dim")
     text.append("\nRequest body (PATCH /api/v2/users/{id}):\n", style="bold")
-    text.append(json.dumps(body, ensure_ascii=False, indent=2))
+    text.append(printable(json.dumps(body, ensure_ascii=False, indent=2)))
     return text
 
 
@@ -135,11 +169,13 @@ class PatchPreview(Static):
         changes: MetadataChanges,
         body: Mapping[str, Any],
         *,
+        reverts: tuple[str, ...] = (),
         id: str | None = None,
     ) -> None:
-        super().__init__(render_changes(base, changes, body), markup=False, id=id)
+        super().__init__(render_changes(base, changes, body, reverts=reverts), markup=False, id=id)
         self.changes = changes
         self.body = body
+        self.reverts = reverts
 
 
 def render_version(metadata: Mapping[str, Any], other: Mapping[str, Any]) -> Text:
@@ -151,7 +187,7 @@ def render_version(metadata: Mapping[str, Any], other: Mapping[str, Any]) -> Tex
     for key in sorted(metadata):
         differs = key not in other or other[key] != metadata[key]
         text.append("* " if differs else "  ", style="bold yellow" if differs else "")
-        text.append(f"{key}: ", style="bold" if differs else "")
+        text.append(f"{printable(key, one_line=True)}: ", style="bold" if differs else "")
         inline, below = _value_lines(metadata[key], indent=4, width=28)
         text.append((inline or "") + "\n")
         if below:
@@ -159,14 +195,14 @@ def render_version(metadata: Mapping[str, Any], other: Mapping[str, Any]) -> Tex
     missing = [key for key in sorted(other) if key not in metadata]
     for key in missing:
         text.append("* ", style="bold yellow")
-        text.append(f"{key}: (absent)\n", style="dim")
+        text.append(f"{printable(key, one_line=True)}: (absent)\n", style="dim")
     return text
 
 
 ConflictChoice = Literal["reload", "overwrite", "cancel"]
 
 
-class ConflictScreen(ModalScreen[ConflictChoice]):
+class ConflictScreen(Dialog[ConflictChoice]):
     """Auth0's copy changed since it was loaded: show theirs and yours, then let the person pick.
 
     Dismisses with ``"reload"`` (take theirs into the editor), ``"overwrite"`` (make Auth0's copy
@@ -174,29 +210,18 @@ class ConflictScreen(ModalScreen[ConflictChoice]):
 
     | Key | Action |
     | --- | --- |
-    | `escape` | Cancel: send nothing, keep editing |
+    | `r` | Reload theirs |
+    | `o` | Overwrite with yours (the change is shown before anything is sent) |
+    | `c`, `n`, `escape` | Cancel: send nothing, keep editing |
     """
 
     DEFAULT_CSS = """
     ConflictScreen {
-        align: center middle;
-        background: $background 60%;
-        & > #dialog {
-            width: 100%;
-            max-width: 116;
-            height: auto;
-            max-height: 100%;
-            border: thick $warning;
-            background: $surface;
-            padding: 0 1;
-        }
-        & #title { text-style: bold; margin-bottom: 1; }
+        & > #dialog { width: 100%; max-width: 116; border: thick $warning; }
         & #explain { height: auto; }
-        & #versions { height: auto; max-height: 14; margin-top: 1; }
-        & .version { width: 1fr; height: auto; max-height: 14; border-top: solid $secondary; }
+        & #versions { height: auto; margin-top: 1; }
+        & .version { width: 1fr; height: auto; border-top: solid $secondary; }
         & .version-title { text-style: bold; }
-        & #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        & #buttons Button { margin-left: 2; }
     }
     """
 
@@ -229,26 +254,28 @@ class ConflictScreen(ModalScreen[ConflictChoice]):
             f"{elsewhere.describe()}. Nothing was sent. Keys marked * differ between the two "
             "versions."
         )
-        with Vertical(id="dialog"):
+        with DialogBody(id="dialog"):
             yield Label("Your metadata changed on Auth0 since you loaded it", id="title")
             yield Static(Content(explain), markup=False, id="explain")
             with Horizontal(id="versions"):
-                with VerticalScroll(classes="version", id="theirs"):
+                with Vertical(classes="version", id="theirs"):
                     yield Static("Theirs (on Auth0 now)", markup=False, classes="version-title")
                     yield Static(
                         render_version(self.theirs, self.yours), markup=False, id="theirs-text"
                     )
-                with VerticalScroll(classes="version", id="yours"):
+                with Vertical(classes="version", id="yours"):
                     yield Static("Yours (in the editor)", markup=False, classes="version-title")
                     yield Static(
                         render_version(self.yours, self.theirs), markup=False, id="yours-text"
                     )
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Reload theirs", id="reload", variant="primary")
-                yield Button("Overwrite with yours", id="overwrite", variant="error")
+            yield button_row(
+                Button("Cancel", id="cancel"),
+                Button("Reload theirs", id="reload", variant="primary"),
+                Button("Overwrite with yours", id="overwrite", variant="error"),
+            )
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#cancel", Button).focus()
 
     @on(Button.Pressed)

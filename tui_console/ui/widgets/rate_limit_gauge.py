@@ -48,11 +48,17 @@ def bucket_line(name: str, view: BucketView, now: float) -> tuple[str, str]:
     """``(text, level)`` for one bucket at ``now``; level is ``ok``, ``low`` or ``empty``.
 
     After ``reset`` the bucket is full again (Auth0 refills continuously; reset is when it
-    is back to the limit), so the count shown is the limit, not the stale report.
+    is back to the limit), so the count shown is the limit, not the stale report. A held
+    request's "waiting N s" comes first among the notes: at 80 columns the line is cut from
+    the right, and the wait is what the person needs to see.
     """
     label = LABELS.get(name, name)[:_LABEL_WIDTH].ljust(_LABEL_WIDTH)
     notes: list[str] = []
     level = "ok"
+    if view.waiting_until is not None and view.waiting_until > now:
+        # First, so a narrow terminal cuts the refill time, never the wait that matters.
+        notes.append(f"waiting {words(view.waiting_until - now)}")
+        level = "empty"
     if view.limit is None or view.remaining is None:
         counts = "  ?/?".ljust(9)
         bar = "·" * BAR_WIDTH
@@ -69,15 +75,12 @@ def bucket_line(name: str, view: BucketView, now: float) -> tuple[str, str]:
             level = "empty"
             notes.append("empty")
         elif remaining * 5 <= limit:
-            level = "low"
+            level = "empty" if level == "empty" else "low"
             notes.append("low")
         if remaining < limit and view.reset is not None:
             notes.append(f"full in {words(view.reset - now)}")
         elif remaining >= limit:
             notes.append("full")
-    if view.waiting_until is not None and view.waiting_until > now:
-        notes.append(f"waiting {words(view.waiting_until - now)}")
-        level = "empty"
     return f"{label} {counts} {bar} {', '.join(notes)}".rstrip(), level
 
 

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from tui_console.durations import clock_text
 from tui_console.errors import TuiConsoleError
+from tui_console.terminal_text import printable
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession, TokenDetails
@@ -128,5 +129,5 @@ class SessionStrip(Horizontal):
             who, token = describe_session(
                 status.profile, status.user, details, session.profile.audience, self.clock()
             )
-        self.query_one("#session-who", Static).update(Content(who))
-        self.query_one("#session-token", Static).update(Content(token))
+        self.query_one("#session-who", Static).update(Content(printable(who, one_line=True)))
+        self.query_one("#session-token", Static).update(Content(printable(token, one_line=True)))

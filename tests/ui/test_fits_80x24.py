@@ -1,0 +1,197 @@
+"""Every screen and every dialog is usable at 80x24: each control, once focused, is on screen.
+
+For each view (the setup screen, both sign-in flows, the six tabs, the help, every modal) the
+test walks the focus chain, focuses each control the way Tab would, and checks that the
+control lies inside the visible part of the screen, inside every scrolling container around
+it. A button below the fold, or a field scrolled out of its dialog, fails here (issue 10 §1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from tests.ui.fakes import FakeSession, frozen_clock
+from tests.ui.helpers import NO_BROWSER, Opener, wait_for
+from tui_console.call_log import CallRecord
+from tui_console.ratelimit.headers import RateLimitState
+from tui_console.ui.app import ConsoleApp
+from tui_console.ui.panes.call_detail import CallDetailScreen
+from tui_console.ui.panes.devices import AddDeviceKeyScreen
+from tui_console.ui.screens.help import HelpScreen
+from tui_console.ui.screens.main import MainScreen
+from tui_console.ui.screens.setup import SetupScreen
+from tui_console.ui.screens.sign_in import SignInScreen
+from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
+from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview, metadata_changes
+
+SIZE = (80, 24)
+
+BASE = {"theme": "dark", "language": "en-GB", "favourite_machine": "Analytical Engine"}
+THEIRS = {**BASE, "theme": "solarized", "added_elsewhere": True, "long": "x" * 300}
+YOURS = {**BASE, "theme": "light", "pronouns": "she/her", "notes": ["a"] * 40}
+
+
+def _app(*, signed_in: bool = True, setup: bool = False) -> ConsoleApp:
+    session = None if setup else FakeSession(signed_in=signed_in)
+    return ConsoleApp(
+        session,  # type: ignore[arg-type]
+        opener=Opener(),
+        clock=frozen_clock,
+        browser_check=lambda: NO_BROWSER,
+    )
+
+
+async def _main(pilot: Pilot[Any]) -> MainScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.1)
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def _tab(number: int) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def show(pilot: Pilot[Any]) -> None:
+        main = await _main(pilot)
+        main.action_show_tab(main.tabs.query("TabPane")[number - 1].id or "")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+
+    return show
+
+
+def _modal(make: Callable[[], Any]) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def show(pilot: Pilot[Any]) -> None:
+        await _main(pilot)
+        screen = make()
+        pilot.app.push_screen(screen)
+        await wait_for(pilot, lambda: pilot.app.screen is screen)
+        await pilot.pause(0.1)
+
+    return show
+
+
+async def _setup(pilot: Pilot[Any]) -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SetupScreen))
+    await pilot.pause(0.1)
+
+
+async def _sign_in(pilot: Pilot[Any], key: str) -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SignInScreen))
+    await pilot.press(key)
+    await pilot.pause(0.3)
+
+
+async def _help(pilot: Pilot[Any]) -> None:
+    await _main(pilot)
+    await pilot.press("f1")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+
+
+def _preview() -> ConfirmScreen:
+    changes = metadata_changes(BASE, YOURS)
+    body = {"user_metadata": {**changes.set, **dict.fromkeys(changes.unset)}}
+    return ConfirmScreen(
+        "Save these metadata changes?",
+        "",
+        PatchPreview(BASE, changes, body, reverts=("theme",)),
+        confirm_label="Save",
+        danger=True,
+    )
+
+
+def _call() -> CallRecord:
+    return CallRecord(
+        1_726_000_000.0,
+        "PATCH",
+        "acme.eu.auth0.com",
+        "/api/v2/users/auth0|65f1c0de5a1b2c3d4e5f6a7b?fields=user_metadata&q=•••",
+        None,
+        15012.0,
+        RateLimitState(50, 0, 1_726_000_030.0, 1_726_000_000.0),
+        error="ReadTimeout",
+    )
+
+
+async def _quit_question(pilot: Pilot[Any]) -> None:
+    main = await _main(pilot)
+    main.metadata_pane.has_unsaved_changes = lambda: True  # type: ignore[method-assign]
+    await pilot.press("ctrl+q")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await pilot.pause(0.1)
+
+
+VIEWS: dict[str, tuple[dict[str, bool], Callable[[Pilot[Any]], Awaitable[None]]]] = {
+    "setup": ({"setup": True}, _setup),
+    "sign-in device": ({"signed_in": False}, lambda pilot: _sign_in(pilot, "d")),
+    "sign-in browser": ({"signed_in": False}, lambda pilot: _sign_in(pilot, "b")),
+    **{f"tab {number}": ({}, _tab(number)) for number in range(1, 7)},
+    "help": ({}, _help),
+    "add key": ({}, _modal(AddDeviceKeyScreen)),
+    "confirm": (
+        {},
+        _modal(
+            lambda: ConfirmScreen(
+                "Revoke Ada's laptop (dcr_0123456789abcdef)?",
+                "The key stops working for signing in. This cannot be undone. " * 8,
+                confirm_label="Revoke",
+                danger=True,
+            )
+        ),
+    ),
+    "typed confirm": (
+        {},
+        _modal(
+            lambda: TypedConfirmScreen(
+                "Unlink github|1842?",
+                "You can no longer sign in with it. " * 10,
+                "github",
+                confirm_label="Unlink",
+            )
+        ),
+    ),
+    "conflict": ({}, _modal(lambda: ConflictScreen(base=BASE, theirs=THEIRS, yours=YOURS))),
+    "save preview": ({}, _modal(_preview)),
+    "call detail": ({}, _modal(lambda: CallDetailScreen(_call(), profile="acme"))),
+    "quit question": ({}, _quit_question),
+}
+
+
+def _visible_region(widget: Widget) -> Region:
+    """The part of ``widget`` the person can see: clipped by the screen and each scroller."""
+    visible = widget.region.intersection(widget.screen.region)
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, Widget) and ancestor.is_scrollable:
+            visible = visible.intersection(ancestor.content_region)
+    return visible
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+async def test_every_focusable_control_is_on_screen_when_focused(view: str) -> None:
+    """Tab through the view: every control it reaches is drawn inside the visible area.
+
+    (The sign-in screens are driven by letter keys and may have no focusable control.)"""
+    options, reach = VIEWS[view]
+    app = _app(**options)
+    async with app.run_test(size=SIZE) as pilot:
+        await reach(pilot)
+        screen = app.screen
+        chain = [widget for widget in screen.focus_chain if widget.focusable]
+        hidden = []
+        for widget in chain:
+            widget.focus()
+            await pilot.pause(0.05)
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause(0.05)
+            region = widget.region
+            seen = _visible_region(widget)
+            wanted = min(region.height, 3)
+            if seen.height < wanted or seen.width < min(region.width, 10):
+                hidden.append(f"{widget!r} at {region}, visible {seen}")
+        assert not hidden, f"{view}: focused but not on screen:\n" + "\n".join(hidden)
