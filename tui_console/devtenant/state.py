@@ -59,6 +59,7 @@ from tui_console.devtenant import seed
 from tui_console.devtenant.dpop import DPoPGuard
 from tui_console.devtenant.faults import FailureInjector, InjectedFailure
 from tui_console.devtenant.keys import SigningKey
+from tui_console.devtenant.machine_clients import MachineClients
 from tui_console.devtenant.management import (
     ManagementApiError,
     apply_user_patch,
@@ -91,7 +92,13 @@ from tui_console.devtenant.records import (
 )
 from tui_console.devtenant.settings import TenantSettings
 
-__all__ = ["DEVICE_CODE_GRANT", "AuthApiError", "TenantState", "TenantStats"]
+__all__ = [
+    "DEVICE_CODE_GRANT",
+    "AuthApiError",
+    "TenantState",
+    "TenantStats",
+    "write_private_text",
+]
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 #: Scopes the OIDC layer understands without an API (OIDC Core §5.4, plus offline_access).
@@ -173,6 +180,28 @@ class TenantStats:
         return asdict(self)
 
 
+def write_private_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temp file, fsync, rename) with mode 0600: the
+    state file holds the signing key, the support client's key file its private key."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _seed_clients() -> dict[str, Client]:
+    return {c.client_id: c for c in (seed.demo_client(), *seed.support_clients())}
+
+
 def _format_user_code(letters: str) -> str:
     return f"{letters[:4]}-{letters[4:]}"
 
@@ -197,6 +226,7 @@ class TenantState:
         signing_key: SigningKey | None = None,
         users: Iterable[User] | None = None,
         device_credentials: Iterable[DeviceCredential] | None = None,
+        support_key_pem: str | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -217,7 +247,9 @@ class TenantState:
                 else seed.demo_device_credentials()
             )
         }
-        self.clients: dict[str, Client] = {seed.CLIENT_ID: seed.demo_client()}
+        self.clients: dict[str, Client] = _seed_clients()
+        self.machine = MachineClients(self, support_key_pem)
+        """The support applications' credentials and grants (:mod:`.machine_clients`)."""
         self._device_codes: dict[str, DeviceCode] = {}
         self._user_codes: dict[str, str] = {}
         self._auth_codes: dict[str, AuthorizationCode] = {}
@@ -234,6 +266,11 @@ class TenantState:
         self._build_limiters()
 
     # -- configuration and time ---------------------------------------------------------------
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The one re-entrant lock every aggregate of the tenant mutates under."""
+        return self._lock
 
     @property
     def settings(self) -> TenantSettings:
@@ -1011,7 +1048,8 @@ class TenantState:
             self.stats = TenantStats()
             self.users = {u.user_id: u for u in seed.demo_users()}
             self.device_credentials = {c.id: c for c in seed.demo_device_credentials()}
-            self.clients = {seed.CLIENT_ID: seed.demo_client()}
+            self.clients = _seed_clients()
+            self.machine.forget_spent_assertions()
             for store in (
                 self._device_codes,
                 self._user_codes,
@@ -1103,30 +1141,21 @@ class TenantState:
         Codes, sessions and refresh tokens do not: the issuer's port may change between runs.
         """
         with self._lock:
-            return {
+            data: dict[str, Any] = {
                 "version": _STATE_FILE_VERSION,
                 "signing_key": self.signing_key.to_pem(),
                 "users": [copy.deepcopy(u.to_json()) for u in self.users.values()],
                 "device_credentials": [c.to_json() for c in self.device_credentials.values()],
             }
+            support_key = self.machine.saved_key_pem()
+            if support_key is not None:
+                data["support_client_key"] = support_key
+            return data
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_json` to ``path`` atomically (temp file, fsync, rename), mode 0600
         because it holds the signing key."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private_text(path, json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n")
 
     def persist(self) -> None:
         """Save to :attr:`state_file` when one is set (after changes worth keeping)."""
@@ -1157,6 +1186,7 @@ class TenantState:
                 device_credentials=[
                     DeviceCredential.from_json(item) for item in data.get("device_credentials", [])
                 ],
+                support_key_pem=data.get("support_client_key"),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"{path}: malformed dev-tenant state file ({exc!r})") from exc

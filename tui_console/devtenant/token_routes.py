@@ -15,6 +15,8 @@ NOTES.md §6, §8):
   expired and reused tokens (§3.2);
 * an unknown grant type: 400 ``unsupported_grant_type``; missing parameters: 400
   ``invalid_request``;
+* ``client_credentials`` for the support applications (client secret or client assertion):
+  :mod:`.machine_clients` has the rules and the guesses;
 * ``/oauth/revoke``: 200 with an empty body, also for unknown tokens (§3.5 [C6, AO]).
 
 DPoP (RFC 9449; §4.4 [D3]; the rules and the guesses are in :mod:`.dpop`): a ``DPoP`` header
@@ -38,6 +40,7 @@ from starlette.routing import Route
 from tui_console.devtenant.auth_api import auth_error_response, read_params, token_response
 from tui_console.devtenant.dpop import DPoPRejected, VerifiedProof, verify_proof
 from tui_console.devtenant.login_routes import tenant
+from tui_console.devtenant.machine_clients import ClientRefused
 from tui_console.devtenant.models import Client
 from tui_console.devtenant.records import Grant
 from tui_console.devtenant.state import DEVICE_CODE_GRANT, AuthApiError, TenantState
@@ -172,6 +175,8 @@ async def _token(request: Request, state: TenantState) -> Response:
     try:
         params = await read_params(request)
         grant_type = _required(params, "grant_type")
+        if grant_type == "client_credentials":
+            return _client_credentials(request, state, params)
         client = _client(state, params)
         if grant_type in (DEVICE_CODE_GRANT, "authorization_code", "refresh_token"):
             _require_grant(client, grant_type)
@@ -194,6 +199,25 @@ async def _token(request: Request, state: TenantState) -> Response:
         raise AuthApiError(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
     except AuthApiError as exc:
         return auth_error_response(exc)
+
+
+def _client_credentials(request: Request, state: TenantState, params: dict[str, str]) -> Response:
+    """A machine token for a support application (auth0-reference.md §8.7 [K2])."""
+    machine = state.machine
+    try:
+        client = machine.authenticate(
+            params, request.headers.get("authorization"), state.get_client
+        )
+        _require_grant(client, "client_credentials")
+        grant = machine.grant(client, params.get("audience") or None, params.get("scope"))
+    except ClientRefused as exc:
+        raise AuthApiError(exc.status, exc.error, exc.description) from None
+    ttl = state.settings.access_token_ttl
+    token = state.mint_access_token(
+        grant.scopes, audience=grant.audience, client_id=client.client_id, ttl=ttl
+    )
+    # Recorded (token.json, TestLoginWithClientCredentials): no scope, no refresh or ID token.
+    return token_response({"access_token": token, "expires_in": ttl, "token_type": "Bearer"})
 
 
 def _refresh(
