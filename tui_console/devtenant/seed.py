@@ -51,6 +51,7 @@ __all__ = [
     "demo_device_credentials",
     "demo_users",
     "gravatar_url",
+    "seed_password_hash",
     "management_api",
     "support_clients",
 ]
@@ -125,7 +126,7 @@ SUPPORT_CLIENT_SECRETS: dict[str, str] = {SUPPORT_CLIENT_ID: SUPPORT_CLIENT_SECR
 
 
 @functools.cache
-def _seed_password_hash(password: str) -> str:
+def seed_password_hash(password: str) -> str:
     """Hashed once per process: every test tenant would otherwise pay for PBKDF2 again."""
     return hash_password(password)
 
@@ -195,7 +196,7 @@ def demo_users() -> list[User]:
         picture=gravatar_url(DEMO_EMAIL, DEMO_NAME),
         created_at=_SEED_DATE,
         updated_at=_SEED_DATE,
-        password_hash=_seed_password_hash(DEMO_PASSWORD),
+        password_hash=seed_password_hash(DEMO_PASSWORD),
         given_name="Ada",
         family_name="Lovelace",
         identities=[
@@ -253,7 +254,7 @@ def demo_users() -> list[User]:
         picture=gravatar_url(SECOND_EMAIL, SECOND_NAME),
         created_at=_SEED_DATE,
         updated_at=_SEED_DATE,
-        password_hash=_seed_password_hash(SECOND_PASSWORD),
+        password_hash=seed_password_hash(SECOND_PASSWORD),
         identities=[
             Identity(
                 provider="auth0",

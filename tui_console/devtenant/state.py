@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_console.devtenant import seed
+from tui_console.devtenant.directory import directory_users
 from tui_console.devtenant.dpop import DPoPGuard
 from tui_console.devtenant.faults import FailureInjector, InjectedFailure
 from tui_console.devtenant.keys import SigningKey
@@ -198,6 +199,10 @@ def write_private_text(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
+def _seed_users() -> list[User]:
+    return [*seed.demo_users(), *directory_users()]
+
+
 def _seed_clients() -> dict[str, Client]:
     return {c.client_id: c for c in (seed.demo_client(), *seed.support_clients())}
 
@@ -237,7 +242,7 @@ class TenantState:
         self.state_file: Path | None = None
         """Where :meth:`persist` saves; set by ``serve(state_file=...)``."""
         self.users: dict[str, User] = {
-            u.user_id: u for u in (users if users is not None else seed.demo_users())
+            u.user_id: u for u in (users if users is not None else _seed_users())
         }
         self.device_credentials: dict[str, DeviceCredential] = {
             c.id: c
@@ -803,6 +808,11 @@ class TenantState:
                 raise user_not_found()
             return user.to_management_json()
 
+    def directory_json(self) -> list[dict[str, Any]]:
+        """Every user's Management shape (what ``GET /api/v2/users`` searches)."""
+        with self._lock:
+            return [u.to_management_json() for u in self.users.values()]
+
     def patch_user(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Apply a validated, authorised PATCH (:func:`.management.apply_user_patch`), save,
         and return the updated user."""
@@ -1046,7 +1056,7 @@ class TenantState:
         with self._lock:
             self._clock_offset = 0.0
             self.stats = TenantStats()
-            self.users = {u.user_id: u for u in seed.demo_users()}
+            self.users = {u.user_id: u for u in _seed_users()}
             self.device_credentials = {c.id: c for c in seed.demo_device_credentials()}
             self.clients = _seed_clients()
             self.machine.forget_spent_assertions()
