@@ -34,10 +34,19 @@ from tui_console.devtenant.pages import (
     login_page,
     message_page,
 )
-from tui_console.devtenant.records import Grant, LoginTransaction, Session
+from tui_console.devtenant.records import Grant, LoginTransaction, Session, SignInContext
 from tui_console.devtenant.state import TenantState
 
-__all__ = ["SESSION_COOKIE", "advance", "current_session", "finish_authorize", "routes", "tenant"]
+__all__ = [
+    "SESSION_COOKIE",
+    "advance",
+    "current_session",
+    "finish_authorize",
+    "reuse_session",
+    "routes",
+    "sign_in_context",
+    "tenant",
+]
 
 SESSION_COOKIE = "auth0"
 _DEMO_HINT = (
@@ -52,6 +61,24 @@ def tenant(request: Request) -> TenantState:
 
 def current_session(request: Request) -> Session | None:
     return tenant(request).get_session(request.cookies.get(SESSION_COOKIE))
+
+
+def sign_in_context(request: Request, client_id: str, method: str | None) -> SignInContext:
+    """Where this request comes from, for the session it starts or reuses."""
+    return SignInContext(
+        client_id=client_id,
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        method=method,
+    )
+
+
+def reuse_session(request: Request, session: Session, txn: LoginTransaction) -> None:
+    """A sign-in rides on an existing session (its cookie): record the application and
+    the request on the session and tie the transaction to it."""
+    tenant(request).sessions.touch(session, sign_in_context(request, txn.client_id, None))
+    txn.user_id = session.user_id
+    txn.session_id = session.id
 
 
 def _client_name(state: TenantState, client_id: str) -> str:
@@ -139,7 +166,7 @@ async def login_submit(request: Request) -> Response:
             demo_hint=_DEMO_HINT,
             status=400,
         )
-    session = state.create_session(user.user_id)
+    session = state.create_session(user.user_id, sign_in_context(request, txn.client_id, "pwd"))
     txn.user_id = user.user_id
     txn.session_id = session.id
     response = advance(state, txn)
@@ -221,8 +248,7 @@ async def activate_submit(request: Request) -> Response:
     )
     session = current_session(request)
     if session is not None:
-        txn.user_id = session.user_id
-        txn.session_id = session.id
+        reuse_session(request, session, txn)
         return advance(state, txn)
     return RedirectResponse(f"/u/login?state={txn.id}", status_code=302)
 

@@ -89,8 +89,10 @@ from tui_console.devtenant.records import (
     RefreshFamily,
     RefreshToken,
     Session,
+    SignInContext,
     normalize_user_code,
 )
+from tui_console.devtenant.sessions import SessionBook
 from tui_console.devtenant.settings import TenantSettings
 
 __all__ = [
@@ -258,7 +260,8 @@ class TenantState:
         self._device_codes: dict[str, DeviceCode] = {}
         self._user_codes: dict[str, str] = {}
         self._auth_codes: dict[str, AuthorizationCode] = {}
-        self._sessions: dict[str, Session] = {}
+        self.sessions = SessionBook(self)
+        """Sign-in sessions (:mod:`.sessions`)."""
         self._transactions: dict[str, LoginTransaction] = {}
         self._consents: dict[tuple[str, str, str], set[str]] = {}
         self._opaque_tokens: dict[str, OpaqueAccessToken] = {}
@@ -406,22 +409,14 @@ class TenantState:
                         return user
         return None
 
-    def create_session(self, user_id: str) -> Session:
-        with self._lock:
-            now = self.now()
-            session = Session(secrets.token_urlsafe(24), user_id, now, now)
-            self._sessions[session.id] = session
-            return session
+    def create_session(self, user_id: str, context: SignInContext | None = None) -> Session:
+        """A new session for a sign-in; without ``context``, one a test helper or the
+        auto-approver made for the console (no request, so no IP or user agent)."""
+        return self.sessions.create(user_id, context or SignInContext(seed.CLIENT_ID, method="pwd"))
 
     def get_session(self, session_id: str | None) -> Session | None:
         """The live session with this id whose user still exists."""
-        if not session_id:
-            return None
-        with self._lock:
-            session = self._sessions.get(session_id)
-            if session is None or session.user_id not in self.users:
-                return None
-            return session
+        return self.sessions.get(session_id)
 
     def has_consent(
         self, user_id: str, client_id: str, audience: str | None, scopes: Iterable[str]
@@ -499,7 +494,8 @@ class TenantState:
         ):
             code.status = "approved"
             code.user_id = seed.DEMO_USER_ID
-            code.session_id = self.create_session(seed.DEMO_USER_ID).id
+            context = SignInContext(code.client_id, method="pwd")
+            code.session_id = self.create_session(seed.DEMO_USER_ID, context).id
 
     def pending_device_code(self, user_code: str) -> DeviceCode | None:
         """The unexpired, undecided device code for what a person typed, if any."""
@@ -776,6 +772,51 @@ class TenantState:
             family.revoked = True
             self.stats.revocations += 1
             return True
+
+    def live_families(self, user_id: str) -> list[RefreshFamily]:
+        """The user's refresh-token families that can still be exchanged, oldest first."""
+        with self._lock:
+            return sorted(
+                (
+                    f
+                    for f in self._families.values()
+                    if f.grant.user_id == user_id and self._live(f)
+                ),
+                key=lambda f: (f.created_at, f.id),
+            )
+
+    def live_family(self, family_id: str) -> RefreshFamily | None:
+        with self._lock:
+            family = self._families.get(family_id)
+            return family if family is not None and self._live(family) else None
+
+    def _live(self, family: RefreshFamily) -> bool:
+        now, s = self.now(), self._settings
+        return (
+            not family.revoked
+            and family.grant.user_id in self.users
+            and now - family.created_at <= s.refresh_absolute_ttl
+            and now - family.last_exchanged_at <= s.refresh_idle_ttl
+        )
+
+    def revoke_families(
+        self, *, family_ids: Iterable[str] = (), session_ids: Iterable[str] = (), user_id: str = ""
+    ) -> int:
+        """Revoke families by id, by session, or every one of ``user_id``; returns how many
+        live ones ended (the Management API's deletes and revoke-access)."""
+        ids, sessions = set(family_ids), set(session_ids)
+        with self._lock:
+            ended = 0
+            for family in self._families.values():
+                grant = family.grant
+                if (
+                    family.id in ids
+                    or (grant.session_id is not None and grant.session_id in sessions)
+                    or (user_id and grant.user_id == user_id)
+                ) and self._live(family):
+                    family.revoked = True
+                    ended += 1
+            return ended
 
     def refresh_token_binding(self, token: str) -> str | None:
         """The DPoP ``jkt`` ``token``'s family is bound to (None: unbound or unknown)."""
@@ -1064,7 +1105,6 @@ class TenantState:
                 self._device_codes,
                 self._user_codes,
                 self._auth_codes,
-                self._sessions,
                 self._transactions,
                 self._consents,
                 self._opaque_tokens,
@@ -1072,6 +1112,7 @@ class TenantState:
                 self._families,
             ):
                 store.clear()
+            self.sessions.clear()
             self.failures.clear()
             self.dpop = DPoPGuard(self)
             if settings is not None:
