@@ -82,6 +82,10 @@ class EndpointSpec:
     policy: str
     device_credentials_write: bool = False
     conflict: str = "Conflict"
+    logs: bool = False
+    """Counted in the log-reading bucket instead of the per-caller one."""
+    action: str = ""
+    """What a successful change is called in its ``sapi`` log event ("Update a User")."""
 
 
 def respond(payload: Any, status: int, headers: dict[str, str]) -> Response:
@@ -96,11 +100,7 @@ def _error(exc: ManagementApiError, headers: dict[str, str] | None = None) -> Re
 
 def _empty_bucket(state: TenantState, spec: EndpointSpec) -> RateLimitDecision:
     """The headers of an empty per-caller bucket, for an injected 429."""
-    registry = (
-        state.device_credentials_write_limits
-        if spec.device_credentials_write
-        else state.management_limits
-    )
+    registry = state.endpoint_limits(spec.device_credentials_write, logs=spec.logs)
     full_in = registry.capacity / registry.refill_per_second
     return RateLimitDecision(
         allowed=False,
@@ -143,7 +143,7 @@ async def _injected(
         headers = {"WWW-Authenticate": "Bearer"}
     else:
         headers = state.peek_management(
-            caller.sub, device_credentials_write=spec.device_credentials_write
+            caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
         ).headers()
     body = failure.body
     if body is None:
@@ -169,7 +169,7 @@ def endpoint_for(spec: EndpointSpec, handler: Handler) -> Callable[[Request], Aw
             if injected is not None:
                 return injected
         decision = state.take_management(
-            caller.sub, device_credentials_write=spec.device_credentials_write
+            caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
         )
         headers = decision.headers()
         if not decision.allowed:
@@ -180,9 +180,51 @@ def endpoint_for(spec: EndpointSpec, handler: Handler) -> Callable[[Request], Aw
             status, payload = await handler(request, state, caller)
         except ManagementApiError as exc:
             return _error(exc, headers)
+        if request.method != "GET":
+            await _log_change(request, state, spec, caller, status, payload)
         return respond(payload, status, headers)
 
     return endpoint
+
+
+async def _log_change(
+    request: Request,
+    state: TenantState,
+    spec: EndpointSpec,
+    caller: ManagementCaller,
+    status: int,
+    payload: Any,
+) -> None:
+    """The ``sapi`` event of a change that succeeded (shape recorded, logs.json)."""
+    raw = await request.body()
+    try:
+        body = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    ip = request.client.host if request.client else None
+    state.logs.record(
+        "sapi",
+        description=spec.action or f"{request.method} {request.url.path}",
+        client_id=caller.azp,
+        ip=ip,
+        details={
+            "request": {
+                "auth": {
+                    "credentials": {"scopes": sorted(caller.scopes)},
+                    "strategy": "jwt",
+                    "user": {},
+                },
+                "body": body,
+                "channel": "api",
+                "ip": ip,
+                "method": request.method.lower(),
+                "path": request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+                "query": dict(request.query_params),
+                "userAgent": request.headers.get("user-agent", ""),
+            },
+            "response": {"body": payload if payload is not None else {}, "statusCode": status},
+        },
+    )
 
 
 async def json_body(request: Request) -> Any:
@@ -431,17 +473,20 @@ async def not_found(request: Request) -> Response:
 
 def routes() -> list[Route]:
     users = EndpointSpec("get_user")
-    identities = EndpointSpec("link", conflict="Specified identity already exists.")
+    identities = EndpointSpec(
+        "link", conflict="Specified identity already exists.", action="Link a User Account"
+    )
     writes = EndpointSpec(
         "create_device_credential",
         device_credentials_write=True,
         conflict="A public key already exists for the device.",
+        action="Create a Device Public Key",
     )
     return [
         Route("/api/v2/users/{id}", endpoint_for(users, get_user), methods=["GET"]),
         Route(
             "/api/v2/users/{id}",
-            endpoint_for(EndpointSpec("patch_user"), patch_user),
+            endpoint_for(EndpointSpec("patch_user", action="Update a User"), patch_user),
             methods=["PATCH"],
         ),
         Route(
@@ -451,7 +496,7 @@ def routes() -> list[Route]:
         ),
         Route(
             "/api/v2/users/{id}/identities/{provider}/{user_id}",
-            endpoint_for(EndpointSpec("unlink"), unlink_identity),
+            endpoint_for(EndpointSpec("unlink", action="Unlink a User Account"), unlink_identity),
             methods=["DELETE"],
         ),
         Route(
@@ -467,7 +512,11 @@ def routes() -> list[Route]:
         Route(
             "/api/v2/device-credentials/{id}",
             endpoint_for(
-                EndpointSpec("delete_device_credential", device_credentials_write=True),
+                EndpointSpec(
+                    "delete_device_credential",
+                    device_credentials_write=True,
+                    action="Delete a Device Credential",
+                ),
                 delete_device_credential,
             ),
             methods=["DELETE"],

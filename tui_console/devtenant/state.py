@@ -56,10 +56,12 @@ from pathlib import Path
 from typing import Any
 
 from tui_console.devtenant import seed
+from tui_console.devtenant.attack_protection import BruteForceGuard
 from tui_console.devtenant.directory import directory_users
 from tui_console.devtenant.dpop import DPoPGuard
 from tui_console.devtenant.faults import FailureInjector, InjectedFailure
 from tui_console.devtenant.keys import SigningKey
+from tui_console.devtenant.logs import LogStore
 from tui_console.devtenant.machine_clients import MachineClients
 from tui_console.devtenant.management import (
     ManagementApiError,
@@ -262,6 +264,10 @@ class TenantState:
         self._auth_codes: dict[str, AuthorizationCode] = {}
         self.sessions = SessionBook(self)
         """Sign-in sessions (:mod:`.sessions`)."""
+        self.logs = LogStore(self)
+        """Log events (:mod:`.logs`)."""
+        self.brute_force = BruteForceGuard(self)
+        """Failed-password counts and user blocks (:mod:`.attack_protection`)."""
         self._transactions: dict[str, LoginTransaction] = {}
         self._consents: dict[tuple[str, str, str], set[str]] = {}
         self._opaque_tokens: dict[str, OpaqueAccessToken] = {}
@@ -306,6 +312,9 @@ class TenantState:
         )
         self.device_credentials_write_limits = BucketRegistry.per_minute(
             s.device_credentials_write_burst, s.device_credentials_write_refill_per_minute, self.now
+        )
+        self.logs_limits = BucketRegistry.per_minute(
+            s.logs_burst, s.logs_refill_per_minute, self.now
         )
 
     def count(self, counter: str) -> None:
@@ -1009,42 +1018,53 @@ class TenantState:
 
     # -- Management API: rate limits and failure injection ------------------------------------
 
-    def _endpoint_limits(self, device_credentials_write: bool) -> BucketRegistry:
+    def endpoint_limits(
+        self, device_credentials_write: bool, *, logs: bool = False
+    ) -> BucketRegistry:
+        """The per-caller registry an endpoint spends from (checked after the tenant-wide one)."""
+        if logs:
+            return self.logs_limits
         if device_credentials_write:
             return self.device_credentials_write_limits
         return self.management_limits
 
-    def take_management(self, caller: str, *, device_credentials_write: bool) -> RateLimitDecision:
+    def take_management(
+        self, caller: str, *, device_credentials_write: bool, logs: bool = False
+    ) -> RateLimitDecision:
         """Spend one token for a Management request by ``caller`` (the token's ``sub``).
 
         The tenant-wide bucket is checked first (auth0-reference.md §7 [G1]), then the caller's
-        own (or its device-credential write bucket). A refusal reports the bucket that refused;
-        an allowed request reports whichever has fewer tokens left, so the headers describe the
-        limit the caller will meet first.
+        own (or its device-credential write or log-reading bucket). A refusal reports the bucket
+        that refused; an allowed request reports whichever has fewer tokens left, so the headers
+        describe the limit the caller will meet first.
         """
         with self._lock:
             tenant_wide = self.management_global_limits.take(_TENANT_KEY)
             if not tenant_wide.allowed:
                 return tenant_wide
-            own = self._endpoint_limits(device_credentials_write).take(caller)
+            own = self.endpoint_limits(device_credentials_write, logs=logs).take(caller)
             if not own.allowed or own.remaining <= tenant_wide.remaining:
                 return own
             return tenant_wide
 
-    def peek_management(self, caller: str, *, device_credentials_write: bool) -> RateLimitDecision:
+    def peek_management(
+        self, caller: str, *, device_credentials_write: bool, logs: bool = False
+    ) -> RateLimitDecision:
         """What :meth:`take_management` would report, without spending anything."""
         with self._lock:
             tenant_wide = self.management_global_limits.peek(_TENANT_KEY)
-            own = self._endpoint_limits(device_credentials_write).peek(caller)
+            own = self.endpoint_limits(device_credentials_write, logs=logs).peek(caller)
             return own if own.remaining <= tenant_wide.remaining else tenant_wide
 
     def drain_rate_limit(self, bucket: str, caller: str | None = None) -> None:
         """Empty a Management bucket now (tests): ``"global"``, or ``"user"`` /
-        ``"device_credentials_write"`` of ``caller`` (a user id, or ``<client_id>@clients``)."""
+        ``"device_credentials_write"`` / ``"logs"`` of ``caller`` (a user id, or
+        ``<client_id>@clients``)."""
         registries = {
             "global": self.management_global_limits,
             "user": self.management_limits,
             "device_credentials_write": self.device_credentials_write_limits,
+            "logs": self.logs_limits,
         }
         if bucket not in registries:
             raise ValueError(f"unknown bucket {bucket!r}; use one of {sorted(registries)}")
@@ -1113,6 +1133,8 @@ class TenantState:
             ):
                 store.clear()
             self.sessions.clear()
+            self.logs.clear()
+            self.brute_force.clear()
             self.failures.clear()
             self.dpop = DPoPGuard(self)
             if settings is not None:

@@ -15,7 +15,11 @@ owns the data says what was guessed.
   ``DELETE /api/v2/users/{id}/sessions`` and ``/refresh-tokens``, ``GET``/``DELETE
   /api/v2/refresh-tokens/{id}``; ``POST /api/v2/users/{id}/revoke-access``. Statuses as
   recorded: 202 with ``{}`` for the session deletes, the revoke and the user-level
-  refresh-token delete, 204 with no body for ``DELETE /refresh-tokens/{id}``.
+  refresh-token delete, 204 with no body for ``DELETE /refresh-tokens/{id}``;
+* logs (:mod:`.logs`): ``GET /api/v2/logs`` (page or checkpoint mode), ``/logs/{id}``,
+  ``/users/{id}/logs``, in their own rate-limit bucket (``TenantSettings.logs_burst``);
+* user blocks (:mod:`.attack_protection`): ``GET``/``DELETE /api/v2/user-blocks/{id}`` and
+  ``?identifier=``: ``{"blocked_for": [...]}`` and 204 (recorded);
 
 On ``TenantSettings(plan="free")`` the session and refresh-token endpoints answer 403
 ``insufficient_entitlement`` "Please upgrade your subscription to use sessions management"
@@ -359,13 +363,160 @@ async def _revoke_access_body(request: Request) -> dict[str, Any]:
     return body
 
 
+# -- logs -----------------------------------------------------------------------------------------
+
+
+def _logs_fields(items: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
+    """``fields`` with ``include_fields=true`` (or alone) keeps those keys plus ``_id``
+    (recorded); exclusion drops the named keys (recorded answers drop more: not imitated)."""
+    fields, include = _fields(request)
+    if not fields:
+        return items
+    if include:
+        fields = f"{fields},_id"
+    return [filter_fields(item, fields, include) for item in items]
+
+
+def _sorted_logs(items: list[dict[str, Any]], sort: str | None) -> list[dict[str, Any]]:
+    if not sort:
+        return items  # newest first
+    field, _, direction = sort.partition(":")
+    if direction not in ("1", "-1") or not field:
+        raise invalid_query(
+            f"sort must be field:1 or field:-1, not {sort!r}", "sort", "Field to sort by."
+        )
+    ordered = sorted(items, key=lambda e: (str(e.get(field) or ""), e["log_id"]))
+    return ordered if direction == "1" else ordered[::-1]
+
+
+def _page_of_logs(request: Request, items: list[dict[str, Any]]) -> tuple[int, Any]:
+    page, per_page, totals = _paging(request)
+    items = _sorted_logs(items, request.query_params.get("sort"))
+    start = page * per_page
+    chosen = _logs_fields(items[start : start + per_page], request)
+    if not totals:
+        return 200, chosen
+    envelope = {"start": start, "limit": per_page, "length": len(chosen), "total": len(items)}
+    return 200, {**envelope, "logs": chosen}
+
+
+async def list_logs(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """Page mode, or checkpoint mode with ``from``/``take`` (which ignores the rest)."""
+    policy("read_logs").access(caller.scopes)
+    query = request.query_params
+    checkpoint = query.get("from")
+    if checkpoint is not None or query.get("take") is not None:
+        take = parse_int(query.get("take"), "take", _TAKE, default=50, minimum=1, maximum=100)
+        return 200, state.logs.after(checkpoint or "", take)
+    wanted = parse_query(query.get("q", ""))
+    return _page_of_logs(request, [e for e in state.logs.newest_first() if wanted.matches(e)])
+
+
+async def get_log(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    policy("read_logs").access(caller.scopes)
+    event = state.logs.get(request.path_params["id"])
+    if event is None:
+        raise ManagementApiError(404, "Log not found", "inexistent_log")
+    return 200, event
+
+
+async def user_logs(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """Page mode only (no ``from``/``take`` here, §8.6)."""
+    policy("read_logs").access(caller.scopes)
+    user_id = request.path_params["id"]
+    _existing_user(state, user_id)
+    mine = [e for e in state.logs.newest_first() if e.get("user_id") == user_id]
+    return _page_of_logs(request, mine)
+
+
+# -- user blocks ----------------------------------------------------------------------------------
+
+_IDENTIFIER = "Should be any of a username, phone number, or email."
+
+
+def _identifier(request: Request) -> str:
+    identifier = request.query_params.get("identifier")
+    if not identifier:
+        raise invalid_query("Missing required property: identifier", "identifier", _IDENTIFIER)
+    return identifier
+
+
+async def user_blocks(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    policy("read_user_blocks").access(caller.scopes)
+    return 200, {"blocked_for": state.brute_force.blocks_of_user(request.path_params["id"])}
+
+
+async def identifier_blocks(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    policy("read_user_blocks").access(caller.scopes)
+    return 200, {"blocked_for": state.brute_force.blocks_of_identifier(_identifier(request))}
+
+
+def _log_unblock(state: TenantState, caller: ManagementCaller, user_id: str | None) -> None:
+    state.logs.record(
+        "ublkdu",
+        description="User block released by an administrator.",
+        client_id=caller.azp,
+        user_id=user_id,
+    )
+
+
+async def delete_user_blocks(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """204 with no body, also when nothing was blocked (recorded)."""
+    policy("delete_user_blocks").access(caller.scopes)
+    user_id = request.path_params["id"]
+    if state.brute_force.release_user(user_id):
+        _log_unblock(state, caller, user_id)
+    return 204, None
+
+
+async def delete_identifier_blocks(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    policy("delete_user_blocks").access(caller.scopes)
+    identifier = _identifier(request)
+    known = state.find_user_by_email(identifier)
+    if state.brute_force.release_identifier(identifier):
+        _log_unblock(state, caller, known.user_id if known else None)
+    return 204, None
+
+
 def routes() -> list[Route]:
     users = EndpointSpec("list_users")
     read_sessions = EndpointSpec("read_sessions")
-    delete_sessions = EndpointSpec("delete_sessions")
+    delete_sessions = EndpointSpec("delete_sessions", action="Delete a Session")
     read_tokens = EndpointSpec("read_refresh_tokens")
-    delete_tokens = EndpointSpec("delete_refresh_tokens")
+    delete_tokens = EndpointSpec("delete_refresh_tokens", action="Delete a Refresh Token")
+    logs = EndpointSpec("read_logs", logs=True)
+    read_blocks = EndpointSpec("read_user_blocks")
+    unblock = EndpointSpec("delete_user_blocks", action="Delete a User Block")
     return [
+        Route("/api/v2/logs", endpoint_for(logs, list_logs), methods=["GET"]),
+        Route("/api/v2/logs/{id}", endpoint_for(logs, get_log), methods=["GET"]),
+        Route("/api/v2/users/{id}/logs", endpoint_for(logs, user_logs), methods=["GET"]),
+        Route("/api/v2/user-blocks", endpoint_for(read_blocks, identifier_blocks), methods=["GET"]),
+        Route(
+            "/api/v2/user-blocks",
+            endpoint_for(unblock, delete_identifier_blocks),
+            methods=["DELETE"],
+        ),
+        Route("/api/v2/user-blocks/{id}", endpoint_for(read_blocks, user_blocks), methods=["GET"]),
+        Route(
+            "/api/v2/user-blocks/{id}",
+            endpoint_for(unblock, delete_user_blocks),
+            methods=["DELETE"],
+        ),
         Route("/api/v2/users", endpoint_for(users, list_users), methods=["GET"]),
         Route("/api/v2/users-by-email", endpoint_for(users, users_by_email), methods=["GET"]),
         Route(
@@ -386,7 +537,9 @@ def routes() -> list[Route]:
         ),
         Route(
             "/api/v2/sessions/{id}/revoke",
-            endpoint_for(delete_sessions, revoke_session),
+            endpoint_for(
+                EndpointSpec("delete_sessions", action="Revoke a Session"), revoke_session
+            ),
             methods=["POST"],
         ),
         Route(
@@ -411,7 +564,9 @@ def routes() -> list[Route]:
         ),
         Route(
             "/api/v2/users/{id}/revoke-access",
-            endpoint_for(delete_sessions, revoke_access),
+            endpoint_for(
+                EndpointSpec("delete_sessions", action="Revoke a User's Access"), revoke_access
+            ),
             methods=["POST"],
         ),
     ]

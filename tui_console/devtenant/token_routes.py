@@ -171,7 +171,67 @@ async def token(request: Request) -> Response:
     return response
 
 
+#: grant type → the log event types of its success and its failure (auth0-reference.md §8.6
+#: [L2]); reuse of a rotated refresh token is ``ferrt`` instead.
+_EXCHANGE_EVENTS = {
+    DEVICE_CODE_GRANT: ("sede", "fede"),
+    "authorization_code": ("seacft", "feacft"),
+    "refresh_token": ("sertft", "fertft"),
+    "client_credentials": ("seccft", "feccft"),
+}
+#: Answers to a device poll that are part of waiting, not failures worth an event.
+_WAITING = frozenset({"authorization_pending", "slow_down"})
+
+
+def _ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _log_exchange(request: Request, state: TenantState, grant_type: str, grant: Grant) -> None:
+    kind = _EXCHANGE_EVENTS[grant_type][0]
+    state.logs.record(
+        kind,
+        client_id=grant.client_id,
+        user_id=grant.user_id,
+        user_name=_user_name(state, grant.user_id),
+        ip=_ip(request),
+        audience=grant.audience,
+        scope=grant.scope,
+    )
+
+
+def _user_name(state: TenantState, user_id: str) -> str:
+    user = state.get_user(user_id)
+    return user.email if user else ""
+
+
+def _log_refusal(
+    request: Request,
+    state: TenantState,
+    grant_type: str,
+    params: dict[str, str],
+    exc: AuthApiError,
+    reuses_before: int,
+) -> None:
+    if grant_type not in _EXCHANGE_EVENTS or exc.error in _WAITING:
+        return
+    kind = _EXCHANGE_EVENTS[grant_type][1]
+    if grant_type == "refresh_token" and state.stats.reuse_detections > reuses_before:
+        kind = "ferrt"
+    state.logs.record(
+        kind,
+        description=exc.description,
+        client_id=params.get("client_id") or None,
+        ip=_ip(request),
+        audience=params.get("audience") or None,
+        scope=params.get("scope") or None,
+    )
+
+
 async def _token(request: Request, state: TenantState) -> Response:
+    grant_type = ""
+    params: dict[str, str] = {}
+    reuses_before = state.stats.reuse_detections
     try:
         params = await read_params(request)
         grant_type = _required(params, "grant_type")
@@ -183,7 +243,9 @@ async def _token(request: Request, state: TenantState) -> Response:
         proof = _proof(request, state, client)
         if grant_type == DEVICE_CODE_GRANT:
             grant = state.poll_device_code(_required(params, "device_code"), client.client_id)
-            return _tokens_for(state, _bound(state, grant, proof))
+            response = _tokens_for(state, _bound(state, grant, proof))
+            _log_exchange(request, state, grant_type, grant)
+            return response
         if grant_type == "authorization_code":
             grant = state.redeem_authorization_code(
                 _required(params, "code"),
@@ -191,13 +253,16 @@ async def _token(request: Request, state: TenantState) -> Response:
                 redirect_uri=params.get("redirect_uri") or None,
                 code_verifier=params.get("code_verifier") or None,
             )
-            return _tokens_for(state, _bound(state, grant, proof))
+            response = _tokens_for(state, _bound(state, grant, proof))
+            _log_exchange(request, state, grant_type, grant)
+            return response
         if grant_type == "refresh_token":
-            return _refresh(state, client, params, proof)
+            return _refresh(request, state, client, params, proof)
         if grant_type in _KNOWN_GRANTS:
             _require_grant(client, grant_type)
         raise AuthApiError(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
     except AuthApiError as exc:
+        _log_refusal(request, state, grant_type, params, exc, reuses_before)
         return auth_error_response(exc)
 
 
@@ -216,12 +281,23 @@ def _client_credentials(request: Request, state: TenantState, params: dict[str, 
     token = state.mint_access_token(
         grant.scopes, audience=grant.audience, client_id=client.client_id, ttl=ttl
     )
+    state.logs.record(
+        "seccft",
+        client_id=client.client_id,
+        ip=_ip(request),
+        audience=grant.audience,
+        scope=" ".join(grant.scopes),
+    )
     # Recorded (token.json, TestLoginWithClientCredentials): no scope, no refresh or ID token.
     return token_response({"access_token": token, "expires_in": ttl, "token_type": "Bearer"})
 
 
 def _refresh(
-    state: TenantState, client: Client, params: dict[str, str], proof: VerifiedProof | None
+    request: Request,
+    state: TenantState,
+    client: Client,
+    params: dict[str, str],
+    proof: VerifiedProof | None,
 ) -> Response:
     """Rotation: every exchange returns a new refresh token (auth0-reference.md §3.3 [C2]).
 
@@ -252,7 +328,9 @@ def _refresh(
         grant = replace(grant, scopes=tuple(s for s in grant.scopes if s in wanted))
     if grant.dpop_jkt is None and proof is not None:
         grant = replace(grant, dpop_jkt=proof.jkt)  # this access token only; the family stays
-    return token_response(build_token_response(state, grant, refresh_token=rotated))
+    response = token_response(build_token_response(state, grant, refresh_token=rotated))
+    _log_exchange(request, state, "refresh_token", grant)
+    return response
 
 
 async def revoke(request: Request) -> Response:
