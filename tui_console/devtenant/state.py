@@ -70,6 +70,7 @@ from tui_console.devtenant.management import (
     subject_mismatch,
     user_not_found,
 )
+from tui_console.devtenant.mfa import MfaRegistry
 from tui_console.devtenant.models import (
     NO_PASSWORD,
     Client,
@@ -96,6 +97,7 @@ from tui_console.devtenant.records import (
 )
 from tui_console.devtenant.sessions import SessionBook
 from tui_console.devtenant.settings import TenantSettings
+from tui_console.devtenant.story import tell_story
 
 __all__ = [
     "DEVICE_CODE_GRANT",
@@ -268,6 +270,8 @@ class TenantState:
         """Log events (:mod:`.logs`)."""
         self.brute_force = BruteForceGuard(self)
         """Failed-password counts and user blocks (:mod:`.attack_protection`)."""
+        self.mfa = MfaRegistry(self)
+        """Users' MFA factors (:mod:`.mfa`)."""
         self._transactions: dict[str, LoginTransaction] = {}
         self._consents: dict[tuple[str, str, str], set[str]] = {}
         self._opaque_tokens: dict[str, OpaqueAccessToken] = {}
@@ -278,6 +282,7 @@ class TenantState:
         self.dpop = DPoPGuard(self)
         """DPoP nonces and replay memory (:mod:`tui_console.devtenant.dpop`)."""
         self._build_limiters()
+        tell_story(self)
 
     # -- configuration and time ---------------------------------------------------------------
 
@@ -1111,7 +1116,8 @@ class TenantState:
 
     def reset(self, settings: TenantSettings | None = None) -> None:
         """Back to a freshly seeded tenant, keeping the signing key, issuer and state file:
-        seed users and credentials, no codes, sessions or tokens, zeroed stats and clock
+        seed users and credentials, the support story (:mod:`.story`) but no other codes,
+        sessions or tokens, zeroed stats and clock
         offset, full buckets, no armed failures; ``settings`` replace the current ones. Lets
         tests share one running server instead of starting one each."""
         with self._lock:
@@ -1135,11 +1141,13 @@ class TenantState:
             self.sessions.clear()
             self.logs.clear()
             self.brute_force.clear()
+            self.mfa.clear()
             self.failures.clear()
             self.dpop = DPoPGuard(self)
             if settings is not None:
                 self._settings = settings
             self._build_limiters()
+            tell_story(self)
 
     def add_user(self, data: dict[str, Any]) -> User:
         """Add (or replace) a user from a Management API user object, e.g. a recorded one;

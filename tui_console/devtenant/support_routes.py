@@ -20,6 +20,10 @@ owns the data says what was guessed.
   ``/users/{id}/logs``, in their own rate-limit bucket (``TenantSettings.logs_burst``);
 * user blocks (:mod:`.attack_protection`): ``GET``/``DELETE /api/v2/user-blocks/{id}`` and
   ``?identifier=``: ``{"blocked_for": [...]}`` and 204 (recorded);
+* MFA (:mod:`.mfa`): ``GET /api/v2/users/{id}/enrollments``, ``GET``/``DELETE
+  /api/v2/users/{id}/authentication-methods[/{method_id}]`` (the DELETE without an id resets
+  them all), ``POST /api/v2/users/{id}/multifactor/actions/invalidate-remember-browser``:
+  204 with no body for the deletes and the invalidation (recorded);
 
 On ``TenantSettings(plan="free")`` the session and refresh-token endpoints answer 403
 ``insufficient_entitlement`` "Please upgrade your subscription to use sessions management"
@@ -49,6 +53,7 @@ from tui_console.devtenant.management import (
     parse_bool,
     parse_int,
     policy,
+    subject_mismatch,
 )
 from tui_console.devtenant.management_routes import (
     EndpointSpec,
@@ -492,6 +497,85 @@ async def delete_identifier_blocks(
     return 204, None
 
 
+# -- MFA ------------------------------------------------------------------------------------------
+
+
+async def enrollments(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """The one support call a user token may make, for itself (§8.6)."""
+    access = policy("read_enrollments").access(caller.scopes)
+    user_id = request.path_params["id"]
+    if access == "current_user" and user_id != caller.sub:
+        raise subject_mismatch()
+    _existing_user(state, user_id)
+    return 200, state.mfa.enrollments(user_id)
+
+
+async def authentication_methods(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """A bare array, or ``{authenticators, total, start, limit}`` without ``total`` when
+    empty (recorded)."""
+    policy("read_authentication_methods").access(caller.scopes)
+    user_id = request.path_params["id"]
+    _existing_user(state, user_id)
+    page, per_page, totals = _paging(request)
+    methods = state.mfa.methods(user_id)
+    start = page * per_page
+    items = methods[start : start + per_page]
+    if not totals:
+        return 200, items
+    body: dict[str, Any] = {"authenticators": items}
+    if methods:
+        body["total"] = len(methods)
+    return 200, {**body, "start": start, "limit": per_page}
+
+
+async def authentication_method(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    policy("read_authentication_methods").access(caller.scopes)
+    user_id = request.path_params["id"]
+    _existing_user(state, user_id)
+    return 200, state.mfa.method(user_id, request.path_params["method_id"])
+
+
+async def delete_authentication_method(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    policy("delete_authentication_methods").access(caller.scopes)
+    user_id = request.path_params["id"]
+    _existing_user(state, user_id)
+    state.mfa.delete(user_id, request.path_params["method_id"])
+    return 204, None
+
+
+async def reset_authentication_methods(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """ "Reset MFA": every method gone; 204 (recorded)."""
+    policy("delete_authentication_methods").access(caller.scopes)
+    user_id = request.path_params["id"]
+    _existing_user(state, user_id)
+    state.mfa.reset(user_id)
+    return 204, None
+
+
+async def invalidate_remember_browser(
+    request: Request, state: TenantState, caller: ManagementCaller
+) -> tuple[int, Any]:
+    """No body or ``{}``; 204 with no body (recorded, both ways)."""
+    policy("invalidate_remember_browser").access(caller.scopes)
+    raw = await json_body(request)
+    if raw is not None and object_body(raw):
+        raise invalid_body(f"Additional properties not allowed: {','.join(sorted(raw))}")
+    user_id = request.path_params["id"]
+    _existing_user(state, user_id)
+    state.mfa.forget_browsers(user_id)
+    return 204, None
+
+
 def routes() -> list[Route]:
     users = EndpointSpec("list_users")
     read_sessions = EndpointSpec("read_sessions")
@@ -501,7 +585,48 @@ def routes() -> list[Route]:
     logs = EndpointSpec("read_logs", logs=True)
     read_blocks = EndpointSpec("read_user_blocks")
     unblock = EndpointSpec("delete_user_blocks", action="Delete a User Block")
+    read_methods = EndpointSpec("read_authentication_methods")
+    delete_methods = EndpointSpec(
+        "delete_authentication_methods", action="Delete an Authentication Method"
+    )
+    methods_path = "/api/v2/users/{id}/authentication-methods"
     return [
+        Route(
+            "/api/v2/users/{id}/enrollments",
+            endpoint_for(EndpointSpec("read_enrollments"), enrollments),
+            methods=["GET"],
+        ),
+        Route(methods_path, endpoint_for(read_methods, authentication_methods), methods=["GET"]),
+        Route(
+            methods_path,
+            endpoint_for(
+                EndpointSpec(
+                    "delete_authentication_methods", action="Delete all Authentication Methods"
+                ),
+                reset_authentication_methods,
+            ),
+            methods=["DELETE"],
+        ),
+        Route(
+            methods_path + "/{method_id}",
+            endpoint_for(read_methods, authentication_method),
+            methods=["GET"],
+        ),
+        Route(
+            methods_path + "/{method_id}",
+            endpoint_for(delete_methods, delete_authentication_method),
+            methods=["DELETE"],
+        ),
+        Route(
+            "/api/v2/users/{id}/multifactor/actions/invalidate-remember-browser",
+            endpoint_for(
+                EndpointSpec(
+                    "invalidate_remember_browser", action="Invalidate Remember Browser for MFA"
+                ),
+                invalidate_remember_browser,
+            ),
+            methods=["POST"],
+        ),
         Route("/api/v2/logs", endpoint_for(logs, list_logs), methods=["GET"]),
         Route("/api/v2/logs/{id}", endpoint_for(logs, get_log), methods=["GET"]),
         Route("/api/v2/users/{id}/logs", endpoint_for(logs, user_logs), methods=["GET"]),
