@@ -139,10 +139,19 @@ async def test_token_events_and_refresh_reuse(
     assert first.status_code == 200
     reused = await refresh(client, tenant, tokens["refresh_token"])
     assert reused.status_code == 403
+    second = await start_device(client, tenant)
+    tenant.state.approve_pending_device_codes()
+    other = (await poll(client, tenant, second["device_code"])).json()
+    revoked = await client.post(
+        tenant.url("oauth/revoke"),
+        data={"client_id": tenant.client_id, "token": other["refresh_token"]},
+    )
+    assert revoked.status_code == 200
     machine = await secret_token(client, tenant, scope="read:logs")
     token = machine.json()["access_token"]
     events = await _logs(client, tenant, token)
-    assert [e["type"] for e in events[:4]] == ["seccft", "ferrt", "sertft", "sede"]
+    assert [e["type"] for e in events[:6]] == ["seccft", "srrt", "sede", "ferrt", "sertft", "sede"]
+    events = events[:1] + events[3:]
     seccft = events[0]
     assert seccft["scope"] == "read:logs" and seccft["details"] is None
     assert seccft["user_id"] == "" and seccft["audience"] == tenant.management_audience

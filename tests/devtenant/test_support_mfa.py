@@ -61,6 +61,8 @@ async def test_alan_who_lost_his_phone(tenant: RunningTenant, client: httpx.Asyn
     assert empty == {"authenticators": [], "start": 0, "limit": 50}  # no total when empty
     user = (await _get(client, token, api(tenant, "users", ALAN_USER_ID))).json()
     assert "multifactor_last_modified" in user
+    alan_logs = (await _get(client, token, api(tenant, "users", ALAN_USER_ID, "logs"))).json()
+    assert [e["type"] for e in alan_logs] == ["gd_unenroll", "gd_unenroll"]
     assert (
         await _get(client, token, api(tenant, "users", ALAN_USER_ID, "enrollments"))
     ).json() == []

@@ -11,11 +11,13 @@ What writes an event (type codes from [L2]):
 * the token endpoint: ``seacft`` / ``feacft`` (authorization code), ``sertft`` / ``fertft``
   (refresh token), ``ferrt`` (a rotated-away refresh token came back: reuse detected),
   ``seccft`` / ``feccft`` (client credentials, with ``audience`` and the granted ``scope``
-  string, ``details: null``, ``user_id: ""``, as recorded);
+  string, ``details: null``, ``user_id: ""``, as recorded); ``srrt`` when ``/oauth/revoke``
+  ends a refresh token;
 * the Management API: ``sapi`` for every change that succeeded, with
   ``details.request{method, path, query, body, userAgent, channel: "api", ip, auth{user,
   strategy: "jwt", credentials{scopes}}}`` and ``details.response{statusCode, body}``
-  (recorded); ``ublkdu`` when a brute-force block is released.
+  (recorded); ``ublkdu`` when a brute-force block is released, ``gd_unenroll`` when MFA
+  methods are removed.
 
 Shape: the 2023+ style, every key present and ``null`` when empty (NOTES.md §11): ``_id``,
 ``log_id``, ``date``, ``type``, ``description``, ``connection``, ``connection_id``,
@@ -35,8 +37,8 @@ Guesses:
 
 * UNRECORDED: the descriptions of ``s`` (empty, like the recorded ``ss``), ``f`` ("user is
   blocked"), ``limit_wc``, ``fdeaz`` and the exchange failures (their OAuth error text, as the
-  recorded ``fepft``); ``ublkdu`` and ``fdeaz`` as the codes for an unblock by API and a denied
-  device code.
+  recorded ``fepft``); ``ublkdu``, ``fdeaz`` and ``gd_unenroll`` as the codes for an unblock by
+  API, a denied device code and a factor removed by support.
 * UNRECORDED: ``user_agent`` is the request's own header for browser events; API and token
   events write ``"Other 0.0.0 / Other 0.0.0"`` as recorded, with the real one in
   ``details.request.userAgent`` for ``sapi``.

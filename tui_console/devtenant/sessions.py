@@ -32,6 +32,8 @@ Guesses:
   ones.
 * UNRECORDED: checkpoint paging orders by creation time; ``next`` is the id of the first item
   of the next page and ``from`` starts at that item; an unknown ``from`` is 400.
+* UNRECORDED: a refresh token from a sign-in without ``audience`` lists ``<issuer>userinfo``
+  as its resource server; every token is ``rotating: true`` (the tenant always rotates).
 * UNRECORDED: ``total`` is also sent for sessions with ``include_totals`` (recorded only for
   refresh tokens).
 * UNRECORDED: 404 bodies "The session does not exist." / ``session_not_found`` and "The

@@ -548,6 +548,7 @@ async def delete_authentication_method(
     user_id = request.path_params["id"]
     _existing_user(state, user_id)
     state.mfa.delete(user_id, request.path_params["method_id"])
+    _log_unenroll(state, caller, user_id, "An authentication method was removed.")
     return 204, None
 
 
@@ -559,7 +560,15 @@ async def reset_authentication_methods(
     user_id = request.path_params["id"]
     _existing_user(state, user_id)
     state.mfa.reset(user_id)
+    _log_unenroll(state, caller, user_id, "Every authentication method was removed.")
     return 204, None
+
+
+def _log_unenroll(
+    state: TenantState, caller: ManagementCaller, user_id: str, description: str
+) -> None:
+    """``gd_unenroll`` next to the ``sapi`` (UNRECORDED description)."""
+    state.logs.record("gd_unenroll", description=description, client_id=caller.azp, user_id=user_id)
 
 
 async def invalidate_remember_browser(

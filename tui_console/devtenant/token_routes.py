@@ -341,7 +341,8 @@ async def revoke(request: Request) -> Response:
         presented = _required(params, "token")
     except AuthApiError as exc:
         return auth_error_response(exc)
-    state.revoke_refresh_token(presented, client.client_id)
+    if state.revoke_refresh_token(presented, client.client_id):
+        state.logs.record("srrt", client_id=client.client_id, ip=_ip(request))
     # Recorded: 200, empty body, Content-Type application/json (NOTES.md §8).
     return Response(b"", status_code=200, headers={"Content-Type": "application/json"})
 
