@@ -114,8 +114,10 @@ async def test_the_blocked_flag_refuses_sign_in(
     assert patched.status_code == 200 and patched.json()["blocked"] is True
     browser = Browser(tenant)
     try:
+        before = tenant.state.users[DEMO_USER_ID].logins_count
         page = await _try(browser, await _login_page(tenant, browser), DEMO_PASSWORD)
         assert page.status_code == 401 and "user is blocked" in page.text
+        assert tenant.state.users[DEMO_USER_ID].logins_count == before
     finally:
         await browser.aclose()
     events = await _logs(client, tenant, token)

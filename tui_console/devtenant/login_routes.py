@@ -183,9 +183,13 @@ async def login_submit(request: Request) -> Response:
             status=400 if kind in ("fp", "fu") else 401,
         )
 
+    password = form.get("password", "")
     if known is not None and state.brute_force.is_blocked(known.user_id, ip):
         return refuse("f", BLOCKED_IP_MESSAGE, known.user_id)
-    user = state.authenticate(username, form.get("password", ""), ip=ip or None)
+    if known is not None and known.blocked and known.check_password(password):
+        # Refused before the sign-in is counted (no logins_count, no last_login).
+        return refuse("f", BLOCKED_USER_MESSAGE, known.user_id)
+    user = state.authenticate(username, password, ip=ip or None)
     if user is None:
         if known is None:
             return refuse("fu", "Wrong email or password.", None)
