@@ -24,7 +24,8 @@ For the support console it also has two machine applications (``tenant.support_c
 secret, ``tenant.support_jwt_client`` with a private key file; :mod:`.machine_clients`), a
 searchable directory (:mod:`.directory`), sessions (:mod:`.sessions`), log events
 (:mod:`.logs`), brute-force blocks (:mod:`.attack_protection`), MFA factors (:mod:`.mfa`) and
-a seeded story (:mod:`.story`), served by :mod:`.support_routes`.
+a seeded story (:mod:`.story`), served by :mod:`.support_routes` and
+:mod:`.sign_in_support_routes`.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from tui_console.devtenant import (
     login_routes,
     management_routes,
     oidc_routes,
+    sign_in_support_routes,
     support_routes,
     token_routes,
 )
@@ -57,6 +58,7 @@ def create_app(state: TenantState, settings: TenantSettings | None = None) -> St
             *token_routes.routes(),
             *login_routes.routes(),
             *support_routes.routes(),
+            *sign_in_support_routes.routes(),
             *management_routes.routes(),
         ],
         exception_handlers={AuthApiError: _auth_api_error},
