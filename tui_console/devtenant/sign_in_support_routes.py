@@ -38,7 +38,13 @@ from tui_console.devtenant.management_routes import (
     object_body,
 )
 from tui_console.devtenant.state import TenantState
-from tui_console.devtenant.support_queries import TAKE, existing_user, field_filter, paging
+from tui_console.devtenant.support_queries import (
+    TAKE,
+    existing_user,
+    field_filter,
+    page_of,
+    paging,
+)
 from tui_console.devtenant.tokens import ManagementCaller
 
 __all__ = ["routes"]
@@ -71,14 +77,8 @@ def _sorted_logs(items: list[dict[str, Any]], sort: str | None) -> list[dict[str
 
 
 def _page_of_logs(request: Request, items: list[dict[str, Any]]) -> tuple[int, Any]:
-    page, per_page, totals = paging(request)
-    items = _sorted_logs(items, request.query_params.get("sort"))
-    start = page * per_page
-    chosen = _logs_fields(items[start : start + per_page], request)
-    if not totals:
-        return 200, chosen
-    envelope = {"start": start, "limit": per_page, "length": len(chosen), "total": len(items)}
-    return 200, {**envelope, "logs": chosen}
+    ordered = _sorted_logs(items, request.query_params.get("sort"))
+    return page_of(request, ordered, "logs", lambda chosen: _logs_fields(chosen, request))
 
 
 async def list_logs(

@@ -6,12 +6,15 @@ booleans as ``true``/``false``); the 400 wording is :func:`.management.invalid_q
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from starlette.requests import Request
 
 from tui_console.devtenant.management import parse_bool, parse_int
 from tui_console.devtenant.state import TenantState
 
-__all__ = ["DESCRIPTIONS", "TAKE", "existing_user", "field_filter", "paging"]
+__all__ = ["DESCRIPTIONS", "TAKE", "existing_user", "field_filter", "page_of", "paging"]
 
 MAX_PER_PAGE = 100
 DESCRIPTIONS = {
@@ -61,3 +64,21 @@ TAKE = "Number of results per page. Defaults to 50."
 def existing_user(state: TenantState, user_id: str) -> None:
     """404 ``inexistent_user`` when there is no such user."""
     state.management_user(user_id)
+
+
+def page_of(
+    request: Request,
+    items: list[dict[str, Any]],
+    key: str,
+    shape: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+) -> tuple[int, Any]:
+    """One page of ``items`` (already filtered and sorted): a bare array, or with
+    ``include_totals`` the search envelope ``{start, limit, length, total, <key>}`` that
+    users and logs share (recorded, NOTES.md §5). ``shape`` applies the field filter."""
+    page, per_page, totals = paging(request)
+    start = page * per_page
+    chosen = shape(items[start : start + per_page])
+    if not totals:
+        return 200, chosen
+    envelope = {"start": start, "limit": per_page, "length": len(chosen), "total": len(items)}
+    return 200, {**envelope, key: chosen}

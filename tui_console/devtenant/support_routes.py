@@ -60,6 +60,7 @@ from tui_console.devtenant.support_queries import (
     TAKE,
     existing_user,
     field_filter,
+    page_of,
     paging,
 )
 from tui_console.devtenant.tokens import ManagementCaller
@@ -80,7 +81,7 @@ async def list_users(
         raise invalid_query(
             f'No enum match for: "{engine}"', "search_engine", DESCRIPTIONS["search_engine"]
         )
-    page, per_page, totals = paging(request)
+    page, per_page, _ = paging(request)
     fields, include = field_filter(request)
     wanted = parse_query(query.get("q", ""))
     if page * per_page >= SEARCH_RESULT_CAP:
@@ -89,12 +90,9 @@ async def list_users(
         )
     users = [u for u in state.directory_json() if wanted.matches(u)]
     users = sort_users(users, query.get("sort"))[:SEARCH_RESULT_CAP]
-    start = page * per_page
-    items = [filter_fields(u, fields, include) for u in users[start : start + per_page]]
-    if not totals:
-        return 200, items
-    envelope = {"start": start, "limit": per_page, "length": len(items), "total": len(users)}
-    return 200, {**envelope, "users": items}
+    return page_of(
+        request, users, "users", lambda chosen: [filter_fields(u, fields, include) for u in chosen]
+    )
 
 
 async def users_by_email(
