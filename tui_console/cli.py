@@ -223,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     tenant.add_argument(
         "--state", metavar="FILE", help="keep the tenant's users in FILE across runs"
     )
+    tenant.add_argument(
+        "--plan",
+        choices=("free", "enterprise"),
+        default="enterprise",
+        help="the Auth0 plan to act as (free: no sessions or refresh-token endpoints)",
+    )
     return parser
 
 
@@ -285,6 +291,7 @@ def _run_dev_tenant(args: argparse.Namespace) -> int:
         overrides["auto_approve"] = args.auto_approve
     if args.access_token_ttl is not None:
         overrides["access_token_ttl"] = args.access_token_ttl
+    overrides["plan"] = args.plan
     run_forever(TenantSettings(**overrides), port=args.port, state_file=args.state)
     return EXIT_OK
 

@@ -19,6 +19,13 @@ rate limits. Tests can make those requests fail on cue with
 ``tenant.state.inject_failure("users", 429, times=2)`` (:mod:`.faults`), drain a bucket with
 ``tenant.state.drain_rate_limit("global")``, and mint admin tokens a person's sign-in never
 gets with ``tenant.state.mint_access_token(["read:device_credentials"])``.
+
+For the support console it also has two machine applications (``tenant.support_client`` with a
+secret, ``tenant.support_jwt_client`` with a private key file; :mod:`.machine_clients`), a
+searchable directory (:mod:`.directory`), sessions (:mod:`.sessions`), log events
+(:mod:`.logs`), brute-force blocks (:mod:`.attack_protection`), MFA factors (:mod:`.mfa`) and
+a seeded story (:mod:`.story`), served by :mod:`.support_routes` and
+:mod:`.sign_in_support_routes`.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from tui_console.devtenant import seed
+from tui_console.devtenant.attack_protection import BLOCKED_IP_MESSAGE, BLOCKED_USER_MESSAGE
 from tui_console.devtenant.auth_api import read_params, redirect_with_params
 from tui_console.devtenant.pages import (
     activate_page,
@@ -34,10 +35,19 @@ from tui_console.devtenant.pages import (
     login_page,
     message_page,
 )
-from tui_console.devtenant.records import Grant, LoginTransaction, Session
+from tui_console.devtenant.records import Grant, LoginTransaction, Session, SignInContext
 from tui_console.devtenant.state import TenantState
 
-__all__ = ["SESSION_COOKIE", "advance", "current_session", "finish_authorize", "routes", "tenant"]
+__all__ = [
+    "SESSION_COOKIE",
+    "advance",
+    "current_session",
+    "finish_authorize",
+    "reuse_session",
+    "routes",
+    "sign_in_context",
+    "tenant",
+]
 
 SESSION_COOKIE = "auth0"
 _DEMO_HINT = (
@@ -52,6 +62,24 @@ def tenant(request: Request) -> TenantState:
 
 def current_session(request: Request) -> Session | None:
     return tenant(request).get_session(request.cookies.get(SESSION_COOKIE))
+
+
+def sign_in_context(request: Request, client_id: str, method: str | None) -> SignInContext:
+    """Where this request comes from, for the session it starts or reuses."""
+    return SignInContext(
+        client_id=client_id,
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        method=method,
+    )
+
+
+def reuse_session(request: Request, session: Session, txn: LoginTransaction) -> None:
+    """A sign-in rides on an existing session (its cookie): record the application and
+    the request on the session and tie the transaction to it."""
+    tenant(request).sessions.touch(session, sign_in_context(request, txn.client_id, None))
+    txn.user_id = session.user_id
+    txn.session_id = session.id
 
 
 def _client_name(state: TenantState, client_id: str) -> str:
@@ -121,25 +149,78 @@ async def login_form(request: Request) -> Response:
 
 
 async def login_submit(request: Request) -> Response:
+    """Check the password, with Auth0's bookkeeping: ``s``/``fp``/``fu``/``f`` log events, and
+    brute-force protection per account and IP (:mod:`.attack_protection`)."""
     state = tenant(request)
     form = await read_params(request)
     txn = state.get_transaction(form.get("state"))
     if txn is None:
         return _expired_transaction(state)
     username = form.get("username", "")
-    ip = request.client.host if request.client else None
-    user = state.authenticate(username, form.get("password", ""), ip=ip)
-    if user is None:
+    ip = request.client.host if request.client else ""
+    context = sign_in_context(request, txn.client_id, "pwd")
+    known = state.find_user_by_email(username)
+
+    def refuse(kind: str, message: str, user_id: str | None) -> Response:
+        state.logs.record(
+            kind,
+            description=message,
+            client_id=txn.client_id,
+            user_id=user_id,
+            user_name=username,
+            database=True,
+            ip=ip,
+            user_agent=context.user_agent,
+            details={"error": {"message": message}},
+        )
         return login_page(
             issuer=state.issuer,
             txn_id=txn.id,
             client_name=_client_name(state, txn.client_id),
             username=username,
-            error="Wrong email or password.",
+            error=message,
             demo_hint=_DEMO_HINT,
-            status=400,
+            status=400 if kind in ("fp", "fu") else 401,
         )
-    session = state.create_session(user.user_id)
+
+    password = form.get("password", "")
+    if known is not None and state.brute_force.is_blocked(known.user_id, ip):
+        return refuse("f", BLOCKED_IP_MESSAGE, known.user_id)
+    if known is not None and known.blocked and known.check_password(password):
+        # Refused before the sign-in is counted (no logins_count, no last_login).
+        return refuse("f", BLOCKED_USER_MESSAGE, known.user_id)
+    user = state.authenticate(username, password, ip=ip or None)
+    if user is None:
+        if known is None:
+            return refuse("fu", "Wrong email or password.", None)
+        if state.brute_force.failed(known.user_id, username, ip):
+            state.logs.record(
+                "limit_wc",
+                description="An IP address is blocked because it reached the maximum failed "
+                "login attempts into a single account.",
+                client_id=txn.client_id,
+                user_id=known.user_id,
+                user_name=username,
+                database=True,
+                ip=ip,
+                user_agent=context.user_agent,
+            )
+            return refuse("f", BLOCKED_IP_MESSAGE, known.user_id)
+        return refuse("fp", "Wrong email or password.", known.user_id)
+    if user.blocked:
+        return refuse("f", BLOCKED_USER_MESSAGE, user.user_id)
+    state.brute_force.succeeded(user.user_id, ip)
+    state.logs.record(
+        "s",
+        client_id=txn.client_id,
+        user_id=user.user_id,
+        user_name=username,
+        database=True,
+        ip=ip,
+        user_agent=context.user_agent,
+        details={"authentication_methods": ["pwd"]},
+    )
+    session = state.create_session(user.user_id, context)
     txn.user_id = user.user_id
     txn.session_id = session.id
     response = advance(state, txn)
@@ -221,8 +302,7 @@ async def activate_submit(request: Request) -> Response:
     )
     session = current_session(request)
     if session is not None:
-        txn.user_id = session.user_id
-        txn.session_id = session.id
+        reuse_session(request, session, txn)
         return advance(state, txn)
     return RedirectResponse(f"/u/login?state={txn.id}", status_code=302)
 
@@ -269,6 +349,15 @@ async def device_confirm_submit(request: Request) -> Response:
     state.finish_transaction(txn.id)
     if not decided:
         return _code_gone(state)
+    if not approve:
+        state.logs.record(
+            "fdeaz",
+            description="User cancelled the confirmation prompt.",
+            client_id=txn.client_id,
+            user_id=txn.user_id,
+            ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+        )
     if approve:
         return message_page(
             issuer=state.issuer,

@@ -203,6 +203,26 @@ _POLICIES: dict[str, Policy] = {
             "delete:current_user_device_credentials",
         ),
     ),
+    # The support endpoints take admin scopes only (auth0-reference.md §8.2, §8.3, §8.6).
+    "list_users": _policy(("read:users",), (), ("read:users",)),
+    "read_sessions": _policy(("read:sessions",), (), ("read:sessions",)),
+    "delete_sessions": _policy(("delete:sessions",), (), ("delete:sessions",)),
+    "read_refresh_tokens": _policy(("read:refresh_tokens",), (), ("read:refresh_tokens",)),
+    "delete_refresh_tokens": _policy(("delete:refresh_tokens",), (), ("delete:refresh_tokens",)),
+    "read_logs": _policy(("read:logs", "read:logs_users"), (), ("read:logs", "read:logs_users")),
+    "read_user_blocks": _policy(("read:users",), (), ("read:users",)),
+    "delete_user_blocks": _policy(("update:users",), (), ("update:users",)),
+    # The one support call a user token may make for itself (§8.6 [MO, F1]).
+    "read_enrollments": _policy(
+        ("read:users",), ("read:current_user",), ("read:users", "read:current_user")
+    ),
+    "read_authentication_methods": _policy(
+        ("read:authentication_methods",), (), ("read:authentication_methods",)
+    ),
+    "delete_authentication_methods": _policy(
+        ("delete:authentication_methods",), (), ("delete:authentication_methods",)
+    ),
+    "invalidate_remember_browser": _policy(("update:users",), (), ("update:users",)),
 }
 
 

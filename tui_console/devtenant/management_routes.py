@@ -12,7 +12,7 @@ Routes (auth0-reference.md §6; recorded shapes in auth0-recordings/NOTES.md §1
 * ``DELETE /api/v2/device-credentials/{id}`` → 204, also when already gone;
 * anything else under ``/api/v2/`` → Hapi's 404 ``Not Found`` (recorded, errors.json).
 
-Every request goes through :func:`_endpoint`, in Auth0's order: the bearer token (401, with
+Every request goes through :func:`endpoint_for`, in Auth0's order: the bearer token (401, with
 ``WWW-Authenticate: Bearer`` and, as recorded, no rate-limit headers), then an injected failure
 if a test armed one (:mod:`.faults`), then the rate limit (429 with the recorded body), then the
 endpoint's scope check (403), body and query validation (400), the current-user subject check
@@ -64,7 +64,7 @@ from tui_console.devtenant.tokens import (
     read_management_token,
 )
 
-__all__ = ["routes"]
+__all__ = ["EndpointSpec", "endpoint_for", "json_body", "object_body", "respond", "routes"]
 
 _JSON_UTF8 = "application/json; charset=utf-8"
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -76,31 +76,31 @@ Handler = Callable[[Request, TenantState, ManagementCaller], Awaitable[tuple[int
 
 
 @dataclass(frozen=True)
-class _Spec:
+class EndpointSpec:
     """What the pipeline needs to know about an endpoint beyond its handler."""
 
     policy: str
     device_credentials_write: bool = False
     conflict: str = "Conflict"
+    logs: bool = False
+    """Counted in the log-reading bucket instead of the per-caller one."""
+    action: str = ""
+    """What a successful change is called in its ``sapi`` log event ("Update a User")."""
 
 
-def _respond(payload: Any, status: int, headers: dict[str, str]) -> Response:
+def respond(payload: Any, status: int, headers: dict[str, str]) -> Response:
     if payload is None:
         return Response(b"", status, headers=headers, media_type=_JSON_UTF8)
     return json_response(payload, status, media_type=_JSON_UTF8, headers=headers)
 
 
 def _error(exc: ManagementApiError, headers: dict[str, str] | None = None) -> Response:
-    return _respond(exc.body(), exc.status, {**(headers or {}), **exc.headers})
+    return respond(exc.body(), exc.status, {**(headers or {}), **exc.headers})
 
 
-def _empty_bucket(state: TenantState, spec: _Spec) -> RateLimitDecision:
+def _empty_bucket(state: TenantState, spec: EndpointSpec) -> RateLimitDecision:
     """The headers of an empty per-caller bucket, for an injected 429."""
-    registry = (
-        state.device_credentials_write_limits
-        if spec.device_credentials_write
-        else state.management_limits
-    )
+    registry = state.endpoint_limits(spec.device_credentials_write, logs=spec.logs)
     full_in = registry.capacity / registry.refill_per_second
     return RateLimitDecision(
         allowed=False,
@@ -125,7 +125,7 @@ async def _stall(request: Request, seconds: float) -> bool:
 async def _injected(
     request: Request,
     state: TenantState,
-    spec: _Spec,
+    spec: EndpointSpec,
     caller: ManagementCaller,
     failure: InjectedFailure,
 ) -> Response | None:
@@ -143,17 +143,17 @@ async def _injected(
         headers = {"WWW-Authenticate": "Bearer"}
     else:
         headers = state.peek_management(
-            caller.sub, device_credentials_write=spec.device_credentials_write
+            caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
         ).headers()
     body = failure.body
     if body is None:
         body = default_body(
             status, expected_scopes=policy(spec.policy).expected, conflict=spec.conflict
         )
-    return _respond(body, status, {**headers, **failure.headers})
+    return respond(body, status, {**headers, **failure.headers})
 
 
-def _endpoint(spec: _Spec, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+def endpoint_for(spec: EndpointSpec, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         state = tenant(request)
         state.count("management_requests")
@@ -169,23 +169,65 @@ def _endpoint(spec: _Spec, handler: Handler) -> Callable[[Request], Awaitable[Re
             if injected is not None:
                 return injected
         decision = state.take_management(
-            caller.sub, device_credentials_write=spec.device_credentials_write
+            caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
         )
         headers = decision.headers()
         if not decision.allowed:
             state.count("management_requests_on_empty_bucket")
             state.count("management_429s")
-            return _respond(dict(GLOBAL_LIMIT_BODY), 429, headers)
+            return respond(dict(GLOBAL_LIMIT_BODY), 429, headers)
         try:
             status, payload = await handler(request, state, caller)
         except ManagementApiError as exc:
             return _error(exc, headers)
-        return _respond(payload, status, headers)
+        if request.method != "GET":
+            await _log_change(request, state, spec, caller, status, payload)
+        return respond(payload, status, headers)
 
     return endpoint
 
 
-async def _json_body(request: Request) -> Any:
+async def _log_change(
+    request: Request,
+    state: TenantState,
+    spec: EndpointSpec,
+    caller: ManagementCaller,
+    status: int,
+    payload: Any,
+) -> None:
+    """The ``sapi`` event of a change that succeeded (shape recorded, logs.json)."""
+    raw = await request.body()
+    try:
+        body = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    ip = request.client.host if request.client else None
+    state.logs.record(
+        "sapi",
+        description=spec.action or f"{request.method} {request.url.path}",
+        client_id=caller.azp,
+        ip=ip,
+        details={
+            "request": {
+                "auth": {
+                    "credentials": {"scopes": sorted(caller.scopes)},
+                    "strategy": "jwt",
+                    "user": {},
+                },
+                "body": body,
+                "channel": "api",
+                "ip": ip,
+                "method": request.method.lower(),
+                "path": request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+                "query": dict(request.query_params),
+                "userAgent": request.headers.get("user-agent", ""),
+            },
+            "response": {"body": payload if payload is not None else {}, "statusCode": status},
+        },
+    )
+
+
+async def json_body(request: Request) -> Any:
     """The parsed JSON body (None when empty); Hapi's 400 when it is not JSON."""
     raw = await request.body()
     if not raw.strip():
@@ -208,7 +250,7 @@ def _json_type(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
-def _object_body(body: Any) -> dict[str, Any]:
+def object_body(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise invalid_body(f"Expected type object but found type {_json_type(body)}")
     return body
@@ -257,7 +299,7 @@ async def patch_user(
     """Recorded: the ``fields`` filter is ignored on PATCH, the full user comes back."""
     user_id = request.path_params["id"]
     access = policy("patch_user").access(caller.scopes)
-    body = validate_user_patch(await _json_body(request))
+    body = validate_user_patch(await json_body(request))
     required_patch_scopes(body, access, caller.scopes)
     if access == "current_user" and user_id != caller.sub:
         raise subject_mismatch()
@@ -279,7 +321,7 @@ async def link_identity(
     auth0-reference.md §6.4, "with a current_user token only link_with is accepted")."""
     user_id = request.path_params["id"]
     access = policy("link").access(caller.scopes)
-    body = _object_body(await _json_body(request))
+    body = object_body(await json_body(request))
     if "link_with" in body:
         others = sorted(set(body) - {"link_with"})
         if others:
@@ -384,7 +426,7 @@ async def create_device_credential(
 ) -> tuple[int, Any]:
     """A public key for the caller's own device (auth0-reference.md §6.6; recorded 201)."""
     policy("create_device_credential").access(caller.scopes)
-    body = _object_body(await _json_body(request))
+    body = object_body(await json_body(request))
     _check_properties(body, _CREATE_PROPERTIES, ("device_name", "type", "value", "device_id"))
     if body["type"] != "public_key":
         raise invalid_body(
@@ -426,48 +468,55 @@ async def delete_device_credential(
 async def not_found(request: Request) -> Response:
     """Hapi's answer for a route it does not have (recorded body, errors.json)."""
     tenant(request).count("management_requests")
-    return _respond(error_body(404, "Not Found"), 404, {})
+    return respond(error_body(404, "Not Found"), 404, {})
 
 
 def routes() -> list[Route]:
-    users = _Spec("get_user")
-    identities = _Spec("link", conflict="Specified identity already exists.")
-    writes = _Spec(
+    users = EndpointSpec("get_user")
+    identities = EndpointSpec(
+        "link", conflict="Specified identity already exists.", action="Link a User Account"
+    )
+    writes = EndpointSpec(
         "create_device_credential",
         device_credentials_write=True,
         conflict="A public key already exists for the device.",
+        action="Create a Device Public Key",
     )
     return [
-        Route("/api/v2/users/{id}", _endpoint(users, get_user), methods=["GET"]),
+        Route("/api/v2/users/{id}", endpoint_for(users, get_user), methods=["GET"]),
         Route(
             "/api/v2/users/{id}",
-            _endpoint(_Spec("patch_user"), patch_user),
+            endpoint_for(EndpointSpec("patch_user", action="Update a User"), patch_user),
             methods=["PATCH"],
         ),
         Route(
             "/api/v2/users/{id}/identities",
-            _endpoint(identities, link_identity),
+            endpoint_for(identities, link_identity),
             methods=["POST"],
         ),
         Route(
             "/api/v2/users/{id}/identities/{provider}/{user_id}",
-            _endpoint(_Spec("unlink"), unlink_identity),
+            endpoint_for(EndpointSpec("unlink", action="Unlink a User Account"), unlink_identity),
             methods=["DELETE"],
         ),
         Route(
             "/api/v2/device-credentials",
-            _endpoint(_Spec("list_device_credentials"), list_device_credentials),
+            endpoint_for(EndpointSpec("list_device_credentials"), list_device_credentials),
             methods=["GET"],
         ),
         Route(
             "/api/v2/device-credentials",
-            _endpoint(writes, create_device_credential),
+            endpoint_for(writes, create_device_credential),
             methods=["POST"],
         ),
         Route(
             "/api/v2/device-credentials/{id}",
-            _endpoint(
-                _Spec("delete_device_credential", device_credentials_write=True),
+            endpoint_for(
+                EndpointSpec(
+                    "delete_device_credential",
+                    device_credentials_write=True,
+                    action="Delete a Device Credential",
+                ),
                 delete_device_credential,
             ),
             methods=["DELETE"],

@@ -150,6 +150,8 @@ class User:
     last_ip: str | None = None
     logins_count: int | None = None
     last_password_reset: str | None = None
+    multifactor_last_modified: str | None = None
+    """When an MFA factor was last enrolled or removed (absent until then, NOTES.md §1)."""
 
     def check_password(self, password: str) -> bool:
         return verify_password(password, self.password_hash)
@@ -267,6 +269,7 @@ class User:
             last_ip=data.get("last_ip"),
             logins_count=data.get("logins_count"),
             last_password_reset=data.get("last_password_reset"),
+            multifactor_last_modified=data.get("multifactor_last_modified"),
         )
 
     @classmethod
@@ -313,6 +316,7 @@ _OPTIONAL_ATTRIBUTES = (
     "last_ip",
     "logins_count",
     "last_password_reset",
+    "multifactor_last_modified",
 )
 
 

@@ -45,7 +45,7 @@ from tui_console.devtenant.dpop import (
     dpop_challenge,
     verify_proof,
 )
-from tui_console.devtenant.login_routes import advance, current_session, tenant
+from tui_console.devtenant.login_routes import advance, current_session, reuse_session, tenant
 from tui_console.devtenant.pages import error_page
 from tui_console.devtenant.rate_limits import USERINFO_TOO_MANY_REQUESTS
 from tui_console.devtenant.tokens import InvalidAccessToken, TokenPrincipal, read_access_token
@@ -237,8 +237,7 @@ async def authorize(request: Request) -> Response:
         dpop_jkt=dpop_jkt,
     )
     if session is not None:
-        txn.user_id = session.user_id
-        txn.session_id = session.id
+        reuse_session(request, session, txn)
         return advance(state, txn)
     return RedirectResponse(f"/u/login?state={txn.id}", status_code=302)
 

@@ -19,6 +19,7 @@ __all__ = [
     "RefreshFamily",
     "RefreshToken",
     "Session",
+    "SignInContext",
     "normalize_user_code",
 ]
 
@@ -45,14 +46,41 @@ class Grant:
         return " ".join(self.scopes)
 
 
+@dataclass(frozen=True)
+class SignInContext:
+    """Where a sign-in or a session's use came from: the request's IP and user agent, the
+    application, and how the person authenticated (``pwd``, ``mfa``...; None: no new
+    authentication, the session cookie was reused)."""
+
+    client_id: str
+    ip: str | None = None
+    user_agent: str | None = None
+    method: str | None = "pwd"
+
+
 @dataclass
 class Session:
-    """A sign-in at the tenant (the ``auth0`` cookie); its id is the tokens' ``sid``."""
+    """A sign-in at the tenant (the ``auth0`` cookie); its id is the tokens' ``sid``.
+
+    What ``GET /api/v2/sessions/{id}`` reports (:mod:`.sessions`): the applications used in
+    it, the first and the latest IP, ASN and user agent, and each authentication with its time.
+    """
 
     id: str
     user_id: str
     created_at: float
     authenticated_at: float
+    updated_at: float = 0.0
+    last_interacted_at: float = 0.0
+    client_ids: list[str] = field(default_factory=list)
+    initial_ip: str | None = None
+    initial_user_agent: str | None = None
+    initial_asn: str | None = None
+    last_ip: str | None = None
+    last_user_agent: str | None = None
+    last_asn: str | None = None
+    methods: list[tuple[str, float, str | None]] = field(default_factory=list)
+    """``(name, epoch, type)``: ``type`` is the factor of an ``mfa`` method, else None."""
 
 
 @dataclass

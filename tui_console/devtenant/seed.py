@@ -39,11 +39,21 @@ __all__ = [
     "SECOND_NAME",
     "SECOND_PASSWORD",
     "SECOND_USER_ID",
+    "SUPPORT_CLIENT_GRANTS",
+    "SUPPORT_CLIENT_ID",
+    "SUPPORT_CLIENT_NAME",
+    "SUPPORT_CLIENT_SECRET",
+    "SUPPORT_CLIENT_SECRETS",
+    "SUPPORT_JWT_CLIENT_ID",
+    "SUPPORT_JWT_CLIENT_NAME",
+    "SUPPORT_SCOPES",
     "demo_client",
     "demo_device_credentials",
     "demo_users",
     "gravatar_url",
+    "seed_password_hash",
     "management_api",
+    "support_clients",
 ]
 
 #: The native application's client id: 32 alphanumerics, like Auth0's.
@@ -80,8 +90,43 @@ MANAGEMENT_API_SCOPES = frozenset(
 )
 
 
+#: The support applications (Machine to Machine): one authenticates with a client secret, the
+#: other with a registered public key (``private_key_jwt``), auth0-reference.md §8.7.
+SUPPORT_CLIENT_ID = "Sp7RtQ4mWx9KcB2nLh6VdF3jYa8GeZ5u"
+SUPPORT_CLIENT_NAME = "Support desk"
+#: A fixed, printed secret: the dev tenant is a local demo, like :data:`DEMO_PASSWORD`.
+SUPPORT_CLIENT_SECRET = "dev-tenant-support-secret-9aB4xQ2mZ7kL1pR8tW3vY6nC0dF5hJ"
+SUPPORT_JWT_CLIENT_ID = "Jw3KpZ8qRm5TxV1bNc7HdL4gFs9YaE2u"
+SUPPORT_JWT_CLIENT_NAME = "Support desk (private key JWT)"
+
+#: The admin scopes the support applications' client grant names on the Management API: what
+#: the support console reads and changes (auth0-reference.md §6.6, §8.2, §8.3, §8.6).
+SUPPORT_SCOPES: tuple[str, ...] = (
+    "read:users",
+    "update:users",
+    "read:sessions",
+    "delete:sessions",
+    "read:refresh_tokens",
+    "delete:refresh_tokens",
+    "read:logs",
+    "read:logs_users",
+    "read:device_credentials",
+    "delete:device_credentials",
+    "read:authentication_methods",
+    "delete:authentication_methods",
+    "read:guardian_enrollments",
+    "delete:guardian_enrollments",
+)
+#: client id → the scopes of its client grant on the Management API.
+SUPPORT_CLIENT_GRANTS: dict[str, tuple[str, ...]] = {
+    SUPPORT_CLIENT_ID: SUPPORT_SCOPES,
+    SUPPORT_JWT_CLIENT_ID: SUPPORT_SCOPES,
+}
+SUPPORT_CLIENT_SECRETS: dict[str, str] = {SUPPORT_CLIENT_ID: SUPPORT_CLIENT_SECRET}
+
+
 @functools.cache
-def _seed_password_hash(password: str) -> str:
+def seed_password_hash(password: str) -> str:
     """Hashed once per process: every test tenant would otherwise pay for PBKDF2 again."""
     return hash_password(password)
 
@@ -109,6 +154,26 @@ def demo_client() -> Client:
     )
 
 
+def support_clients() -> list[Client]:
+    """The two Machine to Machine applications support staff sign in with."""
+    return [
+        Client(
+            client_id=SUPPORT_CLIENT_ID,
+            name=SUPPORT_CLIENT_NAME,
+            app_type="non_interactive",
+            token_endpoint_auth_method="client_secret_post",
+            grant_types=("client_credentials",),
+        ),
+        Client(
+            client_id=SUPPORT_JWT_CLIENT_ID,
+            name=SUPPORT_JWT_CLIENT_NAME,
+            app_type="non_interactive",
+            token_endpoint_auth_method="private_key_jwt",
+            grant_types=("client_credentials",),
+        ),
+    ]
+
+
 def management_api(issuer: str) -> ResourceServer:
     """The Management API of the tenant at ``issuer``: audience ``<issuer>api/v2/``."""
     return ResourceServer(
@@ -131,7 +196,7 @@ def demo_users() -> list[User]:
         picture=gravatar_url(DEMO_EMAIL, DEMO_NAME),
         created_at=_SEED_DATE,
         updated_at=_SEED_DATE,
-        password_hash=_seed_password_hash(DEMO_PASSWORD),
+        password_hash=seed_password_hash(DEMO_PASSWORD),
         given_name="Ada",
         family_name="Lovelace",
         identities=[
@@ -189,7 +254,7 @@ def demo_users() -> list[User]:
         picture=gravatar_url(SECOND_EMAIL, SECOND_NAME),
         created_at=_SEED_DATE,
         updated_at=_SEED_DATE,
-        password_hash=_seed_password_hash(SECOND_PASSWORD),
+        password_hash=seed_password_hash(SECOND_PASSWORD),
         identities=[
             Identity(
                 provider="auth0",

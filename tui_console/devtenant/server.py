@@ -17,6 +17,7 @@ import json
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from starlette.applications import Starlette
 from tui_console.devtenant import seed
 from tui_console.devtenant.app import create_app
 from tui_console.devtenant.settings import TenantSettings
-from tui_console.devtenant.state import TenantState
+from tui_console.devtenant.state import TenantState, write_private_text
 
 __all__ = ["RunningTenant", "run_forever", "serve"]
 
@@ -53,6 +54,11 @@ class RunningTenant:
     """``<issuer>api/v2/``."""
     demo_user: dict[str, str] = field(repr=False)
     """``email``, ``user_id``, ``name`` and ``password`` of the demo user."""
+    support_client: dict[str, str] = field(repr=False)
+    """The support application with a secret: ``client_id``, ``client_secret``."""
+    support_jwt_client: dict[str, str] = field(repr=False)
+    """The support application with a registered key: ``client_id``, ``private_key_file``
+    (a PEM the tenant wrote, mode 0600)."""
     state: TenantState = field(repr=False)
     settings: TenantSettings = field(repr=False)
 
@@ -69,6 +75,9 @@ class RunningTenant:
             "demo_user": dict(self.demo_user),
             "callback_urls": list(self.settings.callback_urls),
             "activate_url": self.url("activate"),
+            "support_client": dict(self.support_client),
+            "support_jwt_client": dict(self.support_jwt_client),
+            "plan": self.settings.plan,
         }
 
 
@@ -79,6 +88,18 @@ def demo_user_info() -> dict[str, str]:
         "name": seed.DEMO_NAME,
         "password": seed.DEMO_PASSWORD,
     }
+
+
+def _support_key_file(state: TenantState, state_file: str | Path | None, stack: ExitStack) -> Path:
+    """Write the JWT support client's private key (0600): beside the state file, which keeps
+    the key across runs, or in a temporary directory removed when the tenant stops."""
+    if state_file is not None:
+        target = Path(state_file).with_name(Path(state_file).name + ".support-client.pem")
+    else:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="devtenant-")))
+        target = folder / "support-client.pem"
+    write_private_text(target, state.machine.private_key_pem())
+    return target
 
 
 def _bind(port: int) -> socket.socket:
@@ -158,6 +179,7 @@ def serve(
     """
     if settings is None:
         settings = state.settings if state is not None else TenantSettings()
+    cleanup = ExitStack()
     sock = _bind(port)
     try:
         bound_port = sock.getsockname()[1]
@@ -171,10 +193,12 @@ def serve(
         if state_file is not None:
             state.state_file = Path(state_file)
             state.persist()
+        key_file = _support_key_file(state, state_file, cleanup)
         server = _ServerThread(create_app(state, settings), sock)
         server.start()
     except BaseException:
         sock.close()
+        cleanup.close()
         raise
     try:
         yield RunningTenant(
@@ -183,6 +207,14 @@ def serve(
             client_id=seed.CLIENT_ID,
             management_audience=state.management_audience,
             demo_user=demo_user_info(),
+            support_client={
+                "client_id": seed.SUPPORT_CLIENT_ID,
+                "client_secret": seed.SUPPORT_CLIENT_SECRET,
+            },
+            support_jwt_client={
+                "client_id": seed.SUPPORT_JWT_CLIENT_ID,
+                "private_key_file": str(key_file),
+            },
             state=state,
             settings=settings,
         )
@@ -190,6 +222,7 @@ def serve(
         server.stop()
         sock.close()
         state.persist()
+        cleanup.close()
 
 
 def run_forever(

@@ -20,13 +20,26 @@ Sources (see ``shared/auth0-reference.md``):
   reach a 429 in a few requests.
 * DPoP nonces and ``iat`` window: Auth0 documents neither (§4.4), so these are guesses
   (:mod:`tui_console.devtenant.dpop`).
+* plan: sessions and refresh-token endpoints are Enterprise-only (§8.2, §8.3); ``"free"``
+  answers them as a plan without the feature (:mod:`tui_console.devtenant.support_routes`).
+* sessions: Auth0's tenant defaults, idle 4,320 minutes (3 days) and maximum 10,080 minutes
+  (7 days) (UNRECORDED here: tenant settings defaults, not in the reference).
+* brute-force protection: 10 failed logins for one account from one IP (§8.6 [L2], Auth0's
+  documented default threshold).
+* logs: UNRECORDED. Auth0 documents a separate "read logs" limit on some plans without a value
+  the reference quotes, and the recordings show the shared bucket (NOTES.md §11); the dev
+  tenant keeps a separate per-caller bucket of 10 refilling 60 per minute so a tail's pacing
+  shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TenantSettings"]
+__all__ = ["PLANS", "TenantSettings"]
+
+#: The plans the dev tenant can pretend to be on.
+PLANS = ("enterprise", "free")
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,20 @@ class TenantSettings:
     token (its refresh token stays bound to the key). True: the token is bound (``cnf.jkt``)
     and the Management API then wants ``Authorization: DPoP`` with a proof."""
 
+    plan: str = "enterprise"
+    """``"enterprise"`` or ``"free"``: on free the sessions and refresh-token endpoints answer
+    403 ``insufficient_entitlement``, as Auth0 does for a plan without them."""
+    session_idle_ttl: float = 259200
+    """A session ends when unused this long (``idle_expires_at``)."""
+    session_absolute_ttl: float = 604800
+    """A session ends this long after it started, whatever its use (``expires_at``)."""
+    brute_force_threshold: int = 10
+    """Failed passwords for one account from one IP before that IP is blocked for it."""
+    logs_burst: int = 10
+    """``GET /api/v2/logs`` and ``/users/{id}/logs`` bucket size per caller."""
+    logs_refill_per_minute: float = 60
+    """Log-reading refill rate per caller."""
+
     def __post_init__(self) -> None:
         positive = {
             "access_token_ttl": self.access_token_ttl,
@@ -101,10 +128,17 @@ class TenantSettings:
             ),
             "dpop_nonce_ttl": self.dpop_nonce_ttl,
             "dpop_iat_leeway": self.dpop_iat_leeway,
+            "session_idle_ttl": self.session_idle_ttl,
+            "session_absolute_ttl": self.session_absolute_ttl,
+            "brute_force_threshold": self.brute_force_threshold,
+            "logs_burst": self.logs_burst,
+            "logs_refill_per_minute": self.logs_refill_per_minute,
         }
         for name, value in positive.items():
             if value <= 0:
                 raise ValueError(f"TenantSettings.{name} must be positive, not {value!r}")
+        if self.plan not in PLANS:
+            raise ValueError(f"TenantSettings.plan must be one of {', '.join(PLANS)}")
         if self.refresh_reuse_leeway < 0:
             raise ValueError("TenantSettings.refresh_reuse_leeway must not be negative")
         if self.auto_approve is not None and self.auto_approve < 0:

@@ -56,9 +56,13 @@ from pathlib import Path
 from typing import Any
 
 from tui_console.devtenant import seed
+from tui_console.devtenant.attack_protection import BruteForceGuard
+from tui_console.devtenant.directory import directory_users
 from tui_console.devtenant.dpop import DPoPGuard
 from tui_console.devtenant.faults import FailureInjector, InjectedFailure
 from tui_console.devtenant.keys import SigningKey
+from tui_console.devtenant.logs import LogStore
+from tui_console.devtenant.machine_clients import MachineClients
 from tui_console.devtenant.management import (
     ManagementApiError,
     apply_user_patch,
@@ -66,6 +70,7 @@ from tui_console.devtenant.management import (
     subject_mismatch,
     user_not_found,
 )
+from tui_console.devtenant.mfa import MfaRegistry
 from tui_console.devtenant.models import (
     NO_PASSWORD,
     Client,
@@ -87,11 +92,20 @@ from tui_console.devtenant.records import (
     RefreshFamily,
     RefreshToken,
     Session,
+    SignInContext,
     normalize_user_code,
 )
+from tui_console.devtenant.sessions import SessionBook
 from tui_console.devtenant.settings import TenantSettings
+from tui_console.devtenant.story import tell_story
 
-__all__ = ["DEVICE_CODE_GRANT", "AuthApiError", "TenantState", "TenantStats"]
+__all__ = [
+    "DEVICE_CODE_GRANT",
+    "AuthApiError",
+    "TenantState",
+    "TenantStats",
+    "write_private_text",
+]
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 #: Scopes the OIDC layer understands without an API (OIDC Core §5.4, plus offline_access).
@@ -173,6 +187,32 @@ class TenantStats:
         return asdict(self)
 
 
+def write_private_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temp file, fsync, rename) with mode 0600: the
+    state file holds the signing key, the support client's key file its private key."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _seed_users() -> list[User]:
+    return [*seed.demo_users(), *directory_users()]
+
+
+def _seed_clients() -> dict[str, Client]:
+    return {c.client_id: c for c in (seed.demo_client(), *seed.support_clients())}
+
+
 def _format_user_code(letters: str) -> str:
     return f"{letters[:4]}-{letters[4:]}"
 
@@ -197,6 +237,7 @@ class TenantState:
         signing_key: SigningKey | None = None,
         users: Iterable[User] | None = None,
         device_credentials: Iterable[DeviceCredential] | None = None,
+        support_key_pem: str | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
@@ -207,7 +248,7 @@ class TenantState:
         self.state_file: Path | None = None
         """Where :meth:`persist` saves; set by ``serve(state_file=...)``."""
         self.users: dict[str, User] = {
-            u.user_id: u for u in (users if users is not None else seed.demo_users())
+            u.user_id: u for u in (users if users is not None else _seed_users())
         }
         self.device_credentials: dict[str, DeviceCredential] = {
             c.id: c
@@ -217,11 +258,20 @@ class TenantState:
                 else seed.demo_device_credentials()
             )
         }
-        self.clients: dict[str, Client] = {seed.CLIENT_ID: seed.demo_client()}
+        self.clients: dict[str, Client] = _seed_clients()
+        self.machine = MachineClients(self, support_key_pem)
+        """The support applications' credentials and grants (:mod:`.machine_clients`)."""
         self._device_codes: dict[str, DeviceCode] = {}
         self._user_codes: dict[str, str] = {}
         self._auth_codes: dict[str, AuthorizationCode] = {}
-        self._sessions: dict[str, Session] = {}
+        self.sessions = SessionBook(self)
+        """Sign-in sessions (:mod:`.sessions`)."""
+        self.logs = LogStore(self)
+        """Log events (:mod:`.logs`)."""
+        self.brute_force = BruteForceGuard(self)
+        """Failed-password counts and user blocks (:mod:`.attack_protection`)."""
+        self.mfa = MfaRegistry(self)
+        """Users' MFA factors (:mod:`.mfa`)."""
         self._transactions: dict[str, LoginTransaction] = {}
         self._consents: dict[tuple[str, str, str], set[str]] = {}
         self._opaque_tokens: dict[str, OpaqueAccessToken] = {}
@@ -232,8 +282,14 @@ class TenantState:
         self.dpop = DPoPGuard(self)
         """DPoP nonces and replay memory (:mod:`tui_console.devtenant.dpop`)."""
         self._build_limiters()
+        tell_story(self)
 
     # -- configuration and time ---------------------------------------------------------------
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The one re-entrant lock every aggregate of the tenant mutates under."""
+        return self._lock
 
     @property
     def settings(self) -> TenantSettings:
@@ -261,6 +317,9 @@ class TenantState:
         )
         self.device_credentials_write_limits = BucketRegistry.per_minute(
             s.device_credentials_write_burst, s.device_credentials_write_refill_per_minute, self.now
+        )
+        self.logs_limits = BucketRegistry.per_minute(
+            s.logs_burst, s.logs_refill_per_minute, self.now
         )
 
     def count(self, counter: str) -> None:
@@ -364,22 +423,14 @@ class TenantState:
                         return user
         return None
 
-    def create_session(self, user_id: str) -> Session:
-        with self._lock:
-            now = self.now()
-            session = Session(secrets.token_urlsafe(24), user_id, now, now)
-            self._sessions[session.id] = session
-            return session
+    def create_session(self, user_id: str, context: SignInContext | None = None) -> Session:
+        """A new session for a sign-in; without ``context``, one a test helper or the
+        auto-approver made for the console (no request, so no IP or user agent)."""
+        return self.sessions.create(user_id, context or SignInContext(seed.CLIENT_ID, method="pwd"))
 
     def get_session(self, session_id: str | None) -> Session | None:
         """The live session with this id whose user still exists."""
-        if not session_id:
-            return None
-        with self._lock:
-            session = self._sessions.get(session_id)
-            if session is None or session.user_id not in self.users:
-                return None
-            return session
+        return self.sessions.get(session_id)
 
     def has_consent(
         self, user_id: str, client_id: str, audience: str | None, scopes: Iterable[str]
@@ -457,7 +508,8 @@ class TenantState:
         ):
             code.status = "approved"
             code.user_id = seed.DEMO_USER_ID
-            code.session_id = self.create_session(seed.DEMO_USER_ID).id
+            context = SignInContext(code.client_id, method="pwd")
+            code.session_id = self.create_session(seed.DEMO_USER_ID, context).id
 
     def pending_device_code(self, user_code: str) -> DeviceCode | None:
         """The unexpired, undecided device code for what a person typed, if any."""
@@ -735,6 +787,51 @@ class TenantState:
             self.stats.revocations += 1
             return True
 
+    def live_families(self, user_id: str) -> list[RefreshFamily]:
+        """The user's refresh-token families that can still be exchanged, oldest first."""
+        with self._lock:
+            return sorted(
+                (
+                    f
+                    for f in self._families.values()
+                    if f.grant.user_id == user_id and self._live(f)
+                ),
+                key=lambda f: (f.created_at, f.id),
+            )
+
+    def live_family(self, family_id: str) -> RefreshFamily | None:
+        with self._lock:
+            family = self._families.get(family_id)
+            return family if family is not None and self._live(family) else None
+
+    def _live(self, family: RefreshFamily) -> bool:
+        now, s = self.now(), self._settings
+        return (
+            not family.revoked
+            and family.grant.user_id in self.users
+            and now - family.created_at <= s.refresh_absolute_ttl
+            and now - family.last_exchanged_at <= s.refresh_idle_ttl
+        )
+
+    def revoke_families(
+        self, *, family_ids: Iterable[str] = (), session_ids: Iterable[str] = (), user_id: str = ""
+    ) -> int:
+        """Revoke families by id, by session, or every one of ``user_id``; returns how many
+        live ones ended (the Management API's deletes and revoke-access)."""
+        ids, sessions = set(family_ids), set(session_ids)
+        with self._lock:
+            ended = 0
+            for family in self._families.values():
+                grant = family.grant
+                if (
+                    family.id in ids
+                    or (grant.session_id is not None and grant.session_id in sessions)
+                    or (user_id and grant.user_id == user_id)
+                ) and self._live(family):
+                    family.revoked = True
+                    ended += 1
+            return ended
+
     def refresh_token_binding(self, token: str) -> str | None:
         """The DPoP ``jkt`` ``token``'s family is bound to (None: unbound or unknown)."""
         with self._lock:
@@ -765,6 +862,11 @@ class TenantState:
             if user is None:
                 raise user_not_found()
             return user.to_management_json()
+
+    def directory_json(self) -> list[dict[str, Any]]:
+        """Every user's Management shape (what ``GET /api/v2/users`` searches)."""
+        with self._lock:
+            return [u.to_management_json() for u in self.users.values()]
 
     def patch_user(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Apply a validated, authorised PATCH (:func:`.management.apply_user_patch`), save,
@@ -921,42 +1023,53 @@ class TenantState:
 
     # -- Management API: rate limits and failure injection ------------------------------------
 
-    def _endpoint_limits(self, device_credentials_write: bool) -> BucketRegistry:
+    def endpoint_limits(
+        self, device_credentials_write: bool, *, logs: bool = False
+    ) -> BucketRegistry:
+        """The per-caller registry an endpoint spends from (checked after the tenant-wide one)."""
+        if logs:
+            return self.logs_limits
         if device_credentials_write:
             return self.device_credentials_write_limits
         return self.management_limits
 
-    def take_management(self, caller: str, *, device_credentials_write: bool) -> RateLimitDecision:
+    def take_management(
+        self, caller: str, *, device_credentials_write: bool, logs: bool = False
+    ) -> RateLimitDecision:
         """Spend one token for a Management request by ``caller`` (the token's ``sub``).
 
         The tenant-wide bucket is checked first (auth0-reference.md §7 [G1]), then the caller's
-        own (or its device-credential write bucket). A refusal reports the bucket that refused;
-        an allowed request reports whichever has fewer tokens left, so the headers describe the
-        limit the caller will meet first.
+        own (or its device-credential write or log-reading bucket). A refusal reports the bucket
+        that refused; an allowed request reports whichever has fewer tokens left, so the headers
+        describe the limit the caller will meet first.
         """
         with self._lock:
             tenant_wide = self.management_global_limits.take(_TENANT_KEY)
             if not tenant_wide.allowed:
                 return tenant_wide
-            own = self._endpoint_limits(device_credentials_write).take(caller)
+            own = self.endpoint_limits(device_credentials_write, logs=logs).take(caller)
             if not own.allowed or own.remaining <= tenant_wide.remaining:
                 return own
             return tenant_wide
 
-    def peek_management(self, caller: str, *, device_credentials_write: bool) -> RateLimitDecision:
+    def peek_management(
+        self, caller: str, *, device_credentials_write: bool, logs: bool = False
+    ) -> RateLimitDecision:
         """What :meth:`take_management` would report, without spending anything."""
         with self._lock:
             tenant_wide = self.management_global_limits.peek(_TENANT_KEY)
-            own = self._endpoint_limits(device_credentials_write).peek(caller)
+            own = self.endpoint_limits(device_credentials_write, logs=logs).peek(caller)
             return own if own.remaining <= tenant_wide.remaining else tenant_wide
 
     def drain_rate_limit(self, bucket: str, caller: str | None = None) -> None:
         """Empty a Management bucket now (tests): ``"global"``, or ``"user"`` /
-        ``"device_credentials_write"`` of ``caller`` (a user id, or ``<client_id>@clients``)."""
+        ``"device_credentials_write"`` / ``"logs"`` of ``caller`` (a user id, or
+        ``<client_id>@clients``)."""
         registries = {
             "global": self.management_global_limits,
             "user": self.management_limits,
             "device_credentials_write": self.device_credentials_write_limits,
+            "logs": self.logs_limits,
         }
         if bucket not in registries:
             raise ValueError(f"unknown bucket {bucket!r}; use one of {sorted(registries)}")
@@ -1003,20 +1116,21 @@ class TenantState:
 
     def reset(self, settings: TenantSettings | None = None) -> None:
         """Back to a freshly seeded tenant, keeping the signing key, issuer and state file:
-        seed users and credentials, no codes, sessions or tokens, zeroed stats and clock
+        seed users and credentials, the support story (:mod:`.story`) but no other codes,
+        sessions or tokens, zeroed stats and clock
         offset, full buckets, no armed failures; ``settings`` replace the current ones. Lets
         tests share one running server instead of starting one each."""
         with self._lock:
             self._clock_offset = 0.0
             self.stats = TenantStats()
-            self.users = {u.user_id: u for u in seed.demo_users()}
+            self.users = {u.user_id: u for u in _seed_users()}
             self.device_credentials = {c.id: c for c in seed.demo_device_credentials()}
-            self.clients = {seed.CLIENT_ID: seed.demo_client()}
+            self.clients = _seed_clients()
+            self.machine.forget_spent_assertions()
             for store in (
                 self._device_codes,
                 self._user_codes,
                 self._auth_codes,
-                self._sessions,
                 self._transactions,
                 self._consents,
                 self._opaque_tokens,
@@ -1024,11 +1138,16 @@ class TenantState:
                 self._families,
             ):
                 store.clear()
+            self.sessions.clear()
+            self.logs.clear()
+            self.brute_force.clear()
+            self.mfa.clear()
             self.failures.clear()
             self.dpop = DPoPGuard(self)
             if settings is not None:
                 self._settings = settings
             self._build_limiters()
+            tell_story(self)
 
     def add_user(self, data: dict[str, Any]) -> User:
         """Add (or replace) a user from a Management API user object, e.g. a recorded one;
@@ -1103,30 +1222,21 @@ class TenantState:
         Codes, sessions and refresh tokens do not: the issuer's port may change between runs.
         """
         with self._lock:
-            return {
+            data: dict[str, Any] = {
                 "version": _STATE_FILE_VERSION,
                 "signing_key": self.signing_key.to_pem(),
                 "users": [copy.deepcopy(u.to_json()) for u in self.users.values()],
                 "device_credentials": [c.to_json() for c in self.device_credentials.values()],
             }
+            support_key = self.machine.saved_key_pem()
+            if support_key is not None:
+                data["support_client_key"] = support_key
+            return data
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_json` to ``path`` atomically (temp file, fsync, rename), mode 0600
         because it holds the signing key."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private_text(path, json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n")
 
     def persist(self) -> None:
         """Save to :attr:`state_file` when one is set (after changes worth keeping)."""
@@ -1157,6 +1267,7 @@ class TenantState:
                 device_credentials=[
                     DeviceCredential.from_json(item) for item in data.get("device_credentials", [])
                 ],
+                support_key_pem=data.get("support_client_key"),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"{path}: malformed dev-tenant state file ({exc!r})") from exc

@@ -15,6 +15,8 @@ NOTES.md §6, §8):
   expired and reused tokens (§3.2);
 * an unknown grant type: 400 ``unsupported_grant_type``; missing parameters: 400
   ``invalid_request``;
+* ``client_credentials`` for the support applications (client secret or client assertion):
+  :mod:`.machine_clients` has the rules and the guesses;
 * ``/oauth/revoke``: 200 with an empty body, also for unknown tokens (§3.5 [C6, AO]).
 
 DPoP (RFC 9449; §4.4 [D3]; the rules and the guesses are in :mod:`.dpop`): a ``DPoP`` header
@@ -38,6 +40,7 @@ from starlette.routing import Route
 from tui_console.devtenant.auth_api import auth_error_response, read_params, token_response
 from tui_console.devtenant.dpop import DPoPRejected, VerifiedProof, verify_proof
 from tui_console.devtenant.login_routes import tenant
+from tui_console.devtenant.machine_clients import ClientRefused
 from tui_console.devtenant.models import Client
 from tui_console.devtenant.records import Grant
 from tui_console.devtenant.state import DEVICE_CODE_GRANT, AuthApiError, TenantState
@@ -168,17 +171,81 @@ async def token(request: Request) -> Response:
     return response
 
 
+#: grant type → the log event types of its success and its failure (auth0-reference.md §8.6
+#: [L2]); reuse of a rotated refresh token is ``ferrt`` instead.
+_EXCHANGE_EVENTS = {
+    DEVICE_CODE_GRANT: ("sede", "fede"),
+    "authorization_code": ("seacft", "feacft"),
+    "refresh_token": ("sertft", "fertft"),
+    "client_credentials": ("seccft", "feccft"),
+}
+#: Answers to a device poll that are part of waiting, not failures worth an event.
+_WAITING = frozenset({"authorization_pending", "slow_down"})
+
+
+def _ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _log_exchange(request: Request, state: TenantState, grant_type: str, grant: Grant) -> None:
+    kind = _EXCHANGE_EVENTS[grant_type][0]
+    state.logs.record(
+        kind,
+        client_id=grant.client_id,
+        user_id=grant.user_id,
+        user_name=_user_name(state, grant.user_id),
+        ip=_ip(request),
+        audience=grant.audience,
+        scope=grant.scope,
+    )
+
+
+def _user_name(state: TenantState, user_id: str) -> str:
+    user = state.get_user(user_id)
+    return user.email if user else ""
+
+
+def _log_refusal(
+    request: Request,
+    state: TenantState,
+    grant_type: str,
+    params: dict[str, str],
+    exc: AuthApiError,
+    reuses_before: int,
+) -> None:
+    if grant_type not in _EXCHANGE_EVENTS or exc.error in _WAITING:
+        return
+    kind = _EXCHANGE_EVENTS[grant_type][1]
+    if grant_type == "refresh_token" and state.stats.reuse_detections > reuses_before:
+        kind = "ferrt"
+    state.logs.record(
+        kind,
+        description=exc.description,
+        client_id=params.get("client_id") or None,
+        ip=_ip(request),
+        audience=params.get("audience") or None,
+        scope=params.get("scope") or None,
+    )
+
+
 async def _token(request: Request, state: TenantState) -> Response:
+    grant_type = ""
+    params: dict[str, str] = {}
+    reuses_before = state.stats.reuse_detections
     try:
         params = await read_params(request)
         grant_type = _required(params, "grant_type")
+        if grant_type == "client_credentials":
+            return _client_credentials(request, state, params)
         client = _client(state, params)
         if grant_type in (DEVICE_CODE_GRANT, "authorization_code", "refresh_token"):
             _require_grant(client, grant_type)
         proof = _proof(request, state, client)
         if grant_type == DEVICE_CODE_GRANT:
             grant = state.poll_device_code(_required(params, "device_code"), client.client_id)
-            return _tokens_for(state, _bound(state, grant, proof))
+            response = _tokens_for(state, _bound(state, grant, proof))
+            _log_exchange(request, state, grant_type, grant)
+            return response
         if grant_type == "authorization_code":
             grant = state.redeem_authorization_code(
                 _required(params, "code"),
@@ -186,18 +253,51 @@ async def _token(request: Request, state: TenantState) -> Response:
                 redirect_uri=params.get("redirect_uri") or None,
                 code_verifier=params.get("code_verifier") or None,
             )
-            return _tokens_for(state, _bound(state, grant, proof))
+            response = _tokens_for(state, _bound(state, grant, proof))
+            _log_exchange(request, state, grant_type, grant)
+            return response
         if grant_type == "refresh_token":
-            return _refresh(state, client, params, proof)
+            return _refresh(request, state, client, params, proof)
         if grant_type in _KNOWN_GRANTS:
             _require_grant(client, grant_type)
         raise AuthApiError(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
     except AuthApiError as exc:
+        _log_refusal(request, state, grant_type, params, exc, reuses_before)
         return auth_error_response(exc)
 
 
+def _client_credentials(request: Request, state: TenantState, params: dict[str, str]) -> Response:
+    """A machine token for a support application (auth0-reference.md §8.7 [K2])."""
+    machine = state.machine
+    try:
+        client = machine.authenticate(
+            params, request.headers.get("authorization"), state.get_client
+        )
+        _require_grant(client, "client_credentials")
+        grant = machine.grant(client, params.get("audience") or None, params.get("scope"))
+    except ClientRefused as exc:
+        raise AuthApiError(exc.status, exc.error, exc.description) from None
+    ttl = state.settings.access_token_ttl
+    token = state.mint_access_token(
+        grant.scopes, audience=grant.audience, client_id=client.client_id, ttl=ttl
+    )
+    state.logs.record(
+        "seccft",
+        client_id=client.client_id,
+        ip=_ip(request),
+        audience=grant.audience,
+        scope=" ".join(grant.scopes),
+    )
+    # Recorded (token.json, TestLoginWithClientCredentials): no scope, no refresh or ID token.
+    return token_response({"access_token": token, "expires_in": ttl, "token_type": "Bearer"})
+
+
 def _refresh(
-    state: TenantState, client: Client, params: dict[str, str], proof: VerifiedProof | None
+    request: Request,
+    state: TenantState,
+    client: Client,
+    params: dict[str, str],
+    proof: VerifiedProof | None,
 ) -> Response:
     """Rotation: every exchange returns a new refresh token (auth0-reference.md §3.3 [C2]).
 
@@ -228,7 +328,9 @@ def _refresh(
         grant = replace(grant, scopes=tuple(s for s in grant.scopes if s in wanted))
     if grant.dpop_jkt is None and proof is not None:
         grant = replace(grant, dpop_jkt=proof.jkt)  # this access token only; the family stays
-    return token_response(build_token_response(state, grant, refresh_token=rotated))
+    response = token_response(build_token_response(state, grant, refresh_token=rotated))
+    _log_exchange(request, state, "refresh_token", grant)
+    return response
 
 
 async def revoke(request: Request) -> Response:
@@ -239,7 +341,8 @@ async def revoke(request: Request) -> Response:
         presented = _required(params, "token")
     except AuthApiError as exc:
         return auth_error_response(exc)
-    state.revoke_refresh_token(presented, client.client_id)
+    if state.revoke_refresh_token(presented, client.client_id):
+        state.logs.record("srrt", client_id=client.client_id, ip=_ip(request))
     # Recorded: 200, empty body, Content-Type application/json (NOTES.md §8).
     return Response(b"", status_code=200, headers={"Content-Type": "application/json"})
 
