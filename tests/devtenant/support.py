@@ -8,26 +8,15 @@ so a CI run cannot pass by not checking.
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
-import pytest
 
-from tests import recordings
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.machine_clients import ASSERTION_TYPE
-
-
-def load_recordings(name: str) -> list[dict[str, Any]]:
-    """``<name>.json`` from the recordings; a failure (not a skip) under ``CI=true``."""
-    folder = recordings.recordings_dir()
-    if os.environ.get("CI") == "true" and not folder.is_dir():
-        pytest.fail(f"Auth0 recordings not found at {folder}; CI must check against them")
-    return recordings.load(name)
 
 
 def client_assertion(tenant: RunningTenant, **overrides: Any) -> str:

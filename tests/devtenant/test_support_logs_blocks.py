@@ -15,7 +15,8 @@ import httpx
 
 from tests.devtenant.flows import Browser, authorize_params, pkce_pair, poll, refresh, start_device
 from tests.devtenant.mgmt import api, assert_error, bearer
-from tests.devtenant.support import load_recordings, secret_token, support_token
+from tests.devtenant.support import secret_token, support_token
+from tests.recordings import load as load_recordings
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.attack_protection import BLOCKED_IP_MESSAGE
 from tui_console.devtenant.seed import DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID

@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 
 from tests.devtenant.mgmt import api, assert_error, bearer, user_token
-from tests.devtenant.support import load_recordings, support_token
+from tests.devtenant.support import support_token
 from tests.devtenant.test_recordings_conformance import shape_differences
+from tests.recordings import load as load_recordings
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.directory import ALAN_USER_ID, GRACE_USER_ID, KATHERINE_USER_ID
 from tui_console.devtenant.mfa import mask_email, mask_phone

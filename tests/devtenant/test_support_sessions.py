@@ -17,8 +17,9 @@ import pytest
 
 from tests.devtenant.flows import Browser, poll, refresh, start_device
 from tests.devtenant.mgmt import ISO, api, assert_error, bearer
-from tests.devtenant.support import load_recordings, support_token
+from tests.devtenant.support import support_token
 from tests.devtenant.test_recordings_conformance import shape_differences
+from tests.recordings import load as load_recordings
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.records import SignInContext
 from tui_console.devtenant.seed import DEMO_USER_ID, SECOND_USER_ID

@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from tests.devtenant.mgmt import api, assert_error, bearer, user_token
-from tests.devtenant.support import load_recordings, support_token
+from tests.devtenant.support import support_token
 from tests.devtenant.test_recordings_conformance import assert_conforms
+from tests.recordings import load as load_recordings
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.directory import EDSGER_USER_ID, GRACE_USER_ID
 from tui_console.devtenant.models import User
