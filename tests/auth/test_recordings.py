@@ -103,5 +103,14 @@ def test_missing_recordings_skip_and_say_where(
 ) -> None:
     """Without the shared folder the tests skip, naming the path that was tried."""
     monkeypatch.setenv("TUI_CONSOLE_RECORDINGS", str(tmp_path / "nowhere"))
+    monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match=r"Auth0 recordings not found at .*nowhere"):
+        load("token")
+
+
+def test_missing_recordings_fail_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Under ``CI=true`` a missing shared folder fails the test: CI cannot pass unchecked."""
+    monkeypatch.setenv("TUI_CONSOLE_RECORDINGS", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"CI must check against them"):
         load("token")
