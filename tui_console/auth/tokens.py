@@ -52,6 +52,10 @@ class TokenSet:
     audience: str | None = None
     issued_at: float = field(default_factory=time.time)
     dpop_jkt: str | None = None
+    multi_resource: bool = False
+    """Minted from another audience's refresh token by a Multi-Resource Refresh Token
+    exchange (auth0-reference.md §3.6): refreshed with ``audience`` and ``scope``, since a
+    refresh without them answers for the sign-in's audience. The refresh token is shared."""
 
     @property
     def access_token_jkt(self) -> str | None:
@@ -97,6 +101,7 @@ class TokenSet:
             "audience": self.audience,
             "issued_at": self.issued_at,
             "dpop_jkt": self.dpop_jkt,
+            **({"multi_resource": True} if self.multi_resource else {}),
         }
 
     @classmethod
@@ -115,6 +120,7 @@ class TokenSet:
             audience=data.get("audience"),
             issued_at=float(data.get("issued_at") or 0.0),
             dpop_jkt=str(data["dpop_jkt"]) if data.get("dpop_jkt") else None,
+            multi_resource=data.get("multi_resource") is True,
         )
 
     def merged_with(self, newer: TokenSet) -> TokenSet:
@@ -130,6 +136,7 @@ class TokenSet:
             scope=newer.scope or self.scope,
             audience=newer.audience if newer.audience is not None else self.audience,
             dpop_jkt=newer.dpop_jkt or self.dpop_jkt,
+            multi_resource=newer.multi_resource or self.multi_resource,
         )
 
 
@@ -232,8 +239,13 @@ def build_refresh_request(
     client_id: str,
     refresh_token: Secret,
     scope: str | None = None,
+    audience: str | None = None,
 ) -> httpx.Request:
-    """The refresh grant (RFC 6749 §6) for a public client: no secret, ``client_id`` in the body."""
+    """The refresh grant (RFC 6749 §6) for a public client: no secret, ``client_id`` in the body.
+
+    ``audience`` asks a Multi-Resource Refresh Token for another API's access token
+    (auth0-reference.md §3.6); leave it out for the sign-in's own audience.
+    """
     form = {
         "grant_type": "refresh_token",
         "client_id": client_id,
@@ -241,6 +253,8 @@ def build_refresh_request(
     }
     if scope:
         form["scope"] = scope
+    if audience:
+        form["audience"] = audience
     return httpx.Request("POST", token_endpoint, data=form, headers=FORM)
 
 

@@ -13,7 +13,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tui_console.devtenant import login_routes, management_routes, oidc_routes, token_routes
+from tui_console.devtenant import (
+    login_routes,
+    management_routes,
+    my_account_routes,
+    oidc_routes,
+    token_routes,
+)
 from tui_console.devtenant.auth_api import auth_error_response, json_response
 from tui_console.devtenant.settings import TenantSettings
 from tui_console.devtenant.state import AuthApiError, TenantState
@@ -51,6 +57,7 @@ def create_app(state: TenantState, settings: TenantSettings | None = None) -> St
             *token_routes.routes(),
             *login_routes.routes(),
             *management_routes.routes(),
+            *my_account_routes.routes(),
         ],
         exception_handlers={AuthApiError: _auth_api_error},
     )
