@@ -291,9 +291,7 @@ class MyAccountData:
             raise bad_request("name must be a string of 1 to 100 characters", field_name="name")
         preferred = body.get("preferred_authentication_method")
         with self._lock:
-            record = next(
-                (m for m in self._methods.get(user_id, []) if m.id == method_id), None
-            )
+            record = next((m for m in self._methods.get(user_id, []) if m.id == method_id), None)
             if record is None:
                 raise not_found(method_id)
             if preferred is not None:
@@ -343,12 +341,19 @@ class MyAccountData:
                     "challenge": challenge,
                     "timeout": 60000,
                     "rp": {"id": label, "name": label},
-                    "user": {"id": secrets.token_urlsafe(16), "name": account,
-                             "displayName": account},
-                    "pubKeyCredParams": [{"type": "public-key", "alg": -7},
-                                         {"type": "public-key", "alg": -257}],
-                    "authenticatorSelection": {"residentKey": "required",
-                                               "userVerification": "preferred"},
+                    "user": {
+                        "id": secrets.token_urlsafe(16),
+                        "name": account,
+                        "displayName": account,
+                    },
+                    "pubKeyCredParams": [
+                        {"type": "public-key", "alg": -7},
+                        {"type": "public-key", "alg": -257},
+                    ],
+                    "authenticatorSelection": {
+                        "residentKey": "required",
+                        "userVerification": "preferred",
+                    },
                 },
             }
         record = MethodRecord(
@@ -420,9 +425,12 @@ class MyAccountData:
         if self._clock() > pending.expires_at:
             with self._lock:
                 self._pending.pop(method_id, None)
-            raise bad_request("The enrollment has expired; start it again", field_name="auth_session")
+            raise bad_request(
+                "The enrollment has expired; start it again", field_name="auth_session"
+            )
         session = body.get("auth_session")
-        if not isinstance(session, str) or not secrets.compare_digest(session, pending.auth_session):
+        expected = pending.auth_session
+        if not isinstance(session, str) or not secrets.compare_digest(session, expected):
             raise bad_request("auth_session is missing or invalid", field_name="auth_session")
         record = pending.record
         if record.type in ("totp", "email", "phone"):

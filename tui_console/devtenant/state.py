@@ -66,15 +66,6 @@ from tui_console.devtenant.management import (
     subject_mismatch,
     user_not_found,
 )
-from tui_console.devtenant.my_account import (
-    MY_ACCOUNT_SCOPES,
-    MyAccountData,
-    RefreshPolicyRefused,
-    demo_methods,
-    my_account_api,
-    my_account_audience,
-    refresh_policy_grant,
-)
 from tui_console.devtenant.models import (
     NO_PASSWORD,
     Client,
@@ -84,6 +75,15 @@ from tui_console.devtenant.models import (
     User,
     iso_timestamp,
     verify_password,
+)
+from tui_console.devtenant.my_account import (
+    MY_ACCOUNT_SCOPES,
+    MyAccountData,
+    RefreshPolicyRefused,
+    demo_methods,
+    my_account_api,
+    my_account_audience,
+    refresh_policy_grant,
 )
 from tui_console.devtenant.rate_limits import BucketRegistry, RateLimitDecision
 from tui_console.devtenant.records import (
