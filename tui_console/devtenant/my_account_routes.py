@@ -15,7 +15,8 @@ behind them live in :mod:`.my_account`. Every request goes through :func:`_endpo
    ``validation_errors``), then the data (404, 409).
 
 Errors are problem JSON ``{type, status, title, detail, validation_errors?}`` served as
-``application/problem+json`` (UNRECORDED: the media type; the client reads any JSON).
+``application/json``, as the OAS declares its ``ErrorResponse`` (UNRECORDED: the ``type`` and
+``title`` values).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from tui_console.devtenant.state import TenantState
 
 __all__ = ["routes"]
 
-_PROBLEM = "application/problem+json"
+_PROBLEM = "application/json"  # the OAS declares its ErrorResponse as application/json
 _JSON = "application/json"
 
 Handler = Callable[[Request, TenantState, str], Awaitable[Response]]
