@@ -15,6 +15,7 @@ crosses this line, so the UI can use it as it uses the rest of the account facad
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 from tui_console.auth.bearer import BearerAuth
@@ -162,7 +163,7 @@ class SignInMethods:
         if needs_code and not (code and code.strip().isdigit()):
             raise UsageError(
                 "This enrollment needs the one-time code (digits).",
-                hint=f"tui-console mfa verify {method_id} CODE",
+                hint=f"tui-console mfa verify {shlex.quote(method_id)} CODE",
             )
         api = await self._api()
         method = await api.verify(

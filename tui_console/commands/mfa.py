@@ -18,6 +18,7 @@ rate-limit summary go to stderr. Server text passes through
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import sys
 import time
@@ -35,6 +36,16 @@ from tui_console.terminal_text import printable
 __all__ = ["mfa"]
 
 
+def _shell(method_id: str) -> str:
+    """``method_id`` as a shell word: ids carry ``|``, which a shell would read as a pipe."""
+    return shlex.quote(method_id)
+
+
+def _grouped(code: str) -> str:
+    """A manual TOTP code in groups of four, easier to read and type (apps ignore spaces)."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
 def _say(text: str = "") -> None:
     print(text, file=sys.stderr, flush=True)
 
@@ -44,7 +55,7 @@ def _interactive() -> bool:
 
 
 def _when(moment: Any) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
+    return moment.strftime("%Y-%m-%d") if moment is not None else "-"
 
 
 def _method_row(method: AuthenticationMethod) -> str:
@@ -52,7 +63,7 @@ def _method_row(method: AuthenticationMethod) -> str:
     return (
         f"{printable(method.id, one_line=True):<32} {printable(method.label, one_line=True):<18} "
         f"{printable(method.detail, one_line=True)[:24]:<24} {','.join(method.usage):<10} "
-        f"{_when(method.created_at):<17} {_when(method.last_auth_at)}{state}"
+        f"{_when(method.created_at):<10} {_when(method.last_auth_at)}{state}"
     )
 
 
@@ -127,7 +138,7 @@ async def _remove(session: AccountSession, methods: SignInMethods, args: argpars
             raise UsageError(
                 f"Removing {args.id} needs a confirmation, but there is no terminal to ask on.",
                 hint=f"Add --yes to confirm on the command line: tui-console mfa remove "
-                f"{args.id} --yes",
+                f"{_shell(args.id)} --yes",
             )
         _say(f"Remove sign-in method {printable(args.id, one_line=True)}? [y/N] ")
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
@@ -156,7 +167,7 @@ async def _add(session: AccountSession, methods: SignInMethods, args: argparse.N
         if enrollment.needs_code:
             prompt = "6-digit code from the app" if enrollment.type == "totp" else "code sent"
             _say(f"{prompt}: ")
-            code = sys.stdin.readline().strip()
+            code = sys.stdin.readline().replace(" ", "").strip()
             if not code:
                 raise EOFError
         else:
@@ -166,7 +177,8 @@ async def _add(session: AccountSession, methods: SignInMethods, args: argparse.N
     except (EOFError, KeyboardInterrupt):
         _say(
             f"\nNot verified yet. The enrollment waits until {expires}: "
-            f"tui-console mfa verify {enrollment.id}{' CODE' if enrollment.needs_code else ''}"
+            f"tui-console mfa verify {_shell(enrollment.id)}"
+            f"{' CODE' if enrollment.needs_code else ''}"
         )
         return EXIT_OK
     method = await methods.verify(enrollment.id, code)
@@ -183,8 +195,8 @@ def _show_enrollment(enrollment: Enrollment) -> None:
         for line in lines:
             _say(line)
         if enrollment.manual_input_code is not None:
-            code = printable(enrollment.manual_input_code.reveal(), one_line=True)
-            _say(f"Scan it with your authenticator app, or type this code: {code}")
+            code = _grouped(printable(enrollment.manual_input_code.reveal(), one_line=True))
+            _say(f"Scan it with an authenticator app, or type: {code}")
     elif enrollment.recovery_code is not None:
         _say("Your recovery code. Store this now (a password manager, or on paper): it is shown")
         _say("only this once and tui-console keeps no copy.")
@@ -205,7 +217,7 @@ def _print_pending(enrollment: Enrollment, args: argparse.Namespace, expires: st
         _say("Store this recovery code now: it is shown only this once.")
         print(f"recovery code: {enrollment.recovery_code.reveal()}")
     code = " CODE" if enrollment.needs_code else ""
-    _say(f"Complete it before {expires}: tui-console mfa verify {enrollment.id}{code}")
+    _say(f"Complete it before {expires}: tui-console mfa verify {_shell(enrollment.id)}{code}")
 
 
 def _pending_json(enrollment: Enrollment, *, expires_at: float | None) -> dict[str, Any]:
@@ -213,7 +225,7 @@ def _pending_json(enrollment: Enrollment, *, expires_at: float | None) -> dict[s
         "id": enrollment.id,
         "type": enrollment.type,
         "expires_at": expires_at,
-        "verify": f"tui-console mfa verify {enrollment.id}"
+        "verify": f"tui-console mfa verify {_shell(enrollment.id)}"
         + (" CODE" if enrollment.needs_code else ""),
     }
     if enrollment.barcode_uri is not None:
