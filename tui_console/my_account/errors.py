@@ -48,9 +48,10 @@ DASHBOARD_STEPS = (
     "In the Auth0 Dashboard: (1) Applications > APIs: activate the MyAccount API from its "
     "banner; (2) MyAccount API > Application Access: authorize this application for user "
     "access with the read/create/update/delete:me:authentication_methods and read:me:factors "
-    "scopes; (3) Applications > this application > Settings > Refresh Token Rotation: add a "
-    "Multi-Resource Refresh Token policy for the MyAccount API with those scopes (or sign in "
-    "for it separately). See the README, 'My Account API'."
+    "scopes; (3) give the application a Multi-Resource Refresh Token policy for it (Management "
+    "API: PATCH /api/v2/clients/CLIENT_ID with refresh_token.policies = [{audience: "
+    "'https://TENANT/me/', scope: [those scopes]}]), or sign in for it separately. See the "
+    "README, 'Your sign-in methods'."
 )
 """What a tenant administrator does so the console can manage sign-in methods (§8.4, §8.5)."""
 
