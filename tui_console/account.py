@@ -44,6 +44,7 @@ from tui_console.management import (
     MetadataUpdate,
     User,
 )
+from tui_console.my_account.pending import PendingEnrollments, pending_path
 from tui_console.paths import token_dir
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
@@ -690,6 +691,7 @@ class AccountSession:
             revocations = tuple([await self._revocation(tokens) for tokens in stored.values()])
             wiped = self.store.path.exists()
             self.store.clear()
+            PendingEnrollments(pending_path(self.store.path)).clear()  # their sessions, too
             key_deleted = self.dpop_keys.delete()
         return LogoutReport(wiped=wiped, revocations=revocations, dpop_key_deleted=key_deleted)
 

@@ -31,7 +31,12 @@ from tui_console.my_account import (
     MyAccountUnavailable,
     Problem,
 )
-from tui_console.my_account.pending import PENDING_LIFETIME, PendingEnrollment, PendingEnrollments
+from tui_console.my_account.pending import (
+    PENDING_LIFETIME,
+    PendingEnrollment,
+    PendingEnrollments,
+    pending_path,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui_console.account import AccountSession
@@ -62,9 +67,7 @@ class SignInMethods:
         self._client: MyAccountClient | None = None
         self.missing_scopes: tuple[str, ...] = ()
         """Scopes asked for but not granted (Auth0 drops them silently), once connected."""
-        self.pending = PendingEnrollments(
-            session.store.path.with_suffix(".pending.json"), clock=session.clock
-        )
+        self.pending = PendingEnrollments(pending_path(session.store.path), clock=session.clock)
         """Enrollments started and not verified yet."""
 
     async def audience(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,13 @@ class SignedIn:
         return f"{self.tenant.issuer}me/"
 
 
-SignIn = Callable[..., "AsyncIterator[SignedIn]"]
+SignIn = Callable[..., AbstractAsyncContextManager[SignedIn]]
+"""The ``sign_in`` fixture: ``async with sign_in(**tenant_settings) as signed:``."""
 
 
 @pytest.fixture
-def sign_in(make_dev_tenant: Callable[..., RunningTenant], tmp_path: Path) -> Callable[..., Any]:
+def sign_in(make_dev_tenant: Callable[..., RunningTenant], tmp_path: Path) -> SignIn:
     """``async with sign_in(**settings) as signed:``: a device sign-in for the Management API."""
-    from contextlib import asynccontextmanager
 
     @asynccontextmanager
     async def factory(**overrides: Any) -> AsyncIterator[SignedIn]:

@@ -8,20 +8,20 @@ single flight per refresh token when both audiences refresh at once.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
 
-from tests.my_account.conftest import SignedIn
+from tests.my_account.conftest import SignIn
 from tui_console.auth.multi_resource import AudienceRefused
 from tui_console.my_account import DASHBOARD_STEPS, MyAccountUnavailable
 from tui_console.self_service import MY_ACCOUNT_SCOPES
 
 
-async def test_a_me_token_is_minted_from_the_sign_ins_refresh_token(sign_in: Any) -> None:
+async def test_a_me_token_is_minted_from_the_sign_ins_refresh_token(sign_in: SignIn) -> None:
     """MRRT: the /me/ token is stored beside the Management token, sharing its refresh token."""
     async with sign_in() as signed:
-        signed: SignedIn
         before = signed.tenant.state.stats.refresh_exchanges
         missing = await signed.session.sign_in_methods().connect()
         assert missing == ()
@@ -36,15 +36,16 @@ async def test_a_me_token_is_minted_from_the_sign_ins_refresh_token(sign_in: Any
         assert signed.me in audiences
 
 
-async def test_scopes_the_policy_drops_are_reported_missing(sign_in: Any) -> None:
+async def test_scopes_the_policy_drops_are_reported_missing(sign_in: SignIn) -> None:
     """Auth0 drops disallowed scopes silently: they come back as missing, not assumed."""
     async with sign_in(my_account_refresh_policy=("read:me:authentication_methods",)) as signed:
         missing = await signed.session.sign_in_methods().connect()
         assert set(missing) == set(MY_ACCOUNT_SCOPES) - {"read:me:authentication_methods"}
-        assert signed.store.get(signed.me).scope == ("read:me:authentication_methods",)
+        stored = signed.store.get(signed.me)
+        assert stored is not None and stored.scope == ("read:me:authentication_methods",)
 
 
-async def test_no_refresh_token_policy_asks_for_a_second_sign_in(sign_in: Any) -> None:
+async def test_no_refresh_token_policy_asks_for_a_second_sign_in(sign_in: SignIn) -> None:
     """Without a policy for /me/, the error says so, and the Management session stays."""
     async with sign_in(my_account_refresh_policy=()) as signed:
         manager = await signed.session.tokens()
@@ -60,7 +61,7 @@ async def test_no_refresh_token_policy_asks_for_a_second_sign_in(sign_in: Any) -
         assert signed.tenant.state.stats.reuse_detections == 0
 
 
-async def test_a_second_sign_in_for_me_is_stored_beside_the_first(sign_in: Any) -> None:
+async def test_a_second_sign_in_for_me_is_stored_beside_the_first(sign_in: SignIn) -> None:
     """``login --audience https://…/me/``: its own grant, used by the My Account calls."""
     async with sign_in(my_account_refresh_policy=()) as signed:
         session = signed.session
@@ -85,7 +86,7 @@ async def test_a_second_sign_in_for_me_is_stored_beside_the_first(sign_in: Any) 
     ],
 )
 async def test_an_api_that_is_off_names_the_dashboard_steps(
-    sign_in: Any, settings: dict[str, Any], words: str
+    sign_in: SignIn, settings: dict[str, Any], words: str
 ) -> None:
     """Not activated, or no client grant: an error whose hint lists the dashboard steps."""
     async with sign_in(**settings) as signed:
@@ -96,7 +97,7 @@ async def test_an_api_that_is_off_names_the_dashboard_steps(
         assert signed.store.get(signed.tenant.management_audience) is not None
 
 
-async def test_both_audiences_refreshed_at_once_share_one_rotating_token(sign_in: Any) -> None:
+async def test_both_audiences_refreshed_at_once_share_one_rotating_token(sign_in: SignIn) -> None:
     """Concurrent calls to both APIs on expired tokens: one exchange at a time, no reuse."""
     async with sign_in(access_token_ttl=2) as signed:
         session = signed.session
@@ -110,7 +111,7 @@ async def test_both_audiences_refreshed_at_once_share_one_rotating_token(sign_in
             presented.append(token)
             return exchange(token, *args, **kwargs)
 
-        state.exchange_refresh_token = recording  # type: ignore[method-assign]
+        state.exchange_refresh_token = recording  # type: ignore[method-assign,unused-ignore]
         await asyncio.sleep(2.1)  # both access tokens are now expired
         before = state.stats.refresh_exchanges
         results = await asyncio.gather(
@@ -125,3 +126,34 @@ async def test_both_audiences_refreshed_at_once_share_one_rotating_token(sign_in
         assert state.stats.refresh_exchanges == before + 2
         stored = signed.store.load()
         assert len({t.refresh_token for t in stored.values()}) == 1
+
+
+def _jwt(claims: dict[str, Any]) -> str:
+    import base64
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none'})}.{part(claims)}.sig"
+
+
+def test_an_answer_for_another_api_is_refused() -> None:
+    """``resource`` names another API, or (without it) the JWT's ``aud`` does not name ours."""
+    import httpx
+
+    from tui_console.auth.multi_resource import check_resource
+    from tui_console.auth.tokens import TokenSet
+    from tui_console.errors import AuthError
+    from tui_console.redact import Secret
+
+    me = "https://t.example/me/"
+    ours = TokenSet(Secret(_jwt({"aud": me})), audience=me)
+    login = TokenSet(Secret(_jwt({"aud": ["https://t.example/api/v2/"]})), audience=me)
+    check_resource(httpx.Response(200, json={"resource": me}), login, me)  # resource decides
+    check_resource(httpx.Response(200, json={}), ours, me)
+    with pytest.raises(AuthError, match="issued one for https://t.example/api/v2/"):
+        check_resource(
+            httpx.Response(200, json={"resource": "https://t.example/api/v2/"}), ours, me
+        )
+    with pytest.raises(AuthError, match="ignored the audience"):
+        check_resource(httpx.Response(200, json={}), login, me)

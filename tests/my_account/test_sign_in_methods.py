@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pyotp
 import pytest
 
-from tests.my_account.conftest import SignedIn
+from tests.my_account.conftest import SignIn
 from tui_console.errors import RateLimited, UsageError
 from tui_console.my_account import MethodNotRemovable, MyAccountError
 from tui_console.ratelimit import MY_ACCOUNT_READ, MY_ACCOUNT_WRITE
@@ -25,18 +24,18 @@ PASSKEY = "passkey|dev_Pk4Hs7Jd2Wq9Zc5M"
 
 
 async def test_totp_enrollment_is_verified_with_a_code_from_the_issued_secret(
-    sign_in: Any,
+    sign_in: SignIn,
 ) -> None:
     """POST (202) gives an otpauth URI and manual code; a code computed from it verifies."""
     async with sign_in() as signed:
-        signed: SignedIn
         methods = signed.session.sign_in_methods()
         enrollment = await methods.enroll("totp", name="Pixel")
         assert enrollment.barcode_uri is not None and enrollment.manual_input_code is not None
         uri = pyotp.parse_uri(enrollment.barcode_uri.reveal())
         assert uri.secret == enrollment.manual_input_code.reveal()
         with pytest.raises(MyAccountError) as wrong:
-            await methods.verify(enrollment.id, "000000" if uri.now() != "000000" else "111111")
+            wrong_code = "000000" if pyotp.TOTP(uri.secret).now() != "000000" else "111111"
+            await methods.verify(enrollment.id, wrong_code)
         assert "otp_code" in wrong.value.message
         method = await methods.verify(enrollment.id, pyotp.TOTP(uri.secret).now())
         assert method.type == "totp" and method.confirmed is True and method.name == "Pixel"
@@ -46,7 +45,7 @@ async def test_totp_enrollment_is_verified_with_a_code_from_the_issued_secret(
 
 
 async def test_a_pending_enrollment_is_kept_0600_and_finished_by_another_session(
-    sign_in: Any,
+    sign_in: SignIn,
 ) -> None:
     """``mfa add --json`` then ``mfa verify``: the auth_session outlives the first session."""
     async with sign_in() as signed:
@@ -69,7 +68,9 @@ async def test_a_pending_enrollment_is_kept_0600_and_finished_by_another_session
         assert not path.exists()
 
 
-async def test_a_recovery_code_is_shown_once_and_never_stored(sign_in: Any, tmp_path: Path) -> None:
+async def test_a_recovery_code_is_shown_once_and_never_stored(
+    sign_in: SignIn, tmp_path: Path
+) -> None:
     """The 202 carries the code; nothing on disk and no later answer holds it."""
     async with sign_in() as signed:
         methods = signed.session.sign_in_methods()
@@ -87,7 +88,7 @@ async def test_a_recovery_code_is_shown_once_and_never_stored(sign_in: Any, tmp_
         assert again.value.status == 409
 
 
-async def test_email_is_verified_with_the_code_the_tenant_sent(sign_in: Any) -> None:
+async def test_email_is_verified_with_the_code_the_tenant_sent(sign_in: SignIn) -> None:
     """An email enrollment sends a one-time code (kept by the dev tenant for tests)."""
     async with sign_in() as signed:
         methods = signed.session.sign_in_methods()
@@ -103,7 +104,7 @@ async def test_email_is_verified_with_the_code_the_tenant_sent(sign_in: Any) -> 
         assert "browser" in passkey.value.hint
 
 
-async def test_rename_delete_and_a_409_for_the_last_primary_method(sign_in: Any) -> None:
+async def test_rename_delete_and_a_409_for_the_last_primary_method(sign_in: SignIn) -> None:
     """PATCH renames; DELETE is 204; the only primary method left is not removable."""
     async with sign_in() as signed:
         methods = signed.session.sign_in_methods()
@@ -118,7 +119,7 @@ async def test_rename_delete_and_a_409_for_the_last_primary_method(sign_in: Any)
 
 
 async def test_the_my_account_buckets_show_on_the_board_with_their_own_names(
-    sign_in: Any,
+    sign_in: SignIn,
 ) -> None:
     """Lower-case ``x-ratelimit-*`` headers feed my-account-read and my-account-write."""
     async with sign_in(my_account_read_per_minute=3) as signed:
@@ -133,7 +134,7 @@ async def test_the_my_account_buckets_show_on_the_board_with_their_own_names(
         assert any(path.startswith("/me/v1/authentication-methods") for path in paths)
 
 
-async def test_the_per_user_write_limit_answers_429_with_retry_after(sign_in: Any) -> None:
+async def test_the_per_user_write_limit_answers_429_with_retry_after(sign_in: SignIn) -> None:
     """An exhausted write bucket: the gate refuses to send; the tenant answers 429."""
     async with sign_in(my_account_write_per_minute=1) as signed:
         methods = signed.session.sign_in_methods()
@@ -158,7 +159,7 @@ async def test_the_per_user_write_limit_answers_429_with_retry_after(sign_in: An
 
 
 async def test_the_dev_tenant_answers_problem_json_with_lower_case_limits(
-    sign_in: Any,
+    sign_in: SignIn,
 ) -> None:
     """Raw: 415 for a non-JSON body, 403 for a missing scope, 401 for a Management token."""
     async with sign_in() as signed:
@@ -185,3 +186,14 @@ async def test_the_dev_tenant_answers_problem_json_with_lower_case_limits(
                 base, headers={"Authorization": f"Bearer {management.access_token.reveal()}"}
             )
             assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+
+
+async def test_logout_forgets_pending_enrollments(sign_in: SignIn) -> None:
+    """A started enrollment's session goes with the other secrets at sign-out."""
+    async with sign_in() as signed:
+        methods = signed.session.sign_in_methods()
+        await methods.enroll("totp")
+        assert methods.pending.path.exists()
+        report = await signed.session.logout()
+        assert report.wiped and report.revoked
+        assert not methods.pending.path.exists()

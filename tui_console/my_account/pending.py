@@ -26,10 +26,15 @@ from tui_console.storage.private_files import (
     write_private_file,
 )
 
-__all__ = ["PENDING_LIFETIME", "PendingEnrollment", "PendingEnrollments"]
+__all__ = ["PENDING_LIFETIME", "PendingEnrollment", "PendingEnrollments", "pending_path"]
 
 PENDING_LIFETIME = 300.0
 """Seconds a pending enrollment is kept (Auth0's ``auth_session`` lifetime is undocumented)."""
+
+
+def pending_path(token_file: Path) -> Path:
+    """``PROFILE.pending.json`` beside the profile's token file ``PROFILE.json``."""
+    return token_file.with_suffix(".pending.json")
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,19 @@ class PendingEnrollments:
     def get(self, method_id: str) -> PendingEnrollment | None:
         """The pending enrollment ``method_id``, unless it has expired."""
         return self._load().get(method_id)
+
+    def clear(self) -> bool:
+        """Forget every pending enrollment (sign-out); True when there was a file."""
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as error:
+            raise StorageError(
+                f"Could not delete the pending enrollment file {self.path}: {error.strerror}.",
+                hint="Delete it by hand.",
+            ) from None
+        return True
 
     def remove(self, method_id: str) -> None:
         entries = self._load()
