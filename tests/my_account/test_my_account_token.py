@@ -157,3 +157,20 @@ def test_an_answer_for_another_api_is_refused() -> None:
         )
     with pytest.raises(AuthError, match="ignored the audience"):
         check_resource(httpx.Response(200, json={}), login, me)
+
+
+async def test_a_policy_removed_later_drops_only_the_me_token(sign_in: SignIn) -> None:
+    """The refresh for /me/ refused: that token goes, the sign-in and its refresh token stay."""
+    from dataclasses import replace
+
+    async with sign_in() as signed:
+        await signed.session.sign_in_methods().connect()
+        state = signed.tenant.state
+        state.settings = replace(state.settings, my_account_refresh_policy=())
+        manager = await signed.session.tokens()
+        with pytest.raises(AudienceRefused):
+            await manager.valid_token(signed.me, force=True)
+        assert signed.store.get(signed.me) is None
+        assert signed.store.get(signed.tenant.management_audience) is not None
+        await manager.valid_token(signed.tenant.management_audience, force=True)
+        assert state.stats.reuse_detections == 0

@@ -302,7 +302,10 @@ class TokenManager:
             ):
                 raise
             if stored.multi_resource and error.error != "invalid_grant":
-                # About the audience (no policy, no grant, the API off), not the refresh token.
+                # About the audience (no policy, no grant, the API off), not the refresh token:
+                # the sign-in stays; a stored token for that audience can never be renewed.
+                if spent is None:
+                    self._store.remove(stored.audience)
                 raise AudienceRefused(stored.audience or "", error) from None
             return self._rejected(spent or stored, error)
         if stored.multi_resource:
