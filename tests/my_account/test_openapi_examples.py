@@ -258,3 +258,25 @@ def test_a_429_waits_for_retry_after_read_from_lower_case_headers() -> None:
         now=now,
     )
     assert isinstance(by_headers, RateLimited) and by_headers.retry_after == pytest.approx(12)
+
+
+def test_the_totp_example_draws_a_qr_code_that_fits_80x24() -> None:
+    """The defaults Auth0 spells out are dropped, the key is the same, and it fits 80x24."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tui_console.my_account.models import qr_otpauth
+    from tui_console.qr import qr_lines
+
+    uri = str(TOTP_202["barcode_uri"])
+    compact = qr_otpauth(uri)
+    assert "algorithm" not in compact and "period" not in compact
+    before, after = urlsplit(uri), urlsplit(compact)
+    assert after.path == before.path
+    assert parse_qs(after.query) == {"secret": ["JBSWY3DPEHPK3PXP"], "issuer": ["my-tenant"]}
+    # A 32-character secret, as the dev tenant issues, must fit too.
+    long_secret = compact.replace("JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PXP" * 2)
+    for text in (compact, long_secret):
+        lines = qr_lines(text)
+        assert len(lines) + 2 <= 24 and max(len(line) for line in lines) <= 80
+    kept = "otpauth://totp/x?secret=AB&digits=8&algorithm=SHA256"
+    assert qr_otpauth(kept) == kept

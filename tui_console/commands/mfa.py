@@ -29,6 +29,7 @@ from tui_console.account import AccountSession
 from tui_console.commands.output import EXIT_OK, print_json
 from tui_console.errors import UsageError
 from tui_console.my_account import AuthenticationMethod, Enrollment
+from tui_console.my_account.models import qr_otpauth
 from tui_console.qr import qr_lines
 from tui_console.self_service import PASSKEY_NOTE, SignInMethods
 from tui_console.terminal_text import printable
@@ -188,7 +189,7 @@ async def _add(session: AccountSession, methods: SignInMethods, args: argparse.N
 def _show_enrollment(enrollment: Enrollment) -> None:
     """Narrate an enrollment on a terminal: the QR code and manual code, or the sent code."""
     if enrollment.barcode_uri is not None:
-        lines = qr_lines(enrollment.barcode_uri.reveal())
+        lines = qr_lines(qr_otpauth(enrollment.barcode_uri.reveal()))
         rows = shutil.get_terminal_size((80, 24)).lines
         if len(lines) + 3 > rows:
             _say(f"(The QR code needs {len(lines) + 3} lines; enlarge the terminal to scan it.)")

@@ -41,12 +41,16 @@ from tui_console.devtenant.records import Grant
 
 __all__ = [
     "ENROLLABLE_TYPES",
+    "FACTORS",
     "MY_ACCOUNT_SCOPES",
     "PENDING_TTL",
     "MethodRecord",
     "MyAccountData",
     "Problem",
     "SentCode",
+    "bad_request",
+    "demo_methods",
+    "method_location",
     "my_account_api",
     "my_account_audience",
     "refresh_policy_grant",
@@ -203,7 +207,7 @@ class MethodRecord:
             "created_at": self.created_at,
             "usage": list(self.usage),
         }
-        if self.type not in _PRIMARY_TYPES or self.type == "passkey":
+        if self.type not in _PRIMARY_TYPES:  # the OAS examples give passwords and passkeys none
             data["confirmed"] = self.confirmed
         if self.name is not None:
             data["name"] = self.name
@@ -368,8 +372,10 @@ class MyAccountData:
         if kind == "totp":
             secret = pyotp.random_base32()
             record.totp_secret = secret
-            answer["barcode_uri"] = pyotp.TOTP(secret).provisioning_uri(
-                name=account, issuer_name=label
+            # The OAS example's shape: label "<tenant>:<user id>", defaults spelled out.
+            answer["barcode_uri"] = (
+                f"otpauth://totp/{quote(label)}:{quote(user_id, safe='')}?secret={secret}"
+                f"&issuer={quote(label)}&algorithm=SHA1&digits=6&period=30"
             )
             answer["manual_input_code"] = secret
         elif kind == "recovery-code":
@@ -477,6 +483,9 @@ def demo_methods(user_id: str, email: str) -> list[tuple[str, MethodRecord]]:
                 last_auth_at="2026-11-28T08:03:51.000Z",
                 fields={
                     "key_id": "Y2hhbmdlLW1lLXBhc3NrZXktaWQ",
+                    "public_key": "pQECAyYgASFYIBdmUxa2RldmVsb3BlcnMtZGV2LXRlbmFudA",
+                    "user_handle": "YXV0aDB8NjVmMWMwZGU1YTFiMmMzZDRlNWY2YTdi",
+                    "relying_party_id": "127.0.0.1",
                     "credential_device_type": "multi_device",
                     "credential_backed_up": True,
                     "transports": ["internal", "hybrid"],

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from tui_console.redact import Secret
 
@@ -35,6 +35,7 @@ __all__ = [
     "parse_factors",
     "parse_method",
     "parse_methods",
+    "qr_otpauth",
 ]
 
 #: Method types a terminal can enroll; passkeys and WebAuthn need a browser (§8.4).
@@ -239,3 +240,25 @@ def parse_enrollment(kind: str, data: Any, location: str | None) -> Enrollment:
         recovery_code=secret("recovery_code"),
         location=location,
     )
+
+
+#: Key URI parameters whose values are the defaults (Google Authenticator's Key Uri Format).
+_OTPAUTH_DEFAULTS = {"algorithm": "SHA1", "digits": "6", "period": "30"}
+
+
+def qr_otpauth(uri: str) -> str:
+    """``uri`` without parameters that only repeat the defaults, for a smaller QR code.
+
+    Auth0 spells out ``algorithm=SHA1&digits=6&period=30`` (OAS example); dropping them leaves
+    the same key for every authenticator app and one QR version less, which is what lets the
+    code fit 80x24 beside the manual code and the prompt. Anything else is kept as sent.
+    """
+    parts = urlsplit(uri)
+    if parts.scheme.lower() != "otpauth":
+        return uri
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if _OTPAUTH_DEFAULTS.get(name.lower(), "").lower() != value.lower()
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe=":@")))
