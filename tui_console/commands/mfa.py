@@ -51,6 +51,11 @@ def _say(text: str = "") -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def _ask(prompt: str) -> None:
+    """A prompt on stderr, the answer typed on the same line."""
+    print(prompt, end="", file=sys.stderr, flush=True)
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
@@ -141,7 +146,7 @@ async def _remove(session: AccountSession, methods: SignInMethods, args: argpars
                 hint=f"Add --yes to confirm on the command line: tui-console mfa remove "
                 f"{_shell(args.id)} --yes",
             )
-        _say(f"Remove sign-in method {printable(args.id, one_line=True)}? [y/N] ")
+        _ask(f"Remove sign-in method {printable(args.id, one_line=True)}? [y/N] ")
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             _say("Nothing was removed.")
             return EXIT_OK
@@ -167,12 +172,12 @@ async def _add(session: AccountSession, methods: SignInMethods, args: argparse.N
     try:
         if enrollment.needs_code:
             prompt = "6-digit code from the app" if enrollment.type == "totp" else "code sent"
-            _say(f"{prompt}: ")
+            _ask(f"{prompt}: ")
             code = sys.stdin.readline().replace(" ", "").strip()
             if not code:
                 raise EOFError
         else:
-            _say("Press Enter once you have stored it (Ctrl-C to decide later): ")
+            _ask("Press Enter once you have stored it (Ctrl-C to decide later): ")
             if not sys.stdin.readline():
                 raise EOFError
     except (EOFError, KeyboardInterrupt):
@@ -191,13 +196,14 @@ def _show_enrollment(enrollment: Enrollment) -> None:
     if enrollment.barcode_uri is not None:
         lines = qr_lines(qr_otpauth(enrollment.barcode_uri.reveal()))
         rows = shutil.get_terminal_size((80, 24)).lines
-        if len(lines) + 3 > rows:
-            _say(f"(The QR code needs {len(lines) + 3} lines; enlarge the terminal to scan it.)")
+        needed = len(lines) + 2  # the code, the manual code line, the prompt line
+        if needed > rows:
+            _say(f"(The QR code needs {needed} lines; enlarge the terminal to scan it.)")
         for line in lines:
             _say(line)
         if enrollment.manual_input_code is not None:
             code = _grouped(printable(enrollment.manual_input_code.reveal(), one_line=True))
-            _say(f"Scan it with an authenticator app, or type: {code}")
+            _say(f"Scan it, or type this code into the app: {code}")
     elif enrollment.recovery_code is not None:
         _say("Your recovery code. Store this now (a password manager, or on paper): it is shown")
         _say("only this once and tui-console keeps no copy.")
