@@ -6,7 +6,16 @@ enrollment and exits, and ``mfa verify`` completes it in a second process.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,3 +120,89 @@ def test_an_inactive_my_account_api_names_the_dashboard_steps(cli: Cli, tmp_path
         assert result.returncode != 0
         assert "activate the MyAccount API" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+class _Terminal:
+    """``tui-console`` on a pseudo-terminal of 80x24, read with bounded waits."""
+
+    def __init__(self, cli: Cli, *args: str) -> None:
+        self._master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = {**cli.env, "COLUMNS": "80", "LINES": "24"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tui_console", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.output = ""
+
+    def read_until(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in self.output:
+            left = deadline - time.monotonic()
+            assert left > 0, f"{text!r} did not appear in {self.output[-400:]!r}"
+            ready, _, _ = select.select([self._master], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self._master, 4096)
+                except OSError:  # the child closed the terminal
+                    chunk = b""
+                if not chunk:
+                    assert text in self.output, f"{text!r} not in {self.output[-400:]!r}"
+                self.output += chunk.decode(errors="replace")
+        return self.output
+
+    def type(self, line: str) -> None:
+        os.write(self._master, line.encode() + b"\r")
+
+    def close(self) -> int:
+        try:
+            return self.process.wait(timeout=20)
+        finally:
+            os.close(self._master)
+
+
+def test_on_a_terminal_totp_shows_a_qr_code_in_80x24_and_asks_for_the_code(
+    cli: Cli, signed_in: RunningTenant
+) -> None:
+    """The QR code, the manual code and the prompt fit 24 lines; the typed code verifies."""
+    terminal = _Terminal(cli, "mfa", "add", "totp", "--name", "Phone")
+    try:
+        shown = terminal.read_until("6-digit code from the app: ")
+        lines = shown.replace("\r", "").split("\n")
+        qr = [line for line in lines if line and set(line) <= set(" ▀▄█")]
+        assert len(qr) + 2 <= 24 and max(len(line) for line in qr) <= 80
+        manual = next(line for line in lines if "into the app:" in line)
+        assert len(manual) <= 80
+        secret = manual.split("into the app: ", 1)[1].replace(" ", "")
+        terminal.type(pyotp.TOTP(secret).now())
+        terminal.read_until("Enrolled")
+    finally:
+        status = terminal.close()
+    assert status == 0
+
+
+def test_a_cancelled_prompt_keeps_the_enrollment_for_mfa_verify(
+    cli: Cli, signed_in: RunningTenant
+) -> None:
+    """Enter on an empty prompt: the enrollment waits, and ``mfa verify`` completes it."""
+    terminal = _Terminal(cli, "mfa", "add", "totp")
+    try:
+        shown = terminal.read_until("6-digit code from the app: ")
+        terminal.type("")
+        terminal.read_until("Not verified yet")
+        done = terminal.read_until("CODE")
+    finally:
+        assert terminal.close() == 0
+    secret = (
+        next(line for line in shown.replace("\r", "").split("\n") if "into the app:" in line)
+        .split("into the app: ", 1)[1]
+        .replace(" ", "")
+    )
+    method_id = done.split("mfa verify ", 1)[1].split(" CODE", 1)[0].strip("'")
+    verified = cli.run("mfa", "verify", method_id, pyotp.TOTP(secret).now())
+    assert verified.returncode == 0, verified.stderr
