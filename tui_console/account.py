@@ -45,9 +45,11 @@ from tui_console.management import (
     MetadataUpdate,
     User,
 )
+from tui_console.my_account.pending import PendingEnrollments, pending_path
 from tui_console.paths import config_file, token_dir
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
+from tui_console.self_service import SignInMethods
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
@@ -356,6 +358,19 @@ class AccountSession:
         self._manager: TokenManager | None = None
         self._management: ManagementClient | None = None
         self._jwks_cache: JwksCache | None = None
+        self._sign_in_methods: SignInMethods | None = None
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The session's clock (epoch seconds)."""
+        return self._clock
+
+    def sign_in_methods(self) -> SignInMethods:
+        """The user's own authentication methods (the My Account API, :mod:`.self_service`)."""
+        self._refuse_other_session()
+        if self._sign_in_methods is None:
+            self._sign_in_methods = SignInMethods(self)
+        return self._sign_in_methods
 
     async def __aenter__(self) -> Self:
         return self
@@ -535,7 +550,20 @@ class AccountSession:
                 self.dpop_keys.delete()  # no token is bound to it any more
         if self._on_sign_in is not None:
             self._on_sign_in(self.profile)
-        if previous and previous.refresh_token and previous.refresh_token != tokens.refresh_token:
+        shared = (
+            any(  # an MRRT token shares the sign-in's refresh token: keep that alive
+                stored.refresh_token == previous.refresh_token
+                for stored in self.store.load().values()
+            )
+            if previous
+            else False
+        )
+        if (
+            previous
+            and previous.refresh_token
+            and previous.refresh_token != tokens.refresh_token
+            and not shared
+        ):
             try:
                 await self._revoke(previous.refresh_token)
             except TuiConsoleError:
@@ -666,6 +694,7 @@ class AccountSession:
             revocations = tuple([await self._revocation(tokens) for tokens in stored.values()])
             wiped = self.store.path.exists()
             self.store.clear()
+            PendingEnrollments(pending_path(self.store.path)).clear()  # their sessions, too
             key_deleted = self.dpop_keys.delete()
         return LogoutReport(wiped=wiped, revocations=revocations, dpop_key_deleted=key_deleted)
 

@@ -195,6 +195,27 @@ def build_parser() -> argparse.ArgumentParser:
         "`tui-console completion bash > ~/.local/share/bash-completion/completions/tui-console`.",
     )
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
+    mfa = verb("mfa", "your sign-in methods (MFA, passkeys) through Auth0's My Account API")
+    mfa.add_argument("--json", action="store_true", help="machine-readable output")
+    mfa_actions = mfa.add_subparsers(dest="action", metavar="ACTION")
+    mfa_add = mfa_actions.add_parser("add", help="enroll an authenticator app, email, phone...")
+    mfa_add.add_argument("kind", choices=("totp", "email", "phone", "recovery-code", "passkey"))
+    mfa_add.add_argument("--name", help="a name to show for the method")
+    mfa_add.add_argument("--email", help="the address, for an email method")
+    mfa_add.add_argument("--phone", help="the number in E.164 form (+14155550100)")
+    mfa_add.add_argument("--json", action="store_true", help="print the pending enrollment")
+    mfa_verify = mfa_actions.add_parser("verify", help="finish a pending enrollment")
+    mfa_verify.add_argument("id", help="the pending method's id")
+    mfa_verify.add_argument("code", nargs="?", help="the one-time code (not for recovery codes)")
+    mfa_verify.add_argument("--json", action="store_true", help="machine-readable output")
+    mfa_rename = mfa_actions.add_parser("rename", help="rename a method")
+    mfa_rename.add_argument("id", help="the method's id")
+    mfa_rename.add_argument("name", help="the new name")
+    mfa_rename.add_argument("--json", action="store_true", help="machine-readable output")
+    mfa_remove = mfa_actions.add_parser("remove", help="remove a method")
+    mfa_remove.add_argument("id", help="the method's id")
+    mfa_remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    mfa_remove.add_argument("--json", action="store_true", help="machine-readable output")
 
     demo = verbs.add_parser(
         "demo",
@@ -345,4 +366,5 @@ _VERBS: dict[str, tuple[str, str]] = {
     "link": ("account", "link"),
     "unlink": ("account", "unlink"),
     "devices": ("account", "devices"),
+    "mfa": ("mfa", "mfa"),
 }

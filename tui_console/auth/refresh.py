@@ -4,12 +4,16 @@ Auth0 rotates refresh tokens and treats a second use of a spent one as theft: it
 whole family and the person must sign in again (auth0-reference.md §3.3). Several tasks of
 one process, and several tui-console processes, share one token file, so a refresh here is:
 
-1. one ``asyncio.Lock`` per audience (tasks of this process queue behind one refresh);
+1. one ``asyncio.Lock`` per **refresh token**, not per audience (tasks of this process queue
+   behind one refresh): with a Multi-Resource Refresh Token several audiences share one
+   rotating refresh token, and two audiences refreshed at once must not present it twice
+   (auth0/auth0-spa-js#1684; auth0-reference.md §8.5);
 2. the profile's :class:`InterProcessLock` (other processes queue too);
 3. re-read the store *after* taking both: if someone else already renewed the token while we
    waited, adopt theirs and send nothing (the aspect-cli pattern in ux-notes.md P5);
 4. otherwise exchange the refresh token and persist the result *before* releasing the lock,
-   so the next holder reads the new refresh token, never the spent one.
+   so the next holder reads the new refresh token, never the spent one; every audience
+   that shared the spent refresh token gets the new one in the same step.
 
 A rejected refresh token wipes the stored tokens only if the store still holds that very
 token: a stale ``invalid_grant`` must not delete a newer session (buildkite/cli#852).
@@ -26,15 +30,17 @@ with the tokens but to sign in again.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import httpx
 
 from tui_console.auth._http import send
 from tui_console.auth.dpop import DPoP, DPoPError, DPoPKeySource, DPoPNonces
+from tui_console.auth.multi_resource import AudienceRefused, check_resource, missing_scopes
 from tui_console.auth.tokens import (
     TokenSet,
     build_refresh_request,
@@ -56,13 +62,28 @@ if TYPE_CHECKING:  # pragma: no cover
     # Type-only: storage.token_store imports auth.tokens, so a runtime import could cycle.
     from tui_console.storage.token_store import FileTokenStore
 
-__all__ = ["RefreshState", "TokenManager"]
+__all__ = ["AudienceToken", "RefreshState", "TokenManager"]
 
 RefreshState = Literal["fresh", "refreshing", "expired", "signed out"]
 """A session's refresh state in words, for the UI's session strip and ``status``."""
 
 _SIGN_IN_AGAIN = "Sign in again: tui-console login"
 _SIGN_IN_WITH_NEW_KEY = "Sign in again: tui-console login --dpop"
+
+
+def _fingerprint(token: Secret | None) -> str:
+    """A refresh token's lock key: its digest, so no lock table holds the token itself."""
+    return hashlib.sha256(token.reveal().encode()).hexdigest() if token else ""
+
+
+@dataclass(frozen=True)
+class AudienceToken:
+    """A token for another API minted from the sign-in's refresh token (MRRT), and what the
+    server left out of what was asked for."""
+
+    tokens: TokenSet
+    missing_scopes: tuple[str, ...] = ()
+    """Requested scopes the token does not carry (Auth0 drops disallowed ones silently)."""
 
 
 class TokenManager:
@@ -101,7 +122,8 @@ class TokenManager:
         self._leeway = leeway
         self._clock = clock
         self._on_change = on_change
-        self._audience_locks: dict[str, asyncio.Lock] = {}
+        self._refresh_locks: dict[str, asyncio.Lock] = {}
+        self._refreshing: dict[str, int] = {}
         self._dpop_keys = dpop_keys
         self.dpop_nonces = dpop_nonces if dpop_nonces is not None else DPoPNonces()
         """The latest DPoP nonce per server origin, for every proof this session signs."""
@@ -146,8 +168,7 @@ class TokenManager:
 
     def state(self, audience: str | None) -> RefreshState:
         """Where ``audience``'s session stands right now, as the UI words it."""
-        lock = self._audience_locks.get(audience or "")
-        if lock is not None and lock.locked():
+        if self._refreshing.get(audience or ""):
             return "refreshing"
         tokens = self._store.get(audience)
         if tokens is None:
@@ -182,53 +203,138 @@ class TokenManager:
             renewal.add_done_callback(_retrieve_outcome)
             raise
 
-    async def _renew(self, audience: str | None, trigger: Secret) -> TokenSet:
-        """Refresh under both locks, unless the stored token is no longer ``trigger``."""
-        audience_lock = self._audience_locks.setdefault(audience or "", asyncio.Lock())
-        async with audience_lock, self._lock:
-            stored = self.current(audience)
-            if stored.access_token != trigger and not self._needs_refresh(stored):
-                return stored
-            return await self._exchange(stored)
+    def _refresh_lock(self, tokens: TokenSet) -> asyncio.Lock:
+        return self._refresh_locks.setdefault(_fingerprint(tokens.refresh_token), asyncio.Lock())
 
-    async def _exchange(self, stored: TokenSet) -> TokenSet:
-        """POST the refresh grant and persist the answer; the caller holds both locks."""
+    async def _renew(self, audience: str | None, trigger: Secret) -> TokenSet:
+        """Refresh under both locks, unless the stored token is no longer ``trigger``.
+
+        The in-process lock is the refresh token's. If another audience rotated that token
+        while this one waited, the stored refresh token is a new one: queue behind its lock.
+        """
+        key = audience or ""
+        self._refreshing[key] = self._refreshing.get(key, 0) + 1
+        try:
+            while True:
+                lock = self._refresh_lock(self.current(audience))
+                async with lock, self._lock:
+                    stored = self.current(audience)
+                    if self._refresh_lock(stored) is not lock:
+                        continue  # rotated meanwhile: its new token has its own lock
+                    if stored.access_token != trigger and not self._needs_refresh(stored):
+                        return stored
+                    return await self._exchange(stored)
+        finally:
+            self._refreshing[key] -= 1
+
+    async def token_for_audience(
+        self, audience: str, scopes: Iterable[str], *, source: str | None
+    ) -> AudienceToken:
+        """A token for ``audience``: the stored one if any, else minted by a Multi-Resource
+        Refresh Token exchange from ``source``'s refresh token (auth0-reference.md §3.6, §8.5).
+
+        Raises :class:`AudienceRefused` when the server will not mint one (the application has
+        no refresh-token policy for ``audience``; the sign-in stays), :class:`AuthError` when
+        it answered for another API, and what :meth:`valid_token` raises.
+        """
+        wanted = tuple(scopes)
+        if self._store.get(audience) is not None:
+            tokens = await self.valid_token(audience)
+            return AudienceToken(tokens, missing_scopes(wanted, tokens.scope))
+        while True:
+            origin = self.current(source)
+            if origin.refresh_token is None:
+                raise AudienceRefused(
+                    audience,
+                    OAuthError(
+                        "no_refresh_token",
+                        "the sign-in has no refresh token to mint a token for another API",
+                    ),
+                )
+            lock = self._refresh_lock(origin)
+            async with lock, self._lock:
+                if (ready := self._store.get(audience)) is not None:
+                    break  # another task or process minted it while we waited
+                origin = self.current(source)
+                if self._refresh_lock(origin) is not lock:
+                    continue
+                minted = await self._exchange(
+                    replace(
+                        origin,
+                        audience=audience,
+                        scope=wanted,
+                        multi_resource=True,
+                        id_token=None,
+                    ),
+                    spent=origin,
+                )
+                return AudienceToken(minted, missing_scopes(wanted, minted.scope))
+        tokens = await self.valid_token(audience) if self._needs_refresh(ready) else ready
+        return AudienceToken(tokens, missing_scopes(wanted, tokens.scope))
+
+    async def _exchange(self, stored: TokenSet, *, spent: TokenSet | None = None) -> TokenSet:
+        """POST the refresh grant and persist the answer; the caller holds both locks.
+
+        A :attr:`~TokenSet.multi_resource` set is refreshed with its ``audience`` and ``scope``.
+        ``spent`` is the stored set whose refresh token a first MRRT exchange presents (the
+        new audience has nothing stored yet).
+        """
         if stored.refresh_token is None:
             raise SessionExpired(
                 "The access token for this profile is no longer valid, and there is no "
                 "refresh token to renew it.",
                 hint=_SIGN_IN_AGAIN,
             )
+        presented = stored.refresh_token
         dpop = self.dpop_for(stored)  # SessionExpired if the key is gone
         try:
             try:
-                fresh = await self._send_refresh(stored, dpop)
+                fresh, response = await self._send_refresh(stored, dpop)
             except ResponseLost:
                 # Auth0 may have rotated the refresh token, the new one lost with the answer.
                 # One more try at once: inside the application's reuse interval Auth0 accepts
                 # the previous token again; outside it (interval 0) the next refresh would meet
                 # the same refusal anyway. Remembered, to explain that refusal if it comes.
-                stored = self._remember_lost_answer(stored)
-                fresh = await self._send_refresh(stored, dpop)
+                stored = self._remember_lost_answer(stored, spent)
+                fresh, response = await self._send_refresh(stored, dpop)
         except DPoPError:
             raise  # about the proof (a clock, a nonce), not the refresh token: tokens kept
         except OAuthError as error:
-            return self._rejected(stored, error)
+            if stored.multi_resource and error.error != "invalid_grant":
+                # About the audience (no policy, no grant, the API off), not the refresh token:
+                # the sign-in stays; a stored token for that audience can never be renewed.
+                if spent is None:
+                    self._store.remove(stored.audience)
+                raise AudienceRefused(stored.audience or "", error) from None
+            return self._rejected(spent or stored, error)
+        if stored.multi_resource:
+            fresh = replace(fresh, multi_resource=True)
         renewed = stored.merged_with(fresh)
+        if renewed.refresh_token != presented:
+            self._share_rotation(presented, renewed.refresh_token)
+        if stored.multi_resource and stored.audience:
+            check_resource(response, renewed, stored.audience)  # after the rotation is saved
         self._store.put(renewed)
         self._notify(renewed)
         return renewed
 
-    async def _send_refresh(self, stored: TokenSet, dpop: DPoP | None) -> TokenSet:
+    async def _send_refresh(
+        self, stored: TokenSet, dpop: DPoP | None
+    ) -> tuple[TokenSet, httpx.Response]:
         """One refresh grant. An :class:`OAuthError` is a refusal of the token itself (4xx).
 
         The server's trouble is not: a 5xx (even with an OAuth body) is ResponseLost, a 429
         RateLimited. Those, NetworkError (nothing sent) and DPoPError (a nonce refused twice,
-        a proof refused) leave the tokens stored.
+        a proof refused) leave the tokens stored. A :attr:`~TokenSet.multi_resource` set is
+        refreshed with its ``audience`` and ``scope``.
         """
         assert stored.refresh_token is not None
         request = build_refresh_request(
-            self._token_endpoint, client_id=self._client_id, refresh_token=stored.refresh_token
+            self._token_endpoint,
+            client_id=self._client_id,
+            refresh_token=stored.refresh_token,
+            audience=stored.audience if stored.multi_resource else None,
+            scope=" ".join(stored.scope) if stored.multi_resource else None,
         )
         self.refresh_count += 1
         response = await send(
@@ -239,7 +345,7 @@ class TokenManager:
             check="The session is kept; try again in a moment.",
         )
         try:
-            return parse_token_response(
+            fresh = parse_token_response(
                 response,
                 audience=stored.audience,
                 now=self._clock(),
@@ -257,20 +363,40 @@ class TokenManager:
             if error.status >= 500:
                 raise no_usable_answer("The token refresh", error.message) from error
             raise
+        return fresh, response
 
-    def _remember_lost_answer(self, stored: TokenSet) -> TokenSet:
-        """Mark ``stored`` (in the file too) as having had a refresh answer lost."""
+    def _remember_lost_answer(self, stored: TokenSet, spent: TokenSet | None) -> TokenSet:
+        """Mark ``stored`` (in the file too) as having had a refresh answer lost.
+
+        A first MRRT exchange (``spent`` given) has nothing of its own stored yet: the mark
+        goes on ``spent``, the stored set whose refresh token was presented.
+        """
+        if spent is not None:
+            if spent.refresh_answer_lost_at is None:
+                self._store.put(replace(spent, refresh_answer_lost_at=self._clock()))
+            return stored
         if stored.refresh_answer_lost_at is not None:
             return stored
         marked = replace(stored, refresh_answer_lost_at=self._clock())
         self._store.put(marked)
         return marked
 
+    def _share_rotation(self, spent: Secret, rotated: Secret | None) -> None:
+        """Give every stored audience that held ``spent`` the rotated refresh token.
+
+        Written before the lock is released, so no audience can present the spent token.
+        """
+        for tokens in self._store.load().values():
+            if tokens.refresh_token == spent:
+                self._store.put(replace(tokens, refresh_token=rotated))
+
     def _rejected(self, stored: TokenSet, error: OAuthError) -> TokenSet:
         """Wipe the session the server refused, unless the store has moved on since."""
         current = self._store.get(stored.audience)
         if current is not None and current.refresh_token == stored.refresh_token:
-            self._store.remove(stored.audience)
+            for tokens in self._store.load().values():  # every audience of the spent family
+                if tokens.refresh_token == stored.refresh_token:
+                    self._store.remove(tokens.audience)
             self._notify(None)
         elif current is not None and not self._needs_refresh(current):
             # A sign-in wrote a new session while we were refreshing the old one.

@@ -65,6 +65,10 @@ class TokenSet:
     Auth0 may have rotated the refresh token then; if it later refuses this one as reused,
     that is the likely cause (see :mod:`tui_console.auth.refresh`). A refresh that gets its
     answer clears it."""
+    multi_resource: bool = False
+    """Minted from another audience's refresh token by a Multi-Resource Refresh Token
+    exchange (auth0-reference.md §3.6): refreshed with ``audience`` and ``scope``, since a
+    refresh without them answers for the sign-in's audience. The refresh token is shared."""
 
     @property
     def access_token_jkt(self) -> str | None:
@@ -111,6 +115,7 @@ class TokenSet:
             "issued_at": self.issued_at,
             "dpop_jkt": self.dpop_jkt,
             "refresh_answer_lost_at": self.refresh_answer_lost_at,
+            **({"multi_resource": True} if self.multi_resource else {}),
         }
 
     @classmethod
@@ -140,6 +145,7 @@ class TokenSet:
             issued_at=_stored_time(data, "issued_at") or 0.0,
             dpop_jkt=_stored_text(data, "dpop_jkt") or None,
             refresh_answer_lost_at=_stored_time(data, "refresh_answer_lost_at"),
+            multi_resource=_stored_flag(data, "multi_resource"),
         )
 
     def merged_with(self, newer: TokenSet) -> TokenSet:
@@ -155,6 +161,7 @@ class TokenSet:
             scope=newer.scope or self.scope,
             audience=newer.audience if newer.audience is not None else self.audience,
             dpop_jkt=newer.dpop_jkt or self.dpop_jkt,
+            multi_resource=newer.multi_resource or self.multi_resource,
         )
 
 
@@ -164,6 +171,14 @@ def _stored_text(data: Mapping[str, Any], name: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise ValueError(f"{name} is not a string")
+
+
+def _stored_flag(data: Mapping[str, Any], name: str) -> bool:
+    """``data[name]`` if it is a boolean, ``False`` if absent or null; ``ValueError`` otherwise."""
+    value = data.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise ValueError(f"{name} is not true or false")
 
 
 def _stored_time(data: Mapping[str, Any], name: str) -> float | None:
@@ -301,8 +316,13 @@ def build_refresh_request(
     client_id: str,
     refresh_token: Secret,
     scope: str | None = None,
+    audience: str | None = None,
 ) -> httpx.Request:
-    """The refresh grant (RFC 6749 §6) for a public client: no secret, ``client_id`` in the body."""
+    """The refresh grant (RFC 6749 §6) for a public client: no secret, ``client_id`` in the body.
+
+    ``audience`` asks a Multi-Resource Refresh Token for another API's access token
+    (auth0-reference.md §3.6); leave it out for the sign-in's own audience.
+    """
     form = {
         "grant_type": "refresh_token",
         "client_id": client_id,
@@ -310,6 +330,8 @@ def build_refresh_request(
     }
     if scope:
         form["scope"] = scope
+    if audience:
+        form["audience"] = audience
     return httpx.Request("POST", token_endpoint, data=form, headers=FORM)
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from tui_console.devtenant import (
     login_routes,
     management_routes,
+    my_account_routes,
     oidc_routes,
     sign_in_support_routes,
     support_routes,
@@ -60,6 +61,7 @@ def create_app(state: TenantState, settings: TenantSettings | None = None) -> St
             *support_routes.routes(),
             *sign_in_support_routes.routes(),
             *management_routes.routes(),
+            *my_account_routes.routes(),
         ],
         exception_handlers={AuthApiError: _auth_api_error},
     )

@@ -93,6 +93,19 @@ class TenantSettings:
     Auth0 API without a sender-constraining policy, a DPoP sign-in for it gets a Bearer access
     token (its refresh token stays bound to the key). True: the token is bound (``cnf.jkt``)
     and the Management API then wants ``Authorization: DPoP`` with a proof."""
+    my_account_active: bool = True
+    """The dashboard's "Activate" of the My Account API (§8.4 [H1]); off: ``<issuer>me/`` is an
+    unknown audience ("Service not found")."""
+    my_account_client_grant: tuple[str, ...] | None = None
+    """The demo client's user client grant for the My Account API: its scopes (``None``: all
+    of them; ``()``: no grant at all)."""
+    my_account_refresh_policy: tuple[str, ...] | None = None
+    """The demo client's MRRT ``refresh_token.policies`` entry for ``<issuer>me/``: its scopes
+    (``None``: all My Account scopes; ``()``: no entry, so no MRRT for it)."""
+    my_account_read_per_minute: int = 5
+    """My Account reads per user per minute, as burst and refill (Essentials, §8.4 [D2])."""
+    my_account_write_per_minute: int = 5
+    """My Account writes per user per minute (one TOTP enrollment takes two)."""
 
     plan: str = "enterprise"
     """``"enterprise"`` or ``"free"``: on free the sessions and refresh-token endpoints answer
@@ -133,6 +146,8 @@ class TenantSettings:
             "brute_force_threshold": self.brute_force_threshold,
             "logs_burst": self.logs_burst,
             "logs_refill_per_minute": self.logs_refill_per_minute,
+            "my_account_read_per_minute": self.my_account_read_per_minute,
+            "my_account_write_per_minute": self.my_account_write_per_minute,
         }
         for name, value in positive.items():
             if value <= 0:

@@ -81,6 +81,15 @@ from tui_console.devtenant.models import (
     iso_timestamp,
     verify_password,
 )
+from tui_console.devtenant.my_account import (
+    MY_ACCOUNT_SCOPES,
+    MyAccountData,
+    RefreshPolicyRefused,
+    demo_methods,
+    my_account_api,
+    my_account_audience,
+    refresh_policy_grant,
+)
 from tui_console.devtenant.rate_limits import BucketRegistry, RateLimitDecision
 from tui_console.devtenant.records import (
     USER_CODE_ALPHABET,
@@ -182,6 +191,10 @@ class TenantStats:
     """``use_dpop_nonce`` answers (token endpoint and ``/userinfo``)."""
     dpop_rejections: int = 0
     """DPoP proofs or bindings refused (``invalid_dpop_proof``, and bound tokens misused)."""
+    my_account_requests: int = 0
+    """Requests to the My Account API (``/me/v1``), answered or refused."""
+    my_account_429s: int = 0
+    """My Account requests refused by its per-user rate limit."""
 
     def snapshot(self) -> dict[str, int]:
         return asdict(self)
@@ -281,6 +294,10 @@ class TenantState:
         self.failures = FailureInjector()
         self.dpop = DPoPGuard(self)
         """DPoP nonces and replay memory (:mod:`tui_console.devtenant.dpop`)."""
+        self.my_account = MyAccountData(
+            self.now, seed=demo_methods(seed.DEMO_USER_ID, seed.DEMO_EMAIL)
+        )
+        """Authentication methods per user (:mod:`tui_console.devtenant.my_account`)."""
         self._build_limiters()
         tell_story(self)
 
@@ -321,6 +338,14 @@ class TenantState:
         self.logs_limits = BucketRegistry.per_minute(
             s.logs_burst, s.logs_refill_per_minute, self.now
         )
+        self.my_account_limits = {
+            "read": BucketRegistry.per_minute(
+                s.my_account_read_per_minute, s.my_account_read_per_minute, self.now
+            ),
+            "write": BucketRegistry.per_minute(
+                s.my_account_write_per_minute, s.my_account_write_per_minute, self.now
+            ),
+        }
 
     def count(self, counter: str) -> None:
         """Add one to :attr:`stats` ``counter`` (under the lock: the server thread writes)."""
@@ -345,7 +370,13 @@ class TenantState:
         return f"{self.issuer}userinfo"
 
     def resource_server(self, audience: str) -> ResourceServer | None:
-        """The API named by ``audience``; the dev tenant has the Management API only."""
+        """The API named by ``audience``: the Management API, or the My Account API once
+        activated (:mod:`.my_account`)."""
+        if audience == my_account_audience(self.issuer):
+            s = self._settings
+            return my_account_api(
+                self.issuer, active=s.my_account_active, client_grant=s.my_account_client_grant
+            )
         api = seed.management_api(self.issuer)
         return api if audience == api.identifier else None
 
@@ -722,13 +753,14 @@ class TenantState:
             return self._new_refresh_token(family, now)
 
     def exchange_refresh_token(
-        self, token: str, client_id: str, *, audience: str | None = None
+        self, token: str, client_id: str, *, audience: str | None = None, scope: str | None = None
     ) -> tuple[Grant, str]:
         """Rotate ``token``: the family's grant and a new refresh token, or 403
         ``invalid_grant`` (unknown, revoked, expired, or reused — which revokes the family).
 
-        ``audience``, when given, must be the sign-in's: without Multi-Resource Refresh Token
-        policies Auth0 refreshes only for the original audience (auth0-reference.md §3.6).
+        ``audience``, when given, must be the sign-in's, or one the client's Multi-Resource
+        Refresh Token policy names (auth0-reference.md §3.6): then the grant is for that API,
+        with ``scope`` cut to what the policy allows (:func:`.my_account.refresh_policy_grant`).
         """
         with self._lock:
             now = self.now()
@@ -752,10 +784,9 @@ class TenantState:
                     "invalid_grant",
                     "The refresh_token was generated for a user who doesn't exist anymore.",
                 )
+            grant = family.grant
             if audience is not None and audience != family.grant.audience:
-                raise AuthApiError(
-                    403, "access_denied", f"The refresh token was not issued for {audience}"
-                )
+                grant = self._multi_resource_grant(family.grant, audience, scope)
             if record.used_at is not None:
                 within_leeway = (
                     s.refresh_reuse_leeway > 0
@@ -771,7 +802,26 @@ class TenantState:
                 family.previous = token
             family.last_exchanged_at = now
             self.stats.refresh_exchanges += 1
-            return family.grant, self._new_refresh_token(family, now)
+            return grant, self._new_refresh_token(family, now)
+
+    def _multi_resource_grant(self, grant: Grant, audience: str, scope: str | None) -> Grant:
+        """The MRRT grant for ``audience``, or 403 ``access_denied`` (UNRECORDED wording)."""
+        s = self._settings
+        api = self.resource_server(audience)
+        policy: tuple[str, ...] | None = None
+        if audience == my_account_audience(self.issuer) and s.my_account_refresh_policy != ():
+            policy = s.my_account_refresh_policy or MY_ACCOUNT_SCOPES
+        try:
+            return refresh_policy_grant(
+                grant,
+                audience,
+                scope,
+                api=api,
+                policy=policy,
+                has_client_grant=s.my_account_client_grant != (),
+            )
+        except RefreshPolicyRefused as exc:
+            raise AuthApiError(403, "access_denied", str(exc)) from None
 
     def revoke_refresh_token(self, token: str, client_id: str) -> bool:
         """End ``token``'s family (RFC 7009: unknown tokens are not an error). True when a
@@ -1144,6 +1194,9 @@ class TenantState:
             self.mfa.clear()
             self.failures.clear()
             self.dpop = DPoPGuard(self)
+            self.my_account = MyAccountData(
+                self.now, seed=demo_methods(seed.DEMO_USER_ID, seed.DEMO_EMAIL)
+            )
             if settings is not None:
                 self._settings = settings
             self._build_limiters()

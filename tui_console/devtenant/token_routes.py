@@ -318,8 +318,9 @@ def _refresh(
             "invalid_dpop_proof",
             "The DPoP proof key does not match the key the refresh token is bound to",
         )
+    audience = params.get("audience") or None
     grant, rotated = state.exchange_refresh_token(
-        presented, client.client_id, audience=params.get("audience") or None
+        presented, client.client_id, audience=audience, scope=params.get("scope") or None
     )
     requested = params.get("scope")
     if requested:
@@ -328,9 +329,11 @@ def _refresh(
         grant = replace(grant, scopes=tuple(s for s in grant.scopes if s in wanted))
     if grant.dpop_jkt is None and proof is not None:
         grant = replace(grant, dpop_jkt=proof.jkt)  # this access token only; the family stays
-    response = token_response(build_token_response(state, grant, refresh_token=rotated))
+    body = build_token_response(state, grant, refresh_token=rotated)
+    if audience is not None:
+        body["resource"] = grant.audience  # MRRT answers name their API (auth0-spa-js#1621)
     _log_exchange(request, state, "refresh_token", grant)
-    return response
+    return token_response(body)
 
 
 async def revoke(request: Request) -> Response:

@@ -85,7 +85,7 @@ class ManagementClient:
     async def get_user(self, user_id: str) -> User:
         """The full user ``user_id`` (``GET /users/{id}``, scope ``read:current_user``)."""
         response = await self._request("GET", ("users", user_id))
-        return _parse(response, User.from_json)
+        return parse_body(response, User.from_json)
 
     async def update_user_metadata(
         self,
@@ -109,7 +109,7 @@ class ManagementClient:
             extensions={IDEMPOTENT_EXTENSION: True},
             check=_CHECK_METADATA,
         )
-        user = _parse(response, User.from_json, check=_CHECK_METADATA)
+        user = parse_body(response, User.from_json, check=_CHECK_METADATA)
         return MetadataUpdate(user=user, warnings=size_warnings(user))
 
     async def link_identity(self, user_id: str, *, id_token: Secret) -> tuple[Identity, ...]:
@@ -124,7 +124,7 @@ class ManagementClient:
             body={"link_with": id_token.reveal()},
             check=_CHECK_IDENTITIES,
         )
-        return _parse(response, parse_identities, check=_CHECK_IDENTITIES)
+        return parse_body(response, parse_identities, check=_CHECK_IDENTITIES)
 
     async def unlink_identity(
         self, user_id: str, *, provider: str, identity_user_id: str
@@ -156,7 +156,7 @@ class ManagementClient:
             ("users", user_id, "identities", provider, identity_user_id),
             check=_CHECK_IDENTITIES,
         )
-        remaining = _parse(response, parse_identities, check=_CHECK_IDENTITIES)
+        remaining = parse_body(response, parse_identities, check=_CHECK_IDENTITIES)
         if _contains(remaining, provider, identity_user_id):
             raise _nothing_unlinked(provider, identity_user_id, remaining, still_linked=True)
         return remaining
@@ -202,7 +202,7 @@ class ManagementClient:
                 server_message=exc.server_message,
                 hint="Revoking a credential by its id and adding a device key still work.",
             ) from None
-        return _parse(
+        return parse_body(
             response,
             lambda data: DeviceCredentialPage.from_json(data, page=page, per_page=per_page),
         )
@@ -240,7 +240,7 @@ class ManagementClient:
                 server_message=exc.server_message,
                 hint="Revoke its current key first (tui-console devices revoke ID), then add it.",
             ) from None
-        return _parse(response, _credential_id, check=_CHECK_DEVICE_KEY)
+        return parse_body(response, _credential_id, check=_CHECK_DEVICE_KEY)
 
     async def revoke_device_credential(self, credential_id: str) -> None:
         """Revoke a device credential. Auth0 answers 204 even when it was already gone."""
@@ -285,7 +285,7 @@ class ManagementClient:
         return response
 
 
-def _parse(response: httpx.Response, parser: Callable[[Any], _T], *, check: str = "") -> _T:
+def parse_body(response: httpx.Response, parser: Callable[[Any], _T], *, check: str = "") -> _T:
     """The JSON body as ``parser`` reads it; any other shape is :class:`UnexpectedResponse`.
 
     After a write the status already said it applied, so a body that is not JSON (cut

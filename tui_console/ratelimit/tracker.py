@@ -29,6 +29,8 @@ __all__ = [
     "DEVICE_CREDENTIALS_WRITE",
     "MANAGEMENT_READ",
     "MANAGEMENT_WRITE",
+    "MY_ACCOUNT_READ",
+    "MY_ACCOUNT_WRITE",
     "OTHER",
     "TOKEN",
     "USERINFO",
@@ -42,6 +44,8 @@ USERINFO = "userinfo"
 MANAGEMENT_READ = "management-read"
 MANAGEMENT_WRITE = "management-write"
 DEVICE_CREDENTIALS_WRITE = "device-credentials-write"
+MY_ACCOUNT_READ = "my-account-read"
+MY_ACCOUNT_WRITE = "my-account-write"
 TOKEN = "token"
 OTHER = "other"
 
@@ -53,13 +57,16 @@ def bucket_for(method: str, path: str) -> str:
 
     Follows the endpoint groups of Auth0's rate-limit tables (docs D2): Management reads and
     writes apart, device-credential writes (``POST``/``DELETE``) on their own, ``/userinfo``
-    and ``/oauth/*`` each separate.
+    and ``/oauth/*`` each separate; the My Account API (``/me/v1/``), whose limits are per
+    user and tiny, in reads and writes of its own (§8.4 [D2]).
     """
     method = method.upper()
     if path == "/userinfo":
         return USERINFO
     if path.startswith("/oauth/"):
         return TOKEN
+    if path.startswith("/me/v1/"):
+        return MY_ACCOUNT_WRITE if method in _WRITES else MY_ACCOUNT_READ
     if path.startswith("/api/v2/"):
         if method not in _WRITES:
             return MANAGEMENT_READ

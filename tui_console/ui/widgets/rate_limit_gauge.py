@@ -37,6 +37,8 @@ LABELS = {
     "management-read": "mgmt read",
     "management-write": "mgmt write",
     "device-credentials-write": "device writes",
+    "my-account-read": "my acct read",
+    "my-account-write": "my acct write",
     "token": "token",
     "other": "other",
 }
