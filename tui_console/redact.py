@@ -9,7 +9,6 @@ error bodies) of anything that looks like a JWT or bearer credential.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 __all__ = ["MASK", "Secret", "redact"]
@@ -51,6 +50,8 @@ class Secret:
     @property
     def fingerprint(self) -> str:
         """A short, non-reversible id (first 8 hex of SHA-256) to tell tokens apart in logs."""
+        import hashlib  # about 3 ms, and only logs and the token inspector ask for this
+
         return hashlib.sha256(self._value.encode()).hexdigest()[:8]
 
     def __repr__(self) -> str:
