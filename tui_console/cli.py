@@ -12,7 +12,6 @@ step (one JSON object under ``--json``) and the exit status of its kind
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import os
 import sys
@@ -36,6 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+_VERSION = f"tui-console {__version__}"
+
 
 def _add_profile_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """The global flags, accepted before or after the verb."""
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no COMMAND, opens the console for the saved profile (a setup screen on "
         "first run). Environment: AUTH0_DOMAIN, AUTH0_CLIENT_ID; XDG_* move the files.",
     )
-    parser.add_argument("--version", action="version", version=f"tui-console {__version__}")
+    parser.add_argument("--version", action="version", version=_VERSION)
     _add_profile_flags(parser, suppress=False)
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
 
@@ -228,12 +229,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:  # what argparse would print, without building the parser
+        print(_VERSION)
+        return EXIT_OK
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     as_json = bool(getattr(args, "json", False))
     if args.verb not in (None, "demo"):  # the console's screen must not be torn by stderr
         show_warnings(lambda text: notice(text, as_json=as_json, kind="warning"))
     try:
+        if args.verb in ("token", "status"):
+            from tui_console.commands.from_disk import answer_from_disk
+
+            answered = answer_from_disk(args)  # no httpx, jwt or asyncio when it answers
+            if answered is not None:
+                return answered
+        import asyncio  # about 50 ms: only the commands that run a session need it
+
         if args.verb == "dev-tenant":
             return _run_dev_tenant(args)
         if args.verb == "completion":
