@@ -13,5 +13,6 @@ __version__ = "0.1.0"
 # sys.modules makes that one import fail, and httpx falls back to its stub ``main`` (its
 # ``try: from ._main import main`` / ``except ImportError``, httpx 0.28, pinned in
 # pyproject.toml); tests/test_architecture.py checks that this still holds.
-if "httpx" not in sys.modules:
-    sys.modules.setdefault("httpx._main", None)
+if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+    # None is the import system's own "no such module" entry.
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
