@@ -48,7 +48,8 @@ from tui_console.cli import main
 try:
     code = main(args)
 finally:
-    loaded = {name.split(".")[0] for name in sys.modules}
+    # (tui_console puts a None for httpx._main, which is not an import of httpx)
+    loaded = {name.split(".")[0] for name, module in sys.modules.items() if module is not None}
     with open(report, "w") as file:
         json.dump(sorted(loaded & set(HEAVY)), file)
 sys.exit(code)

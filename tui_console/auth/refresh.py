@@ -35,7 +35,12 @@ import httpx
 
 from tui_console.auth._http import send
 from tui_console.auth.dpop import DPoP, DPoPError, DPoPKeySource, DPoPNonces
-from tui_console.auth.tokens import build_refresh_request, no_usable_answer, parse_token_response
+from tui_console.auth.tokens import (
+    TokenSet,
+    build_refresh_request,
+    no_usable_answer,
+    parse_token_response,
+)
 from tui_console.errors import (
     NotSignedIn,
     OAuthError,
@@ -46,7 +51,7 @@ from tui_console.errors import (
 from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret, redact
 from tui_console.storage.file_lock import InterProcessLock
-from tui_console.token_set import REFRESH_LEEWAY, TokenSet
+from tui_console.token_set import REFRESH_LEEWAY
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui_console.storage.token_store import FileTokenStore

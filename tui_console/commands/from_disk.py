@@ -29,8 +29,12 @@ from tui_console.storage.token_store import FileTokenStore, TokenOwner
 __all__ = ["answer_from_disk", "simple_arguments"]
 
 #: The profile flags every verb takes, before or after it (``cli._add_profile_flags``).
-_PROFILE_FLAGS = {"--profile": "profile", "--domain": "domain", "--issuer": "issuer"}
-_PROFILE_FLAGS["--client-id"] = "client_id"
+_PROFILE_FLAGS = {
+    "--profile": "profile",
+    "--domain": "domain",
+    "--issuer": "issuer",
+    "--client-id": "client_id",
+}
 #: The flags of the two verbs answered here, with a value or none (``cli.build_parser``).
 _VERB_FLAGS: dict[str, dict[str, str | None]] = {
     "token": {"--audience": "audience"},
