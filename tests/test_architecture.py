@@ -34,3 +34,21 @@ def test_importing_the_package_is_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_httpx_loads_without_its_command_line_client() -> None:
+    """``import httpx`` skips ``httpx._main`` (click, rich, pygments: about 100 ms) under us.
+
+    ``tui_console/__init__.py`` relies on httpx's ``try: from ._main import main`` /
+    ``except ImportError`` fallback; if an httpx upgrade changes that, this fails.
+    """
+    code = (
+        "import sys, tui_console.account, httpx; "
+        "names = ('httpx._main', 'click', 'rich', 'pygments'); "
+        "loaded = [name for name in names if sys.modules.get(name) is not None]; "
+        "print(sorted(loaded), httpx.main.__module__, httpx.Client.__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["[]", "httpx", "Client"]

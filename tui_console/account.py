@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Self
 
 import httpx
@@ -27,7 +27,7 @@ from tui_console.auth.device import (
 )
 from tui_console.auth.discovery import ServerMetadata, discover
 from tui_console.auth.dpop import DPoP, DPoPNonces
-from tui_console.auth.id_token import IdTokenValidator, unverified_claims
+from tui_console.auth.id_token import IdTokenValidator
 from tui_console.auth.inspect import TokenView, check_signature, inspect_token
 from tui_console.auth.jwks import JwksCache
 from tui_console.auth.refresh import TokenManager
@@ -36,7 +36,6 @@ from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
 from tui_console.call_log import CallLog, CallLogTransport
 from tui_console.config import Profile, load_profiles, management_audience, unknown_profile
-from tui_console.durations import epoch_seconds
 from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
 from tui_console.management import (
     DeviceCredentialPage,
@@ -50,6 +49,7 @@ from tui_console.paths import config_file, token_dir
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
+from tui_console.session_status import SessionStatus, TokenStatus, session_status
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
@@ -70,103 +70,6 @@ __all__ = [
 ]
 
 USER_AGENT = "tui-console"
-
-
-@dataclass(frozen=True)
-class TokenStatus:
-    """What is known about the stored tokens for one audience (no secrets)."""
-
-    audience: str | None
-    scopes: tuple[str, ...]
-    expires_at: float | None
-    has_refresh_token: bool
-    token_type: str
-    dpop_bound: bool = False
-    """The access token is sender-constrained (RFC 9449): sent as ``DPoP`` with a proof."""
-    dpop_jkt: str | None = None
-    """The thumbprint of the DPoP key the tokens are bound to (``None``: no DPoP)."""
-    dpop_fallback: bool = False
-    """Signed in with DPoP, yet the server issued a Bearer access token for this audience:
-    its API takes no DPoP-bound tokens (Auth0 issues Bearer tokens for an API without a
-    sender-constraining policy). The refresh token stays bound to the key."""
-
-    @property
-    def dpop_note(self) -> str | None:
-        """A sentence on the DPoP fallback, for ``status``; ``None`` when there is none."""
-        if not self.dpop_fallback:
-            return None
-        return (
-            "the server issued a Bearer access token for this API although the sign-in "
-            "used DPoP (the API takes no DPoP-bound tokens); calls use Bearer, and the "
-            "refresh token stays bound to the DPoP key"
-        )
-
-    def seconds_left(self, now: float | None = None) -> float | None:
-        """Seconds until the access token expires (negative once it has)."""
-        if self.expires_at is None:
-            return None
-        return self.expires_at - (now if now is not None else time.time())
-
-    def to_json(self, now: float | None = None) -> dict[str, Any]:
-        left = self.seconds_left(now)
-        return {
-            "audience": self.audience,
-            "scopes": list(self.scopes),
-            "expires_at": epoch_seconds(self.expires_at),
-            "expires_in": None if left is None else int(left),
-            "has_refresh_token": self.has_refresh_token,
-            "token_type": self.token_type,
-            "dpop_bound": self.dpop_bound,
-            "dpop_jkt": self.dpop_jkt,
-            "dpop_fallback": self.dpop_fallback,
-            "dpop_note": self.dpop_note,
-        }
-
-
-@dataclass(frozen=True)
-class SessionStatus:
-    """Who is signed in with a profile, with which tokens, stored where."""
-
-    profile: str
-    issuer: str
-    client_id: str
-    token_file: str
-    tokens: tuple[TokenStatus, ...] = ()
-    user: Mapping[str, Any] = field(default_factory=dict)
-    dpop_key_file: str | None = None
-    """The profile's DPoP key file, when there is one."""
-    other_session: str | None = None
-    """Whose session the token file holds when it is another issuer's or client's than this
-    run's (one-off ``--issuer``/``--client-id``): this run is signed out and never uses it."""
-
-    @property
-    def signed_in(self) -> bool:
-        return bool(self.tokens)
-
-    @property
-    def who(self) -> str:
-        """The signed-in person as a greeting names them: name, else email, else subject."""
-        user = self.user
-        return str(user.get("name") or user.get("email") or user.get("sub") or "you")
-
-    @property
-    def dpop_key_missing(self) -> bool:
-        """Tokens are bound to a DPoP key, but there is no key file: they are unusable."""
-        return self.dpop_key_file is None and any(t.dpop_jkt for t in self.tokens)
-
-    def to_json(self, now: float | None = None) -> dict[str, Any]:
-        return {
-            "signed_in": self.signed_in,
-            "profile": self.profile,
-            "issuer": self.issuer,
-            "client_id": self.client_id,
-            "user": dict(self.user),
-            "tokens": [token.to_json(now) for token in self.tokens],
-            "token_file": self.token_file,
-            "dpop_key_file": self.dpop_key_file,
-            "dpop_key_missing": self.dpop_key_missing,
-            "other_session": self.other_session,
-        }
 
 
 @dataclass(frozen=True)
@@ -258,10 +161,6 @@ class LogoutReport:
             for r in self.revocations
             if r.had_refresh_token and not r.revoked
         )
-
-
-#: The ID-token claims worth showing as "who is signed in".
-_USER_CLAIMS = ("sub", "name", "nickname", "email", "email_verified", "picture")
 
 
 class DeviceLogin:
@@ -574,35 +473,7 @@ class AccountSession:
 
     def status(self) -> SessionStatus:
         """What is stored for this profile, read from disk (no network)."""
-        stored = self.store.load()
-        user: dict[str, Any] = {}
-        for tokens in stored.values():
-            if tokens.id_token is not None:
-                claims = unverified_claims(tokens.id_token)  # validated when it was stored
-                user = {key: claims[key] for key in _USER_CLAIMS if key in claims}
-                break
-        return SessionStatus(
-            profile=self.profile.name,
-            issuer=self.profile.issuer,
-            client_id=self.profile.client_id,
-            token_file=str(self.store.path),
-            tokens=tuple(
-                TokenStatus(
-                    audience=tokens.audience,
-                    scopes=tokens.scope,
-                    expires_at=tokens.expires_at,
-                    has_refresh_token=tokens.refresh_token is not None,
-                    token_type=tokens.token_type,
-                    dpop_bound=tokens.dpop_bound,
-                    dpop_jkt=tokens.access_token_jkt or tokens.dpop_jkt,
-                    dpop_fallback=tokens.dpop_jkt is not None and not tokens.dpop_bound,
-                )
-                for tokens in stored.values()
-            ),
-            user=user,
-            dpop_key_file=str(self.dpop_keys.path) if self.dpop_keys.path.exists() else None,
-            other_session=str(other) if (other := self.store.foreign_owner()) else None,
-        )
+        return session_status(self.profile, self.store, self.dpop_keys.path)
 
     def granted_scopes(self, audience: str | None = None) -> frozenset[str]:
         """The scopes the stored token for ``audience`` (default: the profile's) was granted."""

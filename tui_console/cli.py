@@ -11,8 +11,6 @@ step (one JSON object under ``--json``) and the exit status of its kind
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import importlib
 import os
 import sys
@@ -20,25 +18,22 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui_console import __version__
-from tui_console.commands.output import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    exit_status,
-    notice,
-    print_error,
-)
-from tui_console.errors import TuiConsoleError
-from tui_console.warnings_log import show_warnings
 
 if TYPE_CHECKING:
+    import argparse
+
     from tui_console.account import AccountSession
     from tui_console.config import Profile
 
 __all__ = ["main"]
 
+_VERSION = f"tui-console {__version__}"
+
 
 def _add_profile_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """The global flags, accepted before or after the verb."""
+    import argparse
+
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("profile")
     group.add_argument(
@@ -50,13 +45,15 @@ def _add_profile_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> No
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # with its help formatter, shutil: not for --version or a plain token
+
     parser = argparse.ArgumentParser(
         prog="tui-console",
         description="Sign in to an Auth0 tenant and manage your own account from a terminal.",
         epilog="With no COMMAND, opens the console for the saved profile (a setup screen on "
         "first run). Environment: AUTH0_DOMAIN, AUTH0_CLIENT_ID; XDG_* move the files.",
     )
-    parser.add_argument("--version", action="version", version=f"tui-console {__version__}")
+    parser.add_argument("--version", action="version", version=_VERSION)
     _add_profile_flags(parser, suppress=False)
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
 
@@ -255,16 +252,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:  # what argparse would print, without building the parser
+        print(_VERSION)
+        return 0  # EXIT_OK, without importing the exit-status table
+    from tui_console.commands.output import (
+        EXIT_INTERRUPTED,
+        EXIT_OK,
+        exit_status,
+        notice,
+        print_error,
+    )
+    from tui_console.errors import TuiConsoleError
+    from tui_console.warnings_log import show_warnings
+
+    args = _simple_token_or_status(arguments) or build_parser().parse_args(arguments)
     as_json = bool(getattr(args, "json", False))
     if args.verb not in (None, "demo"):  # the console's screen must not be torn by stderr
         show_warnings(lambda text: notice(text, as_json=as_json, kind="warning"))
     try:
+        if args.verb in ("token", "status"):
+            from tui_console.commands.from_disk import answer_from_disk
+
+            answered = answer_from_disk(args)  # no httpx, jwt or asyncio when it answers
+            if answered is not None:
+                return answered
+        import asyncio  # tens of ms: only the commands that run a session need it
+
         if args.verb == "dev-tenant":
             return _run_dev_tenant(args)
         if args.verb == "completion":
-            return _print_completion(parser, args.shell)
+            return _print_completion(build_parser(), args.shell)
         if args.verb in (None, "demo"):
             return _run_console(args)
         if args.verb == "doctor":
@@ -285,9 +303,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _simple_token_or_status(arguments: list[str]) -> argparse.Namespace | None:
+    """A plain ``token``/``status`` command line read without building the whole parser."""
+    if "token" not in arguments and "status" not in arguments:
+        return None
+    from tui_console.commands.from_disk import simple_arguments
+
+    return simple_arguments(arguments)
+
+
 def _print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
     """A completion script generated from the parser itself, so it never lags the verbs."""
     import shtab  # only this verb needs it
+
+    from tui_console.commands.output import EXIT_OK
 
     print(shtab.complete(parser, shell=shell))
     return EXIT_OK
@@ -305,6 +334,7 @@ def _run_console(args: argparse.Namespace) -> int:
 
 
 def _run_dev_tenant(args: argparse.Namespace) -> int:
+    from tui_console.commands.output import EXIT_OK
     from tui_console.devtenant import TenantSettings, run_forever  # starlette/uvicorn: deferred
 
     overrides: dict[str, Any] = {}

@@ -14,15 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tui_console.auth.discovery import check_issuer_url
 from tui_console.errors import ConfigError
+from tui_console.issuer_url import check_issuer_url
 from tui_console.paths import config_file
 
 __all__ = [
@@ -319,6 +318,8 @@ def _write_config(path: Path, profiles: Mapping[str, Profile], default: str | No
     """Rewrite the config file atomically, keeping its ``[keymap]`` table as it was."""
     keymap = load_keymap(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # with shutil and random: only a write needs it, not a read
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:

@@ -9,22 +9,22 @@ error bodies) of anything that looks like a JWT or bearer credential.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 __all__ = ["MASK", "Secret", "redact"]
 
 MASK = "•••"
 
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+# Pattern texts, compiled by ``re`` on first use (and cached there): most runs never redact.
+_JWT = r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"
 # A scheme followed by an English word is prose ("the DPoP proof", "a Bearer token"), not a
 # credential: masking it would turn error messages into "the DPoP ••• htu does not match".
-_AUTH_HEADER = re.compile(
+_AUTH_HEADER = (
     r"(?i)\b(bearer|dpop|basic)\s+"
     r"(?!(?:proofs?|nonces?|keys?|headers?|scheme|challenges?|tokens?|realm|error|"
     r"authentication)(?!\.?[A-Za-z0-9_~+/=-]))[A-Za-z0-9._~+/=-]+"
 )
-_SECRET_FIELDS = re.compile(
+_SECRET_FIELDS = (
     r"(?i)((?<![A-Za-z0-9_])\"?(?:access_token|refresh_token|id_token|device_code|code_verifier|code|"
     r"client_secret|token|link_with|password)\"?\s*[:=]\s*\"?)([^\"&\s,}]+)"
 )
@@ -51,6 +51,8 @@ class Secret:
     @property
     def fingerprint(self) -> str:
         """A short, non-reversible id (first 8 hex of SHA-256) to tell tokens apart in logs."""
+        import hashlib  # about 3 ms, and only logs and the token inspector ask for this
+
         return hashlib.sha256(self._value.encode()).hexdigest()[:8]
 
     def __repr__(self) -> str:
@@ -79,6 +81,6 @@ def redact(text: str, *secrets: Secret | str | None) -> str:
         value = secret.reveal() if isinstance(secret, Secret) else secret
         if value:
             text = text.replace(value, MASK)
-    text = _JWT.sub(MASK, text)
-    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)} {MASK}", text)
-    return _SECRET_FIELDS.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = re.sub(_JWT, MASK, text)
+    text = re.sub(_AUTH_HEADER, lambda m: f"{m.group(1)} {MASK}", text)
+    return re.sub(_SECRET_FIELDS, lambda m: f"{m.group(1)}{MASK}", text)

@@ -15,11 +15,10 @@ import re
 __all__ = ["printable"]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides and
-# isolates (Unicode TR9) that reorder what a person reads.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_ONE_LINE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
-)
+# isolates (Unicode TR9) that reorder what a person reads. Pattern texts, compiled by ``re``
+# on first use (and cached there), so that importing this module costs no compilation.
+_UNSAFE = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_UNSAFE_ONE_LINE = r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -33,5 +32,4 @@ def printable(text: str, *, one_line: bool = False) -> str:
     Tabs and newlines are kept unless ``one_line`` is set (for a table cell, a status line, a
     notification title), in which case they are escaped too.
     """
-    pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
-    return pattern.sub(_escape, text)
+    return re.sub(_UNSAFE_ONE_LINE if one_line else _UNSAFE, _escape, text)

@@ -69,11 +69,24 @@ def test_all_is_the_sorted_public_names() -> None:
     assert auth.__all__ == sorted(PUBLIC)
 
 
+#: Names re-exported from light modules below the package (the token type, the unverified
+#: JWT decoder, the issuer-URL rule), which the token file and the config read without httpx.
+FROM_BELOW = {
+    "TokenSet": "tui_console.token_set",
+    "unverified_claims": "tui_console.jwt_claims",
+    "check_issuer_url": "tui_console.issuer_url",
+    "is_loopback_host": "tui_console.issuer_url",
+}
+
+
 def test_every_public_name_is_importable_and_documented() -> None:
     """Each name resolves, says where it comes from, and has a docstring."""
     for name in auth.__all__:
         member = getattr(auth, name)
-        assert member.__module__.startswith("tui_console.auth."), name
+        if name in FROM_BELOW:
+            assert member.__module__ == FROM_BELOW[name], name
+        else:
+            assert member.__module__.startswith("tui_console.auth."), name
         assert member.__doc__, name
 
 

@@ -40,18 +40,28 @@ CREDENTIAL_FIELDS = frozenset(
 )
 
 
-def _records() -> Iterator[type]:
-    """Every dataclass and named tuple defined in the two packages."""
+#: Modules below both packages that hold their records (the token type, the status).
+BELOW = ("tui_console.token_set", "tui_console.session_status")
+
+
+def _modules() -> Iterator[types.ModuleType]:
     for package in (tui_console.auth, tui_console.storage):
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-            module = importlib.import_module(info.name)
-            for value in vars(module).values():
-                if not isinstance(value, type) or value.__module__ != module.__name__:
-                    continue
-                if dataclasses.is_dataclass(value) or (
-                    issubclass(value, tuple) and hasattr(value, "_fields")
-                ):
-                    yield value
+            yield importlib.import_module(info.name)
+    for name in BELOW:
+        yield importlib.import_module(name)
+
+
+def _records() -> Iterator[type]:
+    """Every dataclass and named tuple defined in the two packages and the modules below."""
+    for module in _modules():
+        for value in vars(module).values():
+            if not isinstance(value, type) or value.__module__ != module.__name__:
+                continue
+            if dataclasses.is_dataclass(value) or (
+                issubclass(value, tuple) and hasattr(value, "_fields")
+            ):
+                yield value
 
 
 RECORDS = sorted(_records(), key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")

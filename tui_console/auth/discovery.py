@@ -8,16 +8,15 @@ talked into plain HTTP.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from tui_console.errors import ConfigError, DiscoveryError, NetworkError
+from tui_console.errors import DiscoveryError, NetworkError
 from tui_console.exchange_failures import server_failed, transport_error, unreadable_reason
+from tui_console.issuer_url import check_issuer_url, is_loopback_host  # re-exported
 
 __all__ = [
     "ServerMetadata",
@@ -43,36 +42,6 @@ class ServerMetadata:
     id_token_signing_alg_values_supported: tuple[str, ...] = ("RS256",)
     code_challenge_methods_supported: tuple[str, ...] = ()
     dpop_signing_alg_values_supported: tuple[str, ...] = ()
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_issuer_url(url: str, *, what: str = "issuer") -> str:
-    """``url`` if it is absolute https, or http on a loopback host; else :class:`ConfigError`."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(
-            f"The {what} {url!r} is not an absolute http(s) URL.",
-            hint="Give an issuer like https://YOUR-TENANT.auth0.com/ or use --domain.",
-        )
-    if parts.query or parts.fragment:
-        raise ConfigError(f"The {what} {url!r} must not have a query or fragment.")
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ConfigError(
-            f"The {what} {url!r} uses plain http on a non-loopback host.",
-            hint="Use https; plain http is allowed only for 127.0.0.1 (the dev tenant).",
-        )
-    return url
 
 
 def discovery_url(issuer: str) -> str:

@@ -10,9 +10,7 @@ that failed. No message ever contains the token.
 
 from __future__ import annotations
 
-import base64
 import hmac
-import json
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +19,7 @@ import jwt
 
 from tui_console.auth.jwks import JwksCache
 from tui_console.errors import TokenValidationError
+from tui_console.jwt_claims import unverified_claims  # re-exported: one decoder for all
 from tui_console.redact import Secret
 
 __all__ = ["IdTokenValidator", "unverified_claims"]
@@ -151,24 +150,3 @@ class IdTokenValidator:
             sent = claims.get("nonce")
             if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), nonce.encode()):
                 raise _rejected("its nonce does not match this sign-in's")
-
-
-def unverified_claims(token: Secret) -> dict[str, Any]:
-    """The claims of a JWT **without any verification**: for display only (status screens).
-
-    Never decide anything on these: anyone can write any claim into an unsigned token.
-    Tokens reach the store only after :meth:`IdTokenValidator.validate`, so showing what
-    the store holds is safe. Only the payload segment is read (RFC 7519 §7.2 steps 7-10
-    without the signature), so a token is shown even when its signature segment is not.
-    Raises :class:`TokenValidationError` for a non-JWT (an opaque access token, say).
-    """
-    parts = token.reveal().split(".")
-    try:
-        if len(parts) != 3:
-            raise ValueError("a JWS has three segments")
-        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except ValueError:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise TokenValidationError("The token is not a readable JWT.") from None
-    if not isinstance(claims, dict):
-        raise TokenValidationError("The token is not a readable JWT.")
-    return claims

@@ -57,9 +57,9 @@ from tui_console.errors import (
 from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret, redact
 from tui_console.storage.file_lock import InterProcessLock
+from tui_console.token_set import REFRESH_LEEWAY
 
 if TYPE_CHECKING:  # pragma: no cover
-    # Type-only: storage.token_store imports auth.tokens, so a runtime import could cycle.
     from tui_console.storage.token_store import FileTokenStore
 
 __all__ = ["AudienceToken", "RefreshState", "TokenManager"]
@@ -108,7 +108,7 @@ class TokenManager:
         client_id: str,
         store: FileTokenStore,
         lock: InterProcessLock | None = None,
-        leeway: float = 60,
+        leeway: float = REFRESH_LEEWAY,
         clock: Callable[[], float] = time.time,
         on_change: Callable[[TokenSet | None], None] | None = None,
         dpop_keys: DPoPKeySource | None = None,
@@ -418,16 +418,8 @@ class TokenManager:
         ) from error
 
     def _needs_refresh(self, tokens: TokenSet) -> bool:
-        """Expired, or within the leeway of expiring.
-
-        The leeway is capped at half the token's lifetime: with tokens shorter than the
-        leeway (dev tenants, tests) every token would be "stale" at birth, and each caller
-        would refresh again instead of adopting the token just renewed.
-        """
-        if tokens.expires_at is None:
-            return False
-        lifetime = max(0.0, tokens.expires_at - tokens.issued_at)
-        return tokens.expires_within(min(self._leeway, lifetime / 2), now=self._clock())
+        """Expired, or within the leeway of expiring (:meth:`TokenSet.refresh_due`)."""
+        return tokens.refresh_due(self._leeway, now=self._clock())
 
     def _notify(self, tokens: TokenSet | None) -> None:
         if self._on_change is not None:

@@ -19,14 +19,13 @@ from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.device import PollProgress
 from tui_console.commands.output import (
     EXIT_OK,
-    EXIT_SIGNED_OUT,
     cell,
-    notice,
     print_json,
     reports_rate_limits,
     say,
 )
-from tui_console.durations import clock_text, iso_utc, words
+from tui_console.commands.status import show_status, show_token
+from tui_console.durations import clock_text, iso_utc
 
 
 def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
@@ -123,70 +122,14 @@ class _DeviceCountdown:
 
 
 async def status(session: AccountSession, args: argparse.Namespace) -> int:
-    status = session.status()
-    if args.json:
-        print_json(status.to_json())
-        if status.other_session:
-            notice(f"the stored session belongs to {status.other_session}.", as_json=True)
-        return EXIT_OK if status.signed_in else EXIT_SIGNED_OUT
-    print(f"Profile:  {cell(status.profile)}")
-    print(f"Issuer:   {cell(status.issuer)}")
-    print(f"Client:   {cell(status.client_id)}")
-    if status.other_session:
-        print(f"Signed in: no: the stored session belongs to {cell(status.other_session)}")
-        print(
-            "           (leave out the one-off flags to use it, or `tui-console login` with "
-            "them, which saves them)"
-        )
-        return EXIT_SIGNED_OUT
-    if not status.signed_in:
-        print("Signed in: no (run `tui-console login`)")
-        return EXIT_SIGNED_OUT
-    user = status.user
-    who = " ".join(
-        p for p in (user.get("name"), f"<{user['email']}>" if user.get("email") else None) if p
-    )
-    print(f"User:     {cell(who) or '?'} ({cell(user.get('sub', 'unknown subject'))})")
-    for token in status.tokens:
-        left = token.seconds_left()
-        if token.expires_at is None or left is None:
-            expiry = "no expiry"
-        else:
-            when = iso_utc(token.expires_at)
-            expiry = (
-                f"expires in {words(left)} ({when})"
-                if left > 0
-                else f"expired {words(-left)} ago ({when})"
-            )
-        print(
-            f"Token:    {cell(token.audience or '(userinfo only)')}: {expiry}, "
-            f"refresh token: {'yes' if token.has_refresh_token else 'no'}"
-        )
-        print(f"Scopes:   {cell(' '.join(token.scopes)) or '(none reported)'}")
-        if token.dpop_bound:
-            print(f"DPoP:     bound to key {cell(token.dpop_jkt)}")
-        elif token.dpop_note:
-            print(f"DPoP:     Bearer fallback: {token.dpop_note}")
-    print(f"Stored:   {status.token_file}")
-    if status.dpop_key_file:
-        print(f"DPoP key: {status.dpop_key_file}")
-    elif status.dpop_key_missing:
-        print("DPoP key: MISSING: the tokens are bound to it and cannot be used; sign in again")
-    return EXIT_OK
+    return show_status(session.status(), as_json=args.json)
 
 
 @reports_rate_limits
 async def token(session: AccountSession, args: argparse.Namespace) -> int:
     token = await session.access_token(args.audience)
-    print(token.reveal())  # the one place a token is meant to be shown: stdout, for scripts
     audience = args.audience if args.audience is not None else session.profile.audience
-    if any(t.dpop_bound for t in session.status().tokens if t.audience == audience):
-        print(
-            "note: this token is DPoP-bound: a request needs `Authorization: DPoP <token>` and "
-            "a DPoP proof signed with this profile's key.",
-            file=sys.stderr,
-        )
-    return EXIT_OK
+    return show_token(token, session.status(), audience)
 
 
 @reports_rate_limits

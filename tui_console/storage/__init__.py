@@ -3,10 +3,38 @@ file beside it.
 
 No Textual and no HTTP here; ``auth/refresh.py`` composes the two into single-flight
 refresh.
+
+The names below are imported from their modules when first asked for (PEP 562): reading the
+token file (``tui-console token`` with a valid token) must not load the lock's ``filelock``
+and ``asyncio`` (about 60 ms) through this file.
 """
 
-from tui_console.storage.dpop_keys import DPoPKeyStore
-from tui_console.storage.file_lock import InterProcessLock
-from tui_console.storage.token_store import FileTokenStore
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui_console.storage.dpop_keys import DPoPKeyStore
+    from tui_console.storage.file_lock import InterProcessLock
+    from tui_console.storage.token_store import FileTokenStore
 
 __all__ = ["DPoPKeyStore", "FileTokenStore", "InterProcessLock"]
+
+_HOMES = {
+    "DPoPKeyStore": "dpop_keys",
+    "FileTokenStore": "token_store",
+    "InterProcessLock": "file_lock",
+}
+"""Each public name → the module that defines it."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # from now on a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

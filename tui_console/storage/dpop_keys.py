@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui_console.auth.dpop import DPoPKey
 from tui_console.errors import StorageError
 from tui_console.storage.private_files import (
     ensure_private_directory,
     read_private_file,
     write_private_file,
 )
+
+if TYPE_CHECKING:
+    from tui_console.auth.dpop import DPoPKey
 
 __all__ = ["DPoPKeyStore"]
 
@@ -61,6 +64,8 @@ class DPoPKeyStore:
         version, raw = read.version, read.data
         if self._cached is not None and self._cached[0] == version:
             return self._cached[1]
+        from tui_console.auth.dpop import DPoPKey  # cryptography: only when a key is read
+
         try:
             key = DPoPKey.from_jwk(json.loads(raw))
         except (ValueError, AttributeError):  # JSONDecodeError is a ValueError
@@ -88,6 +93,8 @@ class DPoPKeyStore:
         """The stored key, or a new one saved first (a sign-in binds tokens to it)."""
         key = self.load()
         if key is None:
+            from tui_console.auth.dpop import DPoPKey
+
             key = DPoPKey.generate()
             self.save(key)
         return key

@@ -20,10 +20,8 @@ Errors and warnings name paths, never contents. Warnings go to this module's log
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,13 +29,13 @@ from tui_console.errors import StorageError
 
 __all__ = ["PrivateFile", "ensure_private_directory", "read_private_file", "write_private_file"]
 
-_log = logging.getLogger(__name__)
-
 
 def _warn_loose(what: str, path: Path, mode: int, tightened_to: int) -> None:
     """Say that ``path`` was open to group or others before it is tightened (once: after that
     it is not loose any more)."""
-    _log.warning(
+    from tui_console.warnings_log import core_logger  # logging: only when there is a warning
+
+    core_logger(__name__).warning(
         "the %s %s was open to other users (mode %04o); changed it to %04o. Anyone who "
         "could read it may have copied it: if that matters, sign out and in again.",
         what,
@@ -136,6 +134,8 @@ def write_private_file(path: Path, data: bytes) -> None:
     The directory must exist (see :func:`ensure_private_directory`). On any failure the
     previous file is left as it was and the temp file is removed.
     """
+    import tempfile  # with shutil and random: only a write needs it, not a read
+
     temp_name: str | None = None
     try:
         # mkstemp opens with O_CREAT | O_EXCL | O_NOFOLLOW and mode 0600 whatever the umask.

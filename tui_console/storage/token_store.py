@@ -35,14 +35,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tui_console.auth.id_token import unverified_claims
-from tui_console.auth.tokens import TokenSet
 from tui_console.errors import StorageError, TokenValidationError
+from tui_console.jwt_claims import unverified_claims
 from tui_console.storage.private_files import (
     ensure_private_directory,
     read_private_file,
     write_private_file,
 )
+from tui_console.token_set import TokenSet
 
 __all__ = ["FORMAT_VERSION", "FileTokenStore", "TokenOwner"]
 
