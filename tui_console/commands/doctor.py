@@ -6,7 +6,7 @@ who could point the console at their own tenant), the profile's token file, DPoP
 discovery document and key set, the clock against the server's ``Date`` (ID tokens are checked
 with 60 s of leeway), the registered loopback callback ports, whether a browser can be opened,
 whether copying can reach the terminal's clipboard (OSC 52; tmux's ``set-clipboard``), and the
-``[keymap]`` (:mod:`.keymap_check`).
+``[keymap]`` (:mod:`tui_console.ui.keymap_check`, the console's own check).
 
 Each check is ``ok``, ``warn`` (works, but worth knowing) or ``fail`` (something will break),
 with the fix. Files are inspected before they are read, because reading a token file may
@@ -327,11 +327,11 @@ def _clipboard_check() -> Check:
 
 
 def _keymap_check(keymap: dict[str, str]) -> Check:
-    from tui_console.commands.keymap_check import check_keymap, console_bindings
-
     if not keymap:
         return Check("keymap", "ok", "no [keymap]: the console's own keys")
-    problems = check_keymap(keymap, console_bindings())
+    from tui_console.ui.keymap_check import keymap_problems  # Textual: only with a [keymap]
+
+    problems = keymap_problems(keymap)
     if problems.clashes:
         return Check(
             "keymap",

@@ -123,7 +123,10 @@ class ConsoleApp(App[None]):
             problems = keymap_problems(self.keymap)
             if problems:
                 self.notify(
-                    "\n".join(problems), title="Keymap problems", severity="warning", timeout=15
+                    "\n".join(problems.sentences()),
+                    title="Keymap problems",
+                    severity="warning",
+                    timeout=15,
                 )
         self.route()
 

@@ -2,16 +2,42 @@
 
 Textual's ``App.set_keymap`` accepts any id silently: a typo (``metadata.sav``) does nothing,
 and a key given to two actions that are active together leaves one of them unreachable.
-:func:`keymap_problems` names both, so the console can say so at start (issue 10 §3).
+:func:`keymap_problems` names both, so the console can say so at start (issue 10 §3) and
+``tui-console doctor`` can check the same way (it imports this module lazily). Only clashes a
+remap takes part in count: the console's own deliberate pairs are not the person's doing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-__all__ = ["binding_scopes", "keymap_problems"]
+__all__ = ["KeymapProblems", "binding_scopes", "keymap_problems"]
+
+
+@dataclass(frozen=True)
+class KeymapProblems:
+    """What is wrong with a ``[keymap]`` table: ids no binding has, and keys taken twice."""
+
+    unknown_ids: tuple[str, ...] = ()
+    clashes: tuple[str, ...] = ()
+    """One sentence per clash: the key, the binding ids that share it, and where."""
+
+    def __bool__(self) -> bool:
+        return bool(self.unknown_ids or self.clashes)
+
+    def sentences(self) -> list[str]:
+        """Every problem as a sentence, unknown ids first."""
+        unknown = []
+        if self.unknown_ids:
+            plural = "s" if len(self.unknown_ids) > 1 else ""
+            unknown.append(
+                f"Unknown binding id{plural} in [keymap]: {', '.join(self.unknown_ids)} "
+                "(F1 lists every id)."
+            )
+        return [*unknown, *self.clashes]
 
 
 def binding_scopes() -> dict[str, list[BindingType]]:
@@ -48,21 +74,12 @@ def _keys(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
 
 def keymap_problems(
     keymap: Mapping[str, str], scopes: Mapping[str, Iterable[BindingType]] | None = None
-) -> list[str]:
-    """Sentences naming unknown binding ids and keys that two actions share in one scope."""
+) -> KeymapProblems:
+    """The binding ids in ``keymap`` that do not exist, and the keys two actions share in one
+    scope after the remap."""
     scopes = binding_scopes() if scopes is None else scopes
     resolved = {name: list(Binding.make_bindings(bindings)) for name, bindings in scopes.items()}
     known = {binding.id for bindings in resolved.values() for binding in bindings if binding.id}
-    problems = []
-    unknown = sorted(set(keymap) - known)
-    if unknown:
-        problems.append(
-            "Unknown binding id"
-            + ("s" if len(unknown) > 1 else "")
-            + " in [keymap]: "
-            + ", ".join(unknown)
-            + " (F1 lists every id)."
-        )
     clashes: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for scope, bindings in resolved.items():
         owners: dict[str, dict[str, str]] = {}
@@ -73,6 +90,10 @@ def keymap_problems(
             ids = tuple(sorted(actions.values()))
             if len(ids) > 1 and any(i in keymap for i in ids):
                 clashes.setdefault((key, ids), []).append(scope)
-    for (key, ids), where in clashes.items():
-        problems.append(f"Key {key!r} is bound to both {' and '.join(ids)} ({', '.join(where)}).")
-    return problems
+    return KeymapProblems(
+        unknown_ids=tuple(sorted(set(keymap) - known)),
+        clashes=tuple(
+            f"Key {key!r} is bound to both {' and '.join(ids)} ({', '.join(where)})."
+            for (key, ids), where in clashes.items()
+        ),
+    )
