@@ -46,6 +46,7 @@ from tui_console.management import (
 )
 from tui_console.my_account.pending import PendingEnrollments, pending_path
 from tui_console.paths import config_file, token_dir
+from tui_console.profile_summaries import ProfileSummary, profile_summaries
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
@@ -60,13 +61,14 @@ __all__ = [
     "DeviceLogin",
     "DevicePrompt",
     "LogoutReport",
+    "ProfileSummary",
     "Revocation",
     "SessionStatus",
     "TokenDetails",
     "TokenStatus",
     "UserProfile",
     "configured_profile",
-    "profile_statuses",
+    "profile_summaries",
 ]
 
 USER_AGENT = "tui-console"
@@ -695,17 +697,6 @@ class AccountSession:
         await revoke_token(
             self.http, metadata, client_id=self.profile.client_id, token=refresh_token
         )
-
-
-async def profile_statuses() -> tuple[list[SessionStatus], str | None]:
-    """Every profile in the config file with what is stored for it (read from disk, no
-    network), and the default profile's name: what the console's profile switcher lists."""
-    profiles, default = load_profiles()
-    statuses = []
-    for profile in profiles.values():
-        async with AccountSession(profile) as session:
-            statuses.append(session.status())
-    return statuses, default
 
 
 def configured_profile(name: str) -> Profile:

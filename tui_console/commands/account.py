@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import socket
 import sys
 from collections.abc import Awaitable
@@ -22,6 +23,7 @@ from tui_console.account import AccountSession
 from tui_console.commands.output import (
     EXIT_OK,
     cell,
+    confirm,
     may_have_applied,
     notice,
     print_json,
@@ -209,25 +211,12 @@ async def link(session: AccountSession, args: argparse.Namespace) -> int:
     return _show_identities(args, linked, session.user_id())
 
 
-def _confirm(question: str, *, yes: bool) -> bool:
-    """``--yes``, or the person's "y" on a terminal; without either, a usage error."""
-    if yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UsageError(
-            "This changes the account and needs a confirmation, but there is no terminal "
-            "to ask on.",
-            hint="Add --yes to confirm on the command line.",
-        )
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
-
-
 @reports_rate_limits
 async def unlink(session: AccountSession, args: argparse.Namespace) -> int:
     target = cell(f"{args.provider}|{args.user_id}")
     question = f"Unlink {target}? It becomes a separate user, without your metadata."
-    if not _confirm(question, yes=args.yes):
+    command = f"tui-console unlink {shlex.quote(args.provider)} {shlex.quote(args.user_id)}"
+    if not confirm(question, yes=args.yes, change=f"Unlinking {target}", command=command):
         print("Nothing was changed.", file=sys.stderr)
         return EXIT_OK
     remaining = await _write(

@@ -26,8 +26,7 @@ from dataclasses import asdict
 from typing import Any
 
 from tui_console.account import AccountSession
-from tui_console.commands.output import EXIT_OK, print_json
-from tui_console.errors import UsageError
+from tui_console.commands.output import EXIT_OK, confirm, print_json
 from tui_console.my_account import AuthenticationMethod, Enrollment
 from tui_console.my_account.models import qr_otpauth
 from tui_console.qr import qr_lines
@@ -139,17 +138,11 @@ async def _list(session: AccountSession, methods: SignInMethods, args: argparse.
 
 
 async def _remove(session: AccountSession, methods: SignInMethods, args: argparse.Namespace) -> int:
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError(
-                f"Removing {args.id} needs a confirmation, but there is no terminal to ask on.",
-                hint=f"Add --yes to confirm on the command line: tui-console mfa remove "
-                f"{_shell(args.id)} --yes",
-            )
-        _ask(f"Remove sign-in method {printable(args.id, one_line=True)}? [y/N] ")
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            _say("Nothing was removed.")
-            return EXIT_OK
+    question = f"Remove sign-in method {args.id}?"
+    command = f"tui-console mfa remove {_shell(args.id)}"
+    if not confirm(question, yes=args.yes, change=f"Removing {args.id}", command=command):
+        _say("Nothing was removed.")
+        return EXIT_OK
     await methods.remove(args.id)
     if not args.json:
         print(f"Removed {printable(args.id, one_line=True)}.")

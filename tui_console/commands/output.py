@@ -54,6 +54,7 @@ __all__ = [
     "EXIT_STORAGE",
     "EXIT_USAGE",
     "cell",
+    "confirm",
     "error_code",
     "exit_status",
     "exit_statuses",
@@ -130,6 +131,24 @@ def error_code(exc: TuiConsoleError) -> str:
 def say(text: str, stream: TextIO | None = None) -> None:
     """Print a line that may hold untrusted text, with control characters made visible."""
     print(printable(text), file=stream or sys.stdout)
+
+
+def confirm(question: str, *, yes: bool, change: str, command: str) -> bool:
+    """``--yes``, or the person's "y" to ``question`` on a terminal.
+
+    Without a terminal and without ``--yes`` (a script) it is a :class:`UsageError` naming the
+    ``change`` and the ``command`` line that confirms it, so nothing destructive happens by
+    accident and the script's author sees how to say yes.
+    """
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"{change} needs a confirmation, but there is no terminal to ask on.",
+            hint=f"Add --yes to confirm on the command line: {command} --yes",
+        )
+    print(f"{printable(question)} [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 def cell(value: object) -> str:

@@ -1,7 +1,7 @@
 """The profile switcher: every configured profile, who is signed in, and its token state.
 
 Opened from the command palette ("profile: switch"). The list is read from disk through
-:func:`tui_console.account.profile_statuses` (no network); Enter on a profile other than the
+:func:`tui_console.account.profile_summaries` (no network); Enter on a profile other than the
 current one switches the console to it. Unsaved metadata edits are never lost by switching
 (they stay a draft of their own profile), but the switcher asks first, so nobody leaves an
 edit without knowing.
@@ -9,6 +9,7 @@ edit without knowing.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import ClassVar
@@ -20,29 +21,13 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
-from tui_console.account import SessionStatus, profile_statuses
+from tui_console.account import profile_summaries
 from tui_console.errors import TuiConsoleError
 from tui_console.terminal_text import printable
 from tui_console.ui.widgets.dialog import Dialog, DialogBody
 from tui_console.ui.widgets.filter_table import FilterTable
 
-__all__ = ["ProfileSwitcher", "token_state"]
-
-
-def token_state(status: SessionStatus, now: float) -> str:
-    """``signed out``, ``token 2 h 10 min left``, ``token expired (refresh token held)``."""
-    from tui_console.durations import words
-
-    if not status.signed_in:
-        return "signed out"
-    expiries = [t.expires_at for t in status.tokens if t.expires_at is not None]
-    refresh = any(t.has_refresh_token for t in status.tokens)
-    if not expiries:
-        return "signed in"
-    left = max(expiries) - now
-    if left > 0:
-        return f"token {words(left)} left"
-    return "token expired" + (" (refresh token held)" if refresh else "")
+__all__ = ["ProfileSwitcher"]
 
 
 class ProfileSwitcher(Dialog["str | None"]):
@@ -91,32 +76,32 @@ class ProfileSwitcher(Dialog["str | None"]):
     async def _load(self) -> None:
         note = self.query_one("#profiles-note", Static)
         try:
-            statuses, default = await profile_statuses()
+            profiles = await asyncio.to_thread(profile_summaries, self.clock())
         except TuiConsoleError as error:
             note.update(Content(printable(f"{error.message} {error.hint}".strip())))
             return
         now = self.clock()
         rows = []
-        self.names = [status.profile for status in statuses]
-        for status in statuses:
-            marks = (" (current)" if status.profile == self.current else "") + (
-                " (default)" if status.profile == default else ""
+        self.names = [profile.name for profile in profiles]
+        for profile in profiles:
+            marks = (" (current)" if profile.name == self.current else "") + (
+                " (default)" if profile.default else ""
             )
             rows.append(
                 (
-                    status.profile,
+                    profile.name,
                     (
-                        Text(printable(status.profile + marks, one_line=True)),
-                        Text(printable(status.issuer, one_line=True)),
-                        Text(printable(status.who if status.signed_in else "—", one_line=True)),
-                        Text(token_state(status, now)),
+                        Text(printable(profile.name + marks, one_line=True)),
+                        Text(printable(profile.issuer, one_line=True)),
+                        Text(printable(profile.user or "—", one_line=True)),
+                        Text(printable(profile.state_text(now), one_line=True)),
                     ),
                 )
             )
         self.query_one("#profiles", FilterTable).set_rows(rows)
         note.update(
             Content(
-                f"{len(statuses)} profiles. Enter: switch · Escape: stay. "
+                f"{len(profiles)} profiles. Enter: switch · Escape: stay. "
                 "`tui-console login --profile NAME` adds one."
             )
         )
