@@ -49,7 +49,7 @@ def decode_proof(proof: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The proof's header and claims, after checking its signature with its own ``jwk``."""
     header = jwt.get_unverified_header(proof)
     key = jwt.PyJWK(header["jwk"], algorithm=header["alg"]).key
-    options = {"verify_aud": False, "verify_iat": False}
+    options: jwt.types.Options = {"verify_aud": False, "verify_iat": False}
     claims = jwt.decode(proof, key, algorithms=["ES256"], options=options)
     return header, claims
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -87,8 +88,8 @@ def test_unlink_moves_the_identity_out_and_refuses_the_primary(
 
 
 def test_devices_list_needs_an_admin_scope_but_add_and_revoke_work(
-    cli: Cli, signed_in: RunningTenant, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, signed_in: RunningTenant, tmp_path: Path
+) -> None:
     """Listing is Auth0-admin only, said plainly; adding and revoking a key still work."""
     listed = cli.run("devices")
     assert listed.returncode == 3

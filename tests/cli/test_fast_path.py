@@ -183,7 +183,7 @@ def test_every_other_situation_reads_the_same_on_both_paths(session: Session) ->
     def expired_without_refresh_token() -> None:
         session.change_entry(expires_at=session.now - 10, refresh_token=None)
 
-    situations: dict[str, tuple[Callable[[], None], tuple[str, ...], int]] = {
+    situations: dict[str, tuple[Callable[[], object], tuple[str, ...], int]] = {
         # name: (how to change the file, extra flags, exit status of `token`)
         "expired without a refresh token": (expired_without_refresh_token, (), 1),
         "no token file": (session.token_file.unlink, (), 1),

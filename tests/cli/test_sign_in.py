@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import jwt
 
 from tests.cli.conftest import Cli
-from tui_console.devtenant import TenantSettings, serve
+from tui_console.devtenant import RunningTenant, TenantSettings, serve
 
 
-def _login_device(cli: Cli, tenant: object) -> None:
+def _login_device(cli: Cli, tenant: RunningTenant) -> subprocess.CompletedProcess[str]:
     result = cli.run(
         "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
     )

@@ -33,7 +33,7 @@ class ProofKey:
         if alg == "ES256":
             self.private_key: Any = ec.generate_private_key(ec.SECP256R1())
             jwk_text = jwt.algorithms.ECAlgorithm.to_jwk(self.private_key.public_key())
-            members = ("crv", "kty", "x", "y")
+            members: tuple[str, ...] = ("crv", "kty", "x", "y")
         else:
             self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             jwk_text = jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key.public_key())

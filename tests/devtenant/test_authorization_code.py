@@ -10,10 +10,10 @@ from tui_console.devtenant import RunningTenant
 
 
 async def _sign_in(
-    browser: Browser, tenant: RunningTenant, challenge: str, **extra: str
+    browser: Browser, tenant: RunningTenant, challenge: str, *, port: int = 8484, **extra: str
 ) -> tuple[httpx.Response, dict[str, str]]:
     """/authorize → login → consent (accept) → the redirect back to the app."""
-    params = authorize_params(tenant, challenge, **extra)
+    params = authorize_params(tenant, challenge, port=port, **extra)
     login = await browser.open("/authorize", params=params)
     consent = await browser.log_in(login)
     assert "/u/consent" in str(consent.url), consent.text

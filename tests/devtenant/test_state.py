@@ -72,7 +72,7 @@ def test_settings_defaults_are_auth0s_and_nonsense_is_refused() -> None:
     )
     for bad in ({"device_interval": 0}, {"refresh_reuse_leeway": -1}, {"callback_ports": (0,)}):
         with pytest.raises(ValueError):
-            TenantSettings(**bad)  # type: ignore[arg-type]
+            TenantSettings(**bad)
 
 
 def test_token_bucket_reset_is_when_the_bucket_is_full_again() -> None:

@@ -76,8 +76,10 @@ async def test_invalidate_remember_browser(
     url = api(
         tenant, "users", DEMO_USER_ID, "multifactor", "actions", "invalidate-remember-browser"
     )
-    for kwargs in ({}, {"json": {}}):
-        response = await client.post(url, headers=bearer(token), **kwargs)  # type: ignore[arg-type]
+    no_body: dict[str, Any] = {}
+    empty_json: dict[str, Any] = {"json": {}}
+    for kwargs in (no_body, empty_json):
+        response = await client.post(url, headers=bearer(token), **kwargs)
         assert response.status_code == 204 and response.content == b""
     assert DEMO_USER_ID in tenant.state.mfa.remembered_browsers_reset
     reader = tenant.state.mint_access_token(["read:users"])

@@ -52,8 +52,8 @@ async def tenant_session(
     """A factory: ``tenant_session(tenant)`` is an AccountSession with tokens under tmp_path."""
     sessions: list[AccountSession] = []
 
-    def make(tenant: RunningTenant, **changes: object) -> AccountSession:
-        profile = tenant_profile(tenant, **changes)
+    def make(tenant: RunningTenant, *, name: str = "test", **changes: object) -> AccountSession:
+        profile = tenant_profile(tenant, name=name, **changes)
         store = FileTokenStore(tmp_path / "tokens", profile.name)
         session = AccountSession(profile, store=store)
         sessions.append(session)

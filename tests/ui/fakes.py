@@ -180,7 +180,7 @@ class FakeSession:
     # -- sign-in -------------------------------------------------------------------------------
 
     def status(self) -> SessionStatus:
-        tokens = ()
+        tokens: tuple[TokenStatus, ...] = ()
         user: dict[str, Any] = {}
         if self.signed_in:
             tokens = (

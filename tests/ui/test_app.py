@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.command import CommandPalette
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, text_of, wait_for
@@ -28,7 +28,7 @@ def _fake_app(session: Any = None, **kwargs: Any) -> ConsoleApp:
     kwargs.setdefault("opener", Opener())
     kwargs.setdefault("browser_check", lambda: NO_BROWSER)
     kwargs.setdefault("clock", frozen_clock)
-    return ConsoleApp(FakeSession() if session is None else session, **kwargs)
+    return ConsoleApp(FakeSession() if session is None else session, **kwargs)  # type: ignore[arg-type]
 
 
 async def _main(pilot: Any) -> MainScreen:
@@ -146,6 +146,7 @@ class TestSetup:
             await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
             assert started == [True]
             assert app.demo
+            assert isinstance(app.screen, SignInScreen)
             assert app.screen.flow == "device"  # even where a browser is usable
             assert "approves this code by itself" in text_of(app.screen.query_one("#sign-in-why"))
 
@@ -244,6 +245,7 @@ class TestKeys:
             await pilot.click("#confirm")
             await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
             assert not session.signed_in
+            assert isinstance(app.screen, SignInScreen)
             assert app.screen.phase == "idle"  # no new sign-in starts on its own
 
 
@@ -273,8 +275,8 @@ class TestUnsavedMetadataGuard:
             main.metadata_pane.has_unsaved_changes = lambda: True  # type: ignore[method-assign]
             await pilot.press("ctrl+q")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            said = " ".join(str(label.content) for label in app.screen.query("Static, Label"))
-            said += " ".join(str(button.label) for button in app.screen.query("Button"))
+            said = " ".join(str(label.content) for label in app.screen.query(Static))
+            said += " ".join(str(button.label) for button in app.screen.query(Button))
             assert "kept as a draft" in said and "restored" in said
             assert "lose" not in said.lower() and "lost" not in said.lower()
 

@@ -16,7 +16,7 @@ from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, Tab
 
 from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, text_of, wait_for
@@ -144,7 +144,7 @@ class TestNavigationNeverTypes:
             await pilot.press("2")
             await _settled(pilot)
             await pilot.press("enter")
-            assert app.focused is pane.editor
+            assert app.screen.focused is pane.editor  # (app.focused was narrowed to the pane)
             footer_keys = {
                 binding.action
                 for (_, binding, enabled, _) in app.active_bindings.values()
@@ -386,7 +386,7 @@ class TestKeymapProblems:
             said = " ".join(n.message for n in app._notifications)
             assert "metadata.sav" in said
             assert "'r' is bound to both main.tab.profile and profile.refresh" in said
-            labels = [str(tab.label) for tab in main.query("Tab")]
+            labels = [str(tab.label) for tab in main.query(Tab)]
             assert "0 Calls" in labels
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from rich.text import Text
@@ -66,10 +67,10 @@ class TestSessionPane:
         bound = tenant_session(bound_tenant, name="bound", dpop=True)
         await sign_in(bound)
         for account, expected in ((bound, True), (session, False)):
-            app = PaneHarness(lambda account=account: SessionPane(account, id="session"))
+            app = PaneHarness(functools.partial(SessionPane, account, id="session"))
             async with app.run_test(size=(120, 40)) as pilot:
                 pane = app.query_one(SessionPane)
-                await wait_for(pilot, lambda pane=pane: bool(pane.rows))
+                await wait_for(pilot, functools.partial(_has_rows, pane))
                 summary = text_of(pane.query_one("#session-summary", Static))
                 assert ("Sender-constrained (DPoP)" in summary) is expected, summary
                 if expected:
@@ -142,3 +143,7 @@ class TestCallsPane:
 
             await pane.remove()
             assert not session.calls._observers
+
+
+def _has_rows(pane: SessionPane) -> bool:
+    return bool(pane.rows)
