@@ -67,3 +67,53 @@ def test_damaged_state_file_says_how_to_recover() -> None:
         assert "--reset" in caught.value.hint
     finally:
         demo.close()
+
+
+async def test_the_console_saves_one_off_flags_only_after_a_sign_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bare ``tui-console --issuer ... --client-id ...`` leaves config.toml alone until a
+    sign-in in the console succeeds; then the flags are saved, as ``login`` saves them."""
+    import tui_console.ui.app
+    from tui_console.account import AccountSession
+    from tui_console.auth.tokens import TokenSet
+    from tui_console.config import Profile, save_profile
+    from tui_console.demo import run_console
+    from tui_console.paths import config_file
+    from tui_console.redact import Secret
+
+    save_profile(Profile(name="work", issuer="https://work.example/", client_id="w"))
+    saved = config_file().read_bytes()
+    opened: list[AccountSession] = []
+
+    class Console:
+        """Stands in for the Textual app: records the session it would have shown."""
+
+        return_code = 0
+
+        def __init__(self, session: AccountSession, **_: object) -> None:
+            opened.append(session)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(tui_console.ui.app, "ConsoleApp", Console)
+    assert run_console(issuer="https://x.example/", client_id="x") == 0
+    [session] = opened
+    assert (session.profile.name, session.profile.issuer) == ("work", "https://x.example/")
+    assert config_file().read_bytes() == saved
+
+    signed_in = TokenSet(
+        access_token=Secret("access"),
+        expires_at=2_000_000_000.0,
+        scope=("openid",),
+        audience=session.profile.audience,
+    )
+    await session.adopt(signed_in)
+    await session.aclose()
+    profiles, default = load_profiles()
+    assert (profiles["work"].issuer, profiles["work"].client_id, default) == (
+        "https://x.example/",
+        "x",
+        "work",
+    )

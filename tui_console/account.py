@@ -36,6 +36,7 @@ from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
 from tui_console.call_log import CallLog, CallLogTransport
 from tui_console.config import Profile, management_audience
+from tui_console.durations import epoch_seconds
 from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
 from tui_console.management import (
     DeviceCredentialPage,
@@ -49,7 +50,7 @@ from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
-from tui_console.storage.token_store import FileTokenStore
+from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
 __all__ = [
     "REQUIRED_SCOPES",
@@ -57,6 +58,7 @@ __all__ = [
     "DeviceLogin",
     "DevicePrompt",
     "LogoutReport",
+    "Revocation",
     "SessionStatus",
     "TokenDetails",
     "TokenStatus",
@@ -106,7 +108,7 @@ class TokenStatus:
         return {
             "audience": self.audience,
             "scopes": list(self.scopes),
-            "expires_at": self.expires_at,
+            "expires_at": epoch_seconds(self.expires_at),
             "expires_in": None if left is None else int(left),
             "has_refresh_token": self.has_refresh_token,
             "token_type": self.token_type,
@@ -129,6 +131,9 @@ class SessionStatus:
     user: Mapping[str, Any] = field(default_factory=dict)
     dpop_key_file: str | None = None
     """The profile's DPoP key file, when there is one."""
+    other_session: str | None = None
+    """Whose session the token file holds when it is another issuer's or client's than this
+    run's (one-off ``--issuer``/``--client-id``): this run is signed out and never uses it."""
 
     @property
     def signed_in(self) -> bool:
@@ -156,6 +161,7 @@ class SessionStatus:
             "token_file": self.token_file,
             "dpop_key_file": self.dpop_key_file,
             "dpop_key_missing": self.dpop_key_missing,
+            "other_session": self.other_session,
         }
 
 
@@ -205,17 +211,49 @@ class DevicePrompt:
 
 
 @dataclass(frozen=True)
+class Revocation:
+    """How revoking one audience's refresh token at the server went."""
+
+    audience: str | None
+    """The audience whose tokens these were (``None``: the userinfo-only sign-in)."""
+    revoked: bool
+    """The server accepted the revocation."""
+    had_refresh_token: bool = True
+    """``False``: only an access token was stored, so there was nothing to revoke."""
+    detail: str = ""
+    """Why the server did not revoke it (offline, refused): a sentence part."""
+
+
+@dataclass(frozen=True)
 class LogoutReport:
     """Each step of signing out and how it went, so the person knows what happened."""
 
-    revoked: bool
-    """The refresh token was revoked at the server."""
-    revoke_detail: str
-    """Why not, when it was not (no refresh token, offline, refused)."""
     wiped: bool
     """The local token file was deleted."""
+    revocations: tuple[Revocation, ...] = ()
+    """One entry per stored audience, in the order they were revoked."""
     dpop_key_deleted: bool = False
     """The profile's DPoP key file was deleted."""
+    other_session: str | None = None
+    """The token file holds another issuer's or client's session (see
+    :attr:`SessionStatus.other_session`): it was neither revoked nor deleted."""
+
+    @property
+    def revoked(self) -> bool:
+        """Every stored refresh token was revoked (and there was at least one)."""
+        tried = [r for r in self.revocations if r.had_refresh_token]
+        return bool(tried) and all(r.revoked for r in tried)
+
+    @property
+    def revoke_detail(self) -> str:
+        """Why not everything was revoked, in one sentence part ("" when it was)."""
+        if not any(r.had_refresh_token for r in self.revocations):
+            return "no refresh token was stored"
+        return "; ".join(
+            f"{r.audience or 'userinfo only'}: {r.detail}"
+            for r in self.revocations
+            if r.had_refresh_token and not r.revoked
+        )
 
 
 #: The ID-token claims worth showing as "who is signed in".
@@ -275,7 +313,9 @@ class AccountSession:
 
     Use as ``async with AccountSession(profile) as session:``; it owns one HTTP client.
     ``transport`` lets tests route requests in-process; ``store`` lets them keep tokens in a
-    temporary directory.
+    temporary directory. ``on_sign_in`` runs after a sign-in's tokens are stored: the
+    composition root saves the profile of a run there, so flags are remembered only once
+    they have worked.
     """
 
     def __init__(
@@ -285,9 +325,13 @@ class AccountSession:
         store: FileTokenStore | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
+        on_sign_in: Callable[[Profile], None] | None = None,
     ) -> None:
         self.profile = profile
-        self.store = store or FileTokenStore(token_dir(), profile.name)
+        owner = TokenOwner(profile.issuer, profile.client_id)
+        self.store = (store or FileTokenStore(token_dir(), profile.name)).owned_by(owner)
+        """The profile's token file, seen only with the issuer and client of this run."""
+        self._on_sign_in = on_sign_in
         self.rate_limits = RateLimitBoard(clock=clock)
         """Live rate-limit buckets; ``subscribe`` to watch them change."""
         self.calls = CallLog()
@@ -355,6 +399,7 @@ class AccountSession:
 
     async def tokens(self) -> TokenManager:
         """The refresh manager for this profile (needs discovery for the token endpoint)."""
+        self._refuse_other_session()  # before discovery: another issuer is not even asked
         if self._manager is None:
             metadata = await self.server()
             self._manager = TokenManager(
@@ -486,6 +531,8 @@ class AccountSession:
             self.store.put(tokens)
             if not any(stored.dpop_jkt for stored in self.store.load().values()):
                 self.dpop_keys.delete()  # no token is bound to it any more
+        if self._on_sign_in is not None:
+            self._on_sign_in(self.profile)
         if previous and previous.refresh_token and previous.refresh_token != tokens.refresh_token:
             try:
                 await self._revoke(previous.refresh_token)
@@ -524,6 +571,7 @@ class AccountSession:
             ),
             user=user,
             dpop_key_file=str(self.dpop_keys.path) if self.dpop_keys.path.exists() else None,
+            other_session=str(other) if (other := self.store.foreign_owner()) else None,
         )
 
     def granted_scopes(self, audience: str | None = None) -> frozenset[str]:
@@ -592,6 +640,7 @@ class AccountSession:
 
     async def userinfo(self) -> UserProfile:
         """The person's claims from ``/userinfo`` (rate limited by Auth0: cache the result)."""
+        self._refuse_other_session()  # before discovery: another issuer is not even asked
         metadata = await self.server()
         if not metadata.userinfo_endpoint:
             raise ConfigError(f"{metadata.issuer} has no userinfo endpoint.")
@@ -600,29 +649,49 @@ class AccountSession:
         return await fetch_userinfo(self.http, metadata.userinfo_endpoint, auth=auth)
 
     async def logout(self) -> LogoutReport:
-        """Revoke the refresh tokens at the server, then wipe local state even if that failed."""
-        stored = self.store.load()
-        refresh_tokens = [t.refresh_token for t in stored.values() if t.refresh_token]
-        revoked, detail = False, "no refresh token was stored"
-        if refresh_tokens:
-            try:
-                for refresh_token in refresh_tokens:
-                    await self._revoke(refresh_token)
-                revoked, detail = True, ""
-            except TuiConsoleError as exc:
-                detail = exc.message
+        """Revoke every stored refresh token at the server, then wipe local state.
+
+        All under the profile's lock, so a refresh elsewhere cannot rotate a token between
+        reading and revoking it. One failed revocation does not stop the others: each is
+        reported, and the local tokens go even if some failed. Another issuer's or client's
+        session in the file is left alone (it is not this run's to revoke or delete).
+        """
         async with InterProcessLock(self.store.lock_path):
+            other = self.store.foreign_owner()
+            if other is not None:
+                return LogoutReport(wiped=False, other_session=str(other))
+            stored = self.store.load()
+            revocations = tuple([await self._revocation(tokens) for tokens in stored.values()])
             wiped = self.store.path.exists()
             self.store.clear()
             key_deleted = self.dpop_keys.delete()
-        return LogoutReport(
-            revoked=revoked, revoke_detail=detail, wiped=wiped, dpop_key_deleted=key_deleted
-        )
+        return LogoutReport(wiped=wiped, revocations=revocations, dpop_key_deleted=key_deleted)
+
+    async def _revocation(self, tokens: TokenSet) -> Revocation:
+        if tokens.refresh_token is None:
+            return Revocation(tokens.audience, revoked=False, had_refresh_token=False)
+        try:
+            await self._revoke(tokens.refresh_token)
+        except TuiConsoleError as error:
+            return Revocation(tokens.audience, revoked=False, detail=error.message.rstrip("."))
+        return Revocation(tokens.audience, revoked=True)
+
+    def _refuse_other_session(self) -> None:
+        """:class:`NotSignedIn` when the token file holds another issuer's or client's session."""
+        other = self.store.foreign_owner()
+        if other is not None:
+            raise NotSignedIn(
+                f"Not signed in to {self.profile.issuer} (client {self.profile.client_id}): "
+                f"the stored session of profile {self.profile.name!r} belongs to {other}.",
+                hint="Leave out the one-off --issuer/--domain/--client-id flags to use it, or "
+                "sign in with them: tui-console login (that saves them into the profile).",
+            )
 
     # -- the account through the Management API ------------------------------------------------
 
     def user_id(self) -> str:
         """The signed-in user's id (``sub`` of the ID token validated at sign-in)."""
+        self._refuse_other_session()
         subject = self.status().user.get("sub")
         if not isinstance(subject, str):
             raise NotSignedIn(
@@ -633,6 +702,7 @@ class AccountSession:
 
     async def management(self) -> ManagementClient:
         """The Management API client, authorised with the profile's Management API token."""
+        self._refuse_other_session()  # before discovery: another issuer is not even asked
         if self._management is None:
             metadata = await self.server()
             audience = self.profile.audience

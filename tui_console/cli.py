@@ -5,7 +5,8 @@ and runs one verb; with no verb (or ``demo``) it opens the Textual console
 (:mod:`tui_console.demo`). Data goes to stdout (``token``, ``status --json``...), narration to
 stderr (the device code, the URL, the QR code, countdowns), so ``$(tui-console token)`` works
 in scripts. Every :class:`~tui_console.errors.TuiConsoleError` becomes one message with its next
-step and exit status 1; no traceback reaches the person.
+step (one JSON object under ``--json``) and the exit status of its kind
+(:func:`~tui_console.commands.output.exit_statuses`); no traceback reaches the person.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from tui_console import __version__
 from tui_console.commands.output import (
-    EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    exit_status,
+    notice,
     print_error,
 )
 from tui_console.errors import TuiConsoleError
+from tui_console.warnings_log import show_warnings
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession
+    from tui_console.config import Profile
 
 __all__ = ["main"]
 
@@ -106,20 +110,46 @@ def build_parser() -> argparse.ArgumentParser:
     userinfo = verb("userinfo", "your claims from /userinfo")
     userinfo.add_argument("--json", action="store_true", help="machine-readable output")
 
-    verb("logout", "revoke the refresh token at the server, then delete local tokens")
+    verb("logout", "revoke the refresh tokens at the server, then delete local tokens")
+
+    profiles = verbs.add_parser(
+        "profiles",
+        help="list the saved profiles (no network); `use` or `remove` one",
+        description="List the saved profiles: issuer, client id, who is signed in and the "
+        "token state, read from disk only. Only a successful `login` saves a profile.",
+    )
+    profiles.add_argument("--json", action="store_true", help="machine-readable output")
+    profile_actions = profiles.add_subparsers(dest="action", metavar="ACTION")
+    use = profile_actions.add_parser("use", help="make a saved profile the default one")
+    use.add_argument("name", help="the profile's name")
+    remove = profile_actions.add_parser(
+        "remove", help="sign out of a profile (revoke, then wipe) and delete it"
+    )
+    remove.add_argument("name", help="the profile's name")
+    remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     user = verb("user", "your user record from the Management API")
     user.add_argument("--json", action="store_true", help="machine-readable output")
 
     metadata = verb("metadata", "show, set or unset your user_metadata keys")
-    metadata.add_argument("action", nargs="?", choices=("set", "unset"), help="set or unset")
-    metadata.add_argument(
-        "items",
-        nargs="*",
-        metavar="KEY[=VALUE]",
-        help="KEY=VALUE to set (VALUE read as JSON, else a string); KEY to unset",
-    )
     metadata.add_argument("--json", action="store_true", help="machine-readable output")
+    metadata_actions = metadata.add_subparsers(dest="action", metavar="ACTION")
+    metadata_set = metadata_actions.add_parser("set", help="set top-level keys")
+    metadata_set.add_argument(
+        "items",
+        nargs="+",
+        metavar="KEY=VALUE",
+        help="VALUE is read as JSON when it looks like JSON, else taken as text",
+    )
+    metadata_set.add_argument(
+        "--string", action="store_true", help="store each VALUE as the text given, never as JSON"
+    )
+    metadata_set.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_profile_flags(metadata_set, suppress=True)
+    metadata_unset = metadata_actions.add_parser("unset", help="delete top-level keys")
+    metadata_unset.add_argument("items", nargs="+", metavar="KEY", help="the keys to delete")
+    metadata_unset.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_profile_flags(metadata_unset, suppress=True)
 
     identities = verb("identities", "the identities linked to your account")
     identities.add_argument("--json", action="store_true", help="machine-readable output")
@@ -132,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     unlink.add_argument("provider", help="the identity's provider, e.g. google-oauth2")
     unlink.add_argument("user_id", help="the identity's user id, without the 'provider|' prefix")
     unlink.add_argument("--json", action="store_true", help="machine-readable output")
+    unlink.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation (needed without a terminal)"
+    )
 
     devices = verb("devices", "list, add or revoke device credentials")
     devices.add_argument("--json", action="store_true", help="machine-readable output")
@@ -144,6 +177,24 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = device_actions.add_parser("revoke", help="revoke a device credential by id")
     revoke.add_argument("id", help="the credential id (dcr_...)")
     revoke.add_argument("--json", action="store_true", help="machine-readable output")
+
+    doctor = verbs.add_parser(
+        "doctor",
+        help="check what breaks sign-ins here: files, permissions, the issuer, clock, ports",
+        description="Check the config, token and key files, the issuer's discovery and keys, "
+        "the clock, the callback ports, the browser, the clipboard and the keymap. One line "
+        "per check, with the fix; exit status 7 when a check fails.",
+    )
+    _add_profile_flags(doctor, suppress=True)
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
+
+    completion = verbs.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for SHELL, e.g. "
+        "`tui-console completion bash > ~/.local/share/bash-completion/completions/tui-console`.",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
 
     demo = verbs.add_parser(
         "demo",
@@ -185,27 +236,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.verb == "dev-tenant":
-        return _run_dev_tenant(args)
-    if args.verb in (None, "demo"):
-        try:
-            return _run_console(args)
-        except TuiConsoleError as exc:
-            print_error(exc)
-            return EXIT_FAILED
+    as_json = bool(getattr(args, "json", False))
+    if args.verb not in (None, "demo"):  # the console's screen must not be torn by stderr
+        show_warnings(lambda text: notice(text, as_json=as_json, kind="warning"))
     try:
+        if args.verb == "dev-tenant":
+            return _run_dev_tenant(args)
+        if args.verb == "completion":
+            return _print_completion(parser, args.shell)
+        if args.verb in (None, "demo"):
+            return _run_console(args)
+        if args.verb == "doctor":
+            from tui_console.commands.doctor import doctor  # checks files before any profile
+
+            return asyncio.run(doctor(args))
         return asyncio.run(_run_verb(args))
     except KeyboardInterrupt:
         print("\nCancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except TuiConsoleError as exc:
-        print_error(exc)
-        return EXIT_FAILED
+        print_error(exc, as_json=as_json)
+        return exit_status(exc)
     except BrokenPipeError:
         # The reader left early (`tui-console userinfo | head -2`): that is not an error.
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    """A completion script generated from the parser itself, so it never lags the verbs."""
+    import shtab  # only this verb needs it
+
+    print(shtab.complete(parser, shell=shell))
+    return EXIT_OK
 
 
 def _run_console(args: argparse.Namespace) -> int:
@@ -234,19 +298,38 @@ def _run_dev_tenant(args: argparse.Namespace) -> int:
 
 async def _run_verb(args: argparse.Namespace) -> int:
     from tui_console.account import AccountSession
-    from tui_console.config import resolve_profile, save_profile
+    from tui_console.config import resolve_profile
 
+    if args.verb == "profiles":
+        from tui_console.commands.profiles import profiles
+
+        return await profiles(args)
+    signing_in = args.verb == "login"
     profile, changed = resolve_profile(
-        name=args.profile, issuer=args.issuer, domain=args.domain, client_id=args.client_id
+        name=args.profile,
+        issuer=args.issuer,
+        domain=args.domain,
+        client_id=args.client_id,
+        create=signing_in,
     )
-    if changed:
-        save_profile(profile, make_default=args.profile is None)
     module_name, function_name = _VERBS[args.verb]
     module = importlib.import_module(f"tui_console.commands.{module_name}")
     handler: Callable[[AccountSession, argparse.Namespace], Awaitable[int]]
     handler = getattr(module, function_name)
-    async with AccountSession(profile) as session:
+    remember = _remember_profile(make_default=args.profile is None) if changed else None
+    async with AccountSession(profile, on_sign_in=remember if signing_in else None) as session:
         return await handler(session, args)
+
+
+def _remember_profile(*, make_default: bool) -> Callable[[Profile], None]:
+    """What a successful ``login`` does with flags that changed the profile: save them."""
+    from tui_console.config import save_profile
+
+    def remember(profile: Profile) -> None:
+        save_profile(profile, make_default=make_default)
+        print(f"Saved profile {profile.name}.", file=sys.stderr)
+
+    return remember
 
 
 #: verb → (module under tui_console.commands, function); imported only when run.

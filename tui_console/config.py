@@ -3,8 +3,10 @@
 A profile names an issuer (an Auth0 domain becomes ``https://DOMAIN/``), the native
 application's client id, the API audience to ask for and the scopes. Profiles live in a
 small TOML file (``paths.config_file()``), never with tokens in it. The file is read with
-``tomllib`` and written by :func:`save_profile`, which only has to emit strings, integers
-and lists of them, so no TOML-writing dependency is needed.
+``tomllib`` and written by :func:`save_profile`, :func:`set_default_profile` and
+:func:`remove_profile`, which only have to emit strings, integers and lists of them, so no
+TOML-writing dependency is needed. Only a successful sign-in saves a profile: flags on any
+other command change :func:`resolve_profile`'s answer for that run alone.
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ __all__ = [
     "load_keymap",
     "load_profiles",
     "management_audience",
+    "remove_profile",
     "resolve_profile",
     "save_profile",
+    "set_default_profile",
+    "unknown_profile",
 ]
 
 DEFAULT_PROFILE = "default"
@@ -136,44 +141,74 @@ class Profile:
         return " ".join(self.scopes)
 
 
+_FIX_OR_DELETE = (
+    "Fix it in an editor, or move it away and sign in again: "
+    "tui-console login --domain YOUR-TENANT.auth0.com --client-id YOUR-CLIENT-ID"
+)
+
+
 def _read_file(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as file:
             return tomllib.load(file)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"The config file {path} cannot be read: {exc}.",
-            hint="Fix or delete it; profiles can be recreated with --domain and --client-id.",
+            f"The config file {path} is not UTF-8 text (byte {exc.start} cannot be decoded).",
+            hint="Save it as UTF-8. " + _FIX_OR_DELETE,
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"The config file {path} is not valid TOML: {exc}.", hint=_FIX_OR_DELETE
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"The config file {path} cannot be read: {exc.strerror or exc}.",
+            hint=f"Check the permissions of {path}.",
         ) from None
 
 
-def _profile_from(name: str, data: Mapping[str, Any], path: Path) -> Profile:
+def _profile_from(name: str, data: Any, path: Path) -> Profile:
     known = {"issuer", "client_id", "audience", "scopes", "redirect_ports", "dpop"}
-    try:
-        issuer = str(data["issuer"])
-        client_id = str(data["client_id"])
-    except KeyError as missing:
+    if not isinstance(data, dict):
         raise ConfigError(
-            f"Profile {name!r} in {path} has no {missing.args[0]}.",
-            hint="Add it, or recreate the profile with --domain and --client-id.",
-        ) from None
+            f"{path}: profiles.{name} must be a table ([profiles.{name}]), not a single value.",
+            hint=_FIX_OR_DELETE,
+        )
+    for key in ("issuer", "client_id"):
+        if key not in data:
+            raise ConfigError(
+                f"Profile {name!r} in {path} has no {key}.",
+                hint="Add it, or recreate the profile with --domain and --client-id.",
+            )
+    for key in ("issuer", "client_id", "audience"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(
+                f"Profile {name!r} in {path}: {key} must be a quoted string.", hint=_FIX_OR_DELETE
+            )
+    issuer, client_id = data["issuer"], data["client_id"]
     scopes = data.get("scopes", list(MANAGEMENT_SCOPES))
     ports = data.get("redirect_ports", list(DEFAULT_REDIRECT_PORTS))
     if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-        raise ConfigError(f"Profile {name!r} in {path}: scopes must be a list of strings.")
+        raise ConfigError(
+            f"Profile {name!r} in {path}: scopes must be a list of strings.", hint=_FIX_OR_DELETE
+        )
     if not isinstance(ports, list) or not all(isinstance(p, int) for p in ports):
-        raise ConfigError(f"Profile {name!r} in {path}: redirect_ports must be a list of integers.")
+        raise ConfigError(
+            f"Profile {name!r} in {path}: redirect_ports must be a list of integers.",
+            hint=_FIX_OR_DELETE,
+        )
     dpop = data.get("dpop", False)
     if not isinstance(dpop, bool):
-        raise ConfigError(f"Profile {name!r} in {path}: dpop must be true or false.")
-    audience = data.get("audience") or None
+        raise ConfigError(
+            f"Profile {name!r} in {path}: dpop must be true or false.", hint=_FIX_OR_DELETE
+        )
     return Profile(
         name=name,
         issuer=issuer,
         client_id=client_id,
-        audience=str(audience) if audience else None,
+        audience=data.get("audience") or None,
         scopes=tuple(scopes),
         redirect_ports=tuple(ports),
         dpop=dpop,
@@ -187,10 +222,14 @@ def load_profiles(path: Path | None = None) -> tuple[dict[str, Profile], str | N
     data = _read_file(path)
     tables = data.get("profiles", {})
     if not isinstance(tables, dict):
-        raise ConfigError(f"{path}: 'profiles' must be a table of profiles.")
+        raise ConfigError(f"{path}: 'profiles' must be a table of profiles.", hint=_FIX_OR_DELETE)
     profiles = {name: _profile_from(name, table, path) for name, table in tables.items()}
     default = data.get("default_profile")
-    return profiles, str(default) if isinstance(default, str) else None
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(
+            f"{path}: default_profile must be a quoted profile name.", hint=_FIX_OR_DELETE
+        )
+    return profiles, default
 
 
 def load_keymap(path: Path | None = None) -> dict[str, str]:
@@ -251,10 +290,34 @@ def save_profile(profile: Profile, *, make_default: bool = False, path: Path | N
     """Add or replace ``profile`` in the config file, written atomically."""
     path = path or config_file()
     profiles, default = load_profiles(path)
-    keymap = load_keymap(path)  # rewritten as it was: saving a profile must not drop it
     profiles[profile.name] = profile.validate()
     if make_default or default is None:
         default = profile.name
+    _write_config(path, profiles, default)
+
+
+def set_default_profile(name: str, *, path: Path | None = None) -> Profile:
+    """Make the saved profile ``name`` the default one; :class:`ConfigError` if unknown."""
+    path = path or config_file()
+    profiles, _ = load_profiles(path)
+    if name not in profiles:
+        raise unknown_profile(name, profiles, path)
+    _write_config(path, profiles, name)
+    return profiles[name]
+
+
+def remove_profile(name: str, *, path: Path | None = None) -> None:
+    """Delete the saved profile ``name`` (and the default, if it was the default)."""
+    path = path or config_file()
+    profiles, default = load_profiles(path)
+    if profiles.pop(name, None) is None:
+        raise unknown_profile(name, profiles, path)
+    _write_config(path, profiles, None if default == name else default)
+
+
+def _write_config(path: Path, profiles: Mapping[str, Profile], default: str | None) -> None:
+    """Rewrite the config file atomically, keeping its ``[keymap]`` table as it was."""
+    keymap = load_keymap(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
     try:
@@ -268,6 +331,19 @@ def save_profile(profile: Profile, *, make_default: bool = False, path: Path | N
         raise
 
 
+def unknown_profile(name: str, profiles: Mapping[str, Profile], path: Path) -> ConfigError:
+    """The error for a profile name that is not saved: it names the ones that are."""
+    known = ", ".join(sorted(profiles)) if profiles else "none yet"
+    return ConfigError(
+        f"There is no profile {name!r} in {path} (saved profiles: {known}).",
+        hint=(
+            "List them with `tui-console profiles`; a new profile is made by signing in: "
+            f"tui-console login --profile {name} --domain YOUR-TENANT.auth0.com "
+            "--client-id YOUR-CLIENT-ID"
+        ),
+    )
+
+
 def resolve_profile(
     *,
     name: str | None = None,
@@ -275,14 +351,19 @@ def resolve_profile(
     domain: str | None = None,
     client_id: str | None = None,
     audience: str | None = None,
+    create: bool = False,
     environ: Mapping[str, str] | None = None,
     path: Path | None = None,
 ) -> tuple[Profile, bool]:
-    """The profile to use, and whether it was (re)defined by flags or environment.
+    """The profile for this run, and whether flags or environment changed it from the saved one.
 
     Precedence: flags, then ``AUTH0_DOMAIN``/``AUTH0_CLIENT_ID``, then the saved profile.
-    A new issuer gets the Management API audience of that issuer unless one is given.
+    A new issuer gets the Management API audience of that issuer unless one is given. Nothing
+    is saved here: a changed profile is for this run only, until a sign-in saves it.
+    A ``name`` that is not saved is a :class:`ConfigError` naming the saved ones, unless
+    ``create`` (``login``, which saves it once the sign-in succeeds).
     """
+    path = path or config_file()
     env = os.environ if environ is None else environ
     profiles, default = load_profiles(path)
     profile_name = name or default or DEFAULT_PROFILE
@@ -295,13 +376,22 @@ def resolve_profile(
     client_id = client_id or env.get("AUTH0_CLIENT_ID") or None
     new_issuer = issuer_for_domain(domain) if domain else issuer
 
+    if saved is None and name is not None and not (create and new_issuer and client_id):
+        raise unknown_profile(name, profiles, path)
     if saved is None and not (new_issuer and client_id):
-        where = f"profile {profile_name!r}" if name else "a profile"
+        if profiles and name is None:
+            known = ", ".join(sorted(profiles))
+            missing = f"The default profile {default!r} is not" if default else "No default is"
+            raise ConfigError(
+                f"{missing} in {path} (saved profiles: {known}).",
+                hint="Choose one: tui-console profiles use NAME (or give --profile NAME).",
+            )
         raise ConfigError(
-            f"There is no {where} to use yet.",
+            "There is no profile to use yet.",
             hint=(
-                "Give --domain YOUR-TENANT.auth0.com --client-id YOUR-CLIENT-ID once "
-                "(or set AUTH0_DOMAIN and AUTH0_CLIENT_ID), or try `tui-console demo`."
+                "Sign in once with tui-console login --domain YOUR-TENANT.auth0.com "
+                "--client-id YOUR-CLIENT-ID (or set AUTH0_DOMAIN and AUTH0_CLIENT_ID), "
+                "or try `tui-console demo`."
             ),
         )
     if saved is None:

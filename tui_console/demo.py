@@ -24,6 +24,7 @@ from tui_console.paths import data_dir
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession
+    from tui_console.config import Profile
     from tui_console.devtenant import RunningTenant
 
 __all__ = [
@@ -124,8 +125,9 @@ def run_console(
 ) -> int:
     """Bare ``tui-console``: the console for the active profile, or the setup screen.
 
-    Profile flags (or ``AUTH0_DOMAIN``/``AUTH0_CLIENT_ID``) define or change the profile as
-    they do for every verb; with none of them and no saved profile, the setup screen opens.
+    Profile flags (or ``AUTH0_DOMAIN``/``AUTH0_CLIENT_ID``) change the profile for this run
+    only, as they do for every verb; a sign-in in the console that succeeds saves them, as
+    ``tui-console login`` does. With none of them and no saved profile, the setup screen opens.
     """
     import os
 
@@ -140,11 +142,13 @@ def run_console(
     session: AccountSession | None = None
     if given or profiles:
         profile, changed = resolve_profile(
-            name=name, issuer=issuer, domain=domain, client_id=client_id
+            name=name, issuer=issuer, domain=domain, client_id=client_id, create=True
         )
-        if changed:
-            save_profile(profile, make_default=name is None)
-        session = AccountSession(profile)
+
+        def remember(signed_in: Profile) -> None:
+            save_profile(signed_in, make_default=name is None)
+
+        session = AccountSession(profile, on_sign_in=remember if changed else None)
     demo = DemoTenant()
     try:
         app = ConsoleApp(

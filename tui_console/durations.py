@@ -1,14 +1,17 @@
-"""Durations in words a person reads at a glance, the same on the command line and in the UI.
+"""Durations and moments as a person (or a script) reads them, the same everywhere.
 
-Pure functions, seconds in and text out, rounded *up* so that "0:00" and "0 s" mean the
-moment has come, never that one more second remains.
+Pure functions. Durations are rounded *up*, so that "0:00" and "0 s" mean the moment has come,
+never that one more second remains. Moments are ISO 8601 in UTC with a ``Z``, to the second
+(``2024-03-13T14:05:18Z``): unambiguous in a log, sortable as text, and what ``date -u
+-Iseconds`` and JavaScript's ``Date`` parse; JSON carries them as integer epoch seconds.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
-__all__ = ["clock_text", "words"]
+__all__ = ["clock_text", "epoch_seconds", "iso_utc", "words"]
 
 
 def clock_text(seconds: float) -> str:
@@ -33,3 +36,17 @@ def words(seconds: float) -> str:
     if hours < 48:
         return f"{hours} h {minutes:02d} min"
     return f"{hours // 24} days"
+
+
+def iso_utc(moment: datetime | float) -> str:
+    """``2024-03-13T14:05:18Z``: a datetime (naive ones are taken as UTC) or epoch seconds."""
+    if not isinstance(moment, datetime):
+        moment = datetime.fromtimestamp(moment, UTC)
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def epoch_seconds(moment: float | None) -> int | None:
+    """A moment as whole epoch seconds for JSON (rounded down, like ``date +%s``)."""
+    return None if moment is None else math.floor(moment)

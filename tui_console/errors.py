@@ -6,6 +6,7 @@ names, codes and URLs, never from secrets.
 
     TuiConsoleError
     ├── ConfigError              a profile, issuer, domain or client id is missing or malformed
+    ├── UsageError               a command line argument or input value is not usable
     ├── StorageError             the token or config file cannot be read or written safely
     ├── NetworkError             the server could not be reached (DNS, refused, timeout)
     │   └── ResponseLost         the request was sent but its answer was lost: it may have applied
@@ -39,6 +40,7 @@ __all__ = [
     "StorageError",
     "TokenValidationError",
     "TuiConsoleError",
+    "UsageError",
 ]
 
 
@@ -56,6 +58,11 @@ class TuiConsoleError(Exception):
 
 class ConfigError(TuiConsoleError):
     """A profile setting is missing or malformed (issuer, domain, client id, ports)."""
+
+
+class UsageError(TuiConsoleError):
+    """An argument or input value is unusable, or a destructive command needs a confirmation
+    it could not get (no terminal and no ``--yes``); nothing was sent."""
 
 
 class StorageError(TuiConsoleError):

@@ -205,3 +205,42 @@ def test_sync_clients_are_refused(manager: TokenManager) -> None:
     with httpx.Client(transport=httpx.MockTransport(Api("at-0"))) as http:
         with pytest.raises(RuntimeError, match="BearerAuth is async-only"):
             http.get(USER_URL, auth=BearerAuth(manager, API))
+
+
+class StreamingApi(httpx.AsyncBaseTransport):
+    """Reads each request body as a server does, chunk by chunk off ``request.stream``."""
+
+    def __init__(self, *accepted: str) -> None:
+        self.accepted = {f"Bearer {token}" for token in accepted}
+        self.seen: list[tuple[str, bytes]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        body = b"".join([chunk async for chunk in request.stream])
+        authorization = request.headers.get("Authorization", "")
+        self.seen.append((authorization, body))
+        if authorization in self.accepted:
+            return httpx.Response(200, json={"user_id": "auth0|1"})
+        return httpx.Response(401, json={"error": "invalid_token"})
+
+
+async def test_a_streamed_body_is_sent_again_whole_after_a_401(
+    manager: TokenManager, endpoint: TokenEndpoint
+) -> None:
+    """A body from an async generator is read before the first send, so the retry has it too.
+
+    httpx reads the body for ``requires_request_body`` only in the default ``async_auth_flow``;
+    overriding it without reading raised ``StreamConsumed`` on the retry.
+    """
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b'{"user_metadata": '
+        yield b'{"theme": "dark"}}'
+
+    api = StreamingApi("at-1")
+    async with httpx.AsyncClient(transport=api, auth=BearerAuth(manager, API)) as http:
+        response = await http.post(USER_URL, content=body())
+    assert response.status_code == 200
+    assert endpoint.requests == 1
+    whole = b'{"user_metadata": {"theme": "dark"}}'
+    assert api.seen == [("Bearer at-0", whole), ("Bearer at-1", whole)]

@@ -30,6 +30,7 @@ from tui_console.errors import (
     LoginTimedOut,
     NetworkError,
     OAuthError,
+    ResponseLost,
     TokenValidationError,
 )
 from tui_console.redact import Secret
@@ -194,9 +195,9 @@ def test_an_error_answer_is_an_oauth_error() -> None:
     assert (caught.value.error, caught.value.status) == ("unauthorized_client", 403)
 
 
-def test_a_non_json_answer_is_an_auth_error() -> None:
-    """A 200 HTML page is not a device authorization."""
-    with pytest.raises(AuthError, match="not a JSON object"):
+def test_a_non_json_answer_is_an_answer_lost() -> None:
+    """A 200 HTML page is not a device authorization: a passing fault, not a wrong issuer."""
+    with pytest.raises(ResponseLost, match="HTML page instead of JSON"):
         parse_device_authorization_response(httpx.Response(200, text="<html>hi</html>"))
 
 
@@ -338,8 +339,9 @@ async def test_a_server_error_is_retried_then_reported() -> None:
     page = httpx.Response(503, text="<html>unavailable</html>")
     tokens, _ = await poll([page, SUCCESS])
     assert tokens.access_token == Secret("access-1")
-    with pytest.raises(AuthError, match="HTTP 503"):
+    with pytest.raises(ResponseLost, match="HTTP 503") as caught:
         await poll([page] * 4)
+    assert "try again" in caught.value.hint
 
 
 async def test_validate_runs_before_the_tokens_are_returned() -> None:

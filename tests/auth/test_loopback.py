@@ -164,3 +164,60 @@ async def test_garbage_on_the_socket_gets_a_400() -> None:
         assert answer.startswith(b"HTTP/1.1 400")
         assert not waiting.done()
         waiting.cancel()
+
+
+async def _idle_connections(port: int, count: int) -> list[asyncio.StreamWriter]:
+    """What a browser does: open spare connections to the origin and send nothing on them."""
+    writers = []
+    for _ in range(count):
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        writers.append(writer)
+    await asyncio.sleep(0.05)  # let the listener accept them
+    return writers
+
+
+async def test_idle_spare_connections_are_closed_without_noise(
+    browser: httpx.AsyncClient,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Two idle connections at the redirect: no CancelledError is logged or printed (3.11)."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        async with LoopbackListener([0]) as listener:
+            port = httpx.URL(listener.redirect_uri).port
+            assert port is not None
+            spares = await _idle_connections(port, 2)
+            waiting = asyncio.create_task(listener.wait(expected_state="s1", timeout=5))
+            page = await browser.get(listener.redirect_uri, params={"code": "c", "state": "s1"})
+            assert page.status_code == 200
+            await waiting
+        for _ in range(5):  # asyncio reports a failed handler in a later callback
+            await asyncio.sleep(0)
+        for writer in spares:
+            writer.close()
+    finally:
+        loop.set_exception_handler(None)
+    assert reported == []
+    assert not [r for r in caplog.records if r.name == "asyncio"]
+    out, err = capfd.readouterr()
+    assert "CancelledError" not in out + err and "Traceback" not in out + err
+
+
+async def test_a_request_still_held_when_leaving_gets_an_answer(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A request that arrived before wait() and was never awaited: closed with 410, quietly."""
+    async with LoopbackListener([0]) as listener:
+        port = httpx.URL(listener.redirect_uri).port
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /callback?state=x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.05)
+    answer = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    await writer.wait_closed()
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 410")
+    assert not [r for r in caplog.records if r.name == "asyncio"]

@@ -8,6 +8,7 @@ server on 127.0.0.1 that counts refresh-token reuse, the way Auth0 detects it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,7 +27,14 @@ import pytest
 
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.tokens import TokenSet
-from tui_console.errors import AuthError, NetworkError, NotSignedIn, OAuthError, SessionExpired
+from tui_console.errors import (
+    NetworkError,
+    NotSignedIn,
+    OAuthError,
+    RateLimited,
+    ResponseLost,
+    SessionExpired,
+)
 from tui_console.redact import Secret
 from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.token_store import FileTokenStore
@@ -422,13 +431,18 @@ class TestFailures:
         status: int,
         body: object,
     ) -> None:
-        """5xx and 429 are AuthError, not SessionExpired, and delete nothing."""
+        """5xx (ResponseLost) and 429 (RateLimited) are not SessionExpired, and delete nothing."""
         endpoint.answer = answer(status, body)
         store.put(tokens(expires_at=EXPIRED_AT))
-        with pytest.raises(AuthError) as caught:
+        expected = RateLimited if status == 429 else ResponseLost
+        with pytest.raises(expected) as caught:
             await manager.valid_token(API)
         assert not isinstance(caught.value, SessionExpired)
-        assert store.get(API) == tokens(expires_at=EXPIRED_AT)
+        kept = store.get(API)
+        assert kept is not None
+        # A 5xx may have rotated the token at the server: the store remembers that it did.
+        assert (kept.refresh_answer_lost_at is not None) == (status >= 500)
+        assert replace(kept, refresh_answer_lost_at=None) == tokens(expires_at=EXPIRED_AT)
 
 
 # --- across processes -------------------------------------------------------------------
@@ -565,3 +579,119 @@ class TestAcrossProcesses:
         assert token_server.refreshes >= 2
         assert sum(refreshes) == token_server.refreshes
         assert min(calls) >= 10
+
+
+class RotationServer:
+    """Auth0's rotation with a reuse interval: the previous token is accepted again inside
+    ``reuse_interval`` seconds of its first use; outside it, reuse revokes the family.
+
+    ``lose_answers`` answers that many refreshes by rotating and then dropping the connection,
+    as a reset after the server did the work.
+    """
+
+    def __init__(self, *, reuse_interval: float, lose_answers: int = 0) -> None:
+        self.reuse_interval = reuse_interval
+        self.lose_answers = lose_answers
+        self.current = "rt-0"
+        self.previous: str | None = None
+        self.revoked = False
+        self.serial = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        presented = dict(urllib.parse.parse_qsl(request.content.decode()))["refresh_token"]
+        reused = presented == self.previous
+        if self.revoked or (presented != self.current and not reused):
+            return httpx.Response(403, json={"error": "invalid_grant", "error_description": "x"})
+        if reused and self.reuse_interval == 0:
+            self.revoked = True
+            return httpx.Response(
+                403,
+                json={
+                    "error": "invalid_grant",
+                    "error_description": "Unknown or invalid refresh token.",
+                },
+            )
+        self.serial += 1
+        if not reused:
+            self.previous, self.current = presented, f"rt-{self.serial}"
+        body = {
+            "access_token": f"at-{self.serial}",
+            "expires_in": 3600,
+            "refresh_token": self.current,
+        }
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise httpx.ReadError("connection reset by peer", request=request)
+        return httpx.Response(200, json=body)
+
+
+@contextlib.asynccontextmanager
+async def rotation_manager(
+    server: RotationServer, store: FileTokenStore
+) -> AsyncIterator[TokenManager]:
+    """A TokenManager whose token endpoint is ``server``, its access token due for renewal."""
+    store.put(tokens(expires_at=EXPIRED_AT))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+        yield TokenManager(
+            http=http,
+            token_endpoint=TOKEN_ENDPOINT,
+            client_id=CLIENT_ID,
+            store=store,
+            clock=Clock(),
+        )
+
+
+class TestLostRefreshAnswers:
+    """A refresh whose answer is lost: the session is kept, and a later refusal explained."""
+
+    async def test_inside_the_reuse_interval_the_immediate_retry_keeps_the_session(
+        self, store: FileTokenStore, tmp_path: Path
+    ) -> None:
+        server = RotationServer(reuse_interval=30, lose_answers=1)
+        async with rotation_manager(server, store) as manager:
+            renewed = await manager.valid_token(API)
+        assert access(renewed) == "at-2"
+        assert renewed.refresh_token == Secret("rt-1") or renewed.refresh_token == Secret("rt-2")
+        stored = store.get(API)
+        assert stored is not None and stored.refresh_answer_lost_at is None  # cleared
+        assert not server.revoked
+
+    async def test_with_no_reuse_interval_the_refusal_names_the_likely_cause(
+        self, store: FileTokenStore
+    ) -> None:
+        """Reuse detection after a lost answer: SessionExpired naming the reuse interval."""
+        server = RotationServer(reuse_interval=0, lose_answers=1)
+        async with rotation_manager(server, store) as manager:
+            with pytest.raises(SessionExpired) as caught:
+                await manager.valid_token(API)
+        assert server.revoked
+        assert "answer to an earlier refresh was lost" in caught.value.message
+        assert "reuse interval" in caught.value.message
+        assert "tui-console login" in caught.value.hint
+        assert "reuse interval" in caught.value.hint and "30 s" in caught.value.hint
+        assert "rt-0" not in str(caught.value) and "rt-1" not in str(caught.value)
+
+    async def test_a_plain_refusal_does_not_blame_the_reuse_interval(
+        self, store: FileTokenStore
+    ) -> None:
+        server = RotationServer(reuse_interval=0)
+        server.revoked = True
+        async with rotation_manager(server, store) as manager:
+            with pytest.raises(SessionExpired) as caught:
+                await manager.valid_token(API)
+        assert "reuse interval" not in str(caught.value)
+
+    async def test_a_lost_answer_twice_keeps_the_tokens_and_says_try_again(
+        self, store: FileTokenStore
+    ) -> None:
+        """Two lost answers in a row: ResponseLost, the session kept and marked."""
+        server = RotationServer(reuse_interval=30, lose_answers=2)
+        async with rotation_manager(server, store) as manager:
+            with pytest.raises(ResponseLost) as caught:
+                await manager.valid_token(API)
+        assert "was sent, but its answer was lost" in caught.value.message
+        assert "may have replaced the refresh token" in caught.value.message
+        assert "session is kept" in caught.value.hint
+        kept = store.get(API)
+        assert kept is not None and kept.refresh_token == Secret("rt-0")
+        assert kept.refresh_answer_lost_at is not None

@@ -9,7 +9,7 @@ import pytest
 
 from tui_console.auth.discovery import ServerMetadata
 from tui_console.auth.revocation import parse_revocation_response, revoke_token
-from tui_console.errors import AuthError, NetworkError, OAuthError
+from tui_console.errors import AuthError, NetworkError, OAuthError, ResponseLost
 from tui_console.redact import Secret
 
 from .fakes import CLIENT_ID, METADATA, form, json_response
@@ -47,9 +47,9 @@ def test_an_error_body_is_an_oauth_error() -> None:
     assert caught.value.error == "invalid_request"
 
 
-def test_a_failure_without_an_oauth_body_is_an_auth_error() -> None:
-    """A 503 page says nothing OAuth; it still is a failure."""
-    with pytest.raises(AuthError, match="HTTP 503"):
+def test_a_failure_without_an_oauth_body_is_a_server_problem() -> None:
+    """A 503 page says nothing OAuth: the server had a problem, and trying again may help."""
+    with pytest.raises(ResponseLost, match="HTTP 503"):
         parse_revocation_response(httpx.Response(503, text="<html>down</html>"))
 
 

@@ -14,7 +14,7 @@ from tui_console.auth.userinfo import (
     fetch_userinfo,
     parse_userinfo_response,
 )
-from tui_console.errors import AuthError, NetworkError, OAuthError, RateLimited
+from tui_console.errors import AuthError, NetworkError, OAuthError, RateLimited, ResponseLost
 
 from .fakes import METADATA, NOW, json_response
 
@@ -150,17 +150,32 @@ def test_a_429_is_rate_limited_with_the_wait(
 @pytest.mark.parametrize(
     ("response", "message"),
     [
-        (httpx.Response(500, text="<html>oops</html>"), "HTTP 500"),
         (httpx.Response(403, text="Forbidden"), "HTTP 403"),
-        (httpx.Response(200, text="<html>login page</html>"), "not a JSON object"),
         (json_response(200, {"name": "no sub"}), "sub"),
-        (json_response(200, ["not", "an", "object"]), "not a JSON object"),
     ],
 )
 def test_other_failures_are_auth_errors(response: httpx.Response, message: str) -> None:
     """Anything else is an AuthError that says what was wrong."""
     with pytest.raises(AuthError, match=message):
         parse_userinfo_response(response)
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        (httpx.Response(500, text="<html>oops</html>"), "HTTP 500 \\(an HTML error page\\)"),
+        (httpx.Response(200, text="<html>login page</html>"), "HTML page instead of JSON"),
+        (json_response(200, ["not", "an", "object"]), "not the expected JSON"),
+    ],
+)
+def test_a_server_problem_or_garbled_answer_is_a_lost_answer(
+    response: httpx.Response, message: str
+) -> None:
+    """A 5xx or a body that is not JSON is the server's passing fault: try again."""
+    response.request = httpx.Request("GET", "https://tenant.example/userinfo")
+    with pytest.raises(ResponseLost, match=message) as caught:
+        parse_userinfo_response(response)
+    assert "nothing was changed, so try again" in caught.value.hint
 
 
 class AddToken(httpx.Auth):

@@ -28,14 +28,16 @@ def _ada(tenant: RunningTenant):  # type: ignore[no-untyped-def]
     return user
 
 
-def test_user_json_includes_the_rate_limits_seen(cli: Cli, signed_in: RunningTenant) -> None:
-    """``user --json`` is the Management API user plus the buckets the command saw."""
+def test_user_json_is_the_user_and_the_rate_limits_go_to_stderr(
+    cli: Cli, signed_in: RunningTenant
+) -> None:
+    """``user --json``: stdout is the Management API user; one JSON line of buckets on stderr."""
     result = cli.run("user", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["user"]["user_id"] == signed_in.demo_user["user_id"]
-    assert {i["provider"] for i in data["user"]["identities"]} >= {"auth0", "google-oauth2"}
-    bucket = data["rate_limits"]["management-read"]
+    assert data["user_id"] == signed_in.demo_user["user_id"]
+    assert {i["provider"] for i in data["identities"]} >= {"auth0", "google-oauth2"}
+    bucket = json.loads(result.stderr.strip().splitlines()[-1])["rate_limits"]["management-read"]
     assert bucket["limit"] >= 1 and 0 <= bucket["remaining"] < bucket["limit"]
 
     plain = cli.run("user")
@@ -56,14 +58,14 @@ def test_metadata_set_and_unset_change_the_tenant(cli: Cli, signed_in: RunningTe
     assert _ada(signed_in).user_metadata["prefs"] == {"lang": "en", "n": 2}
 
     shown = json.loads(cli.run("metadata", "--json").stdout)
-    assert shown["user_metadata"]["prefs"]["lang"] == "en"
+    assert shown["prefs"]["lang"] == "en"
 
 
 def test_metadata_key_names_are_refused_before_sending(cli: Cli, signed_in: RunningTenant) -> None:
     """A key with '.' is refused locally with the reason; the tenant is untouched."""
     before = dict(_ada(signed_in).user_metadata or {})
     result = cli.run("metadata", "set", "a.b=1")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "a.b" in result.stderr and "Traceback" not in result.stderr
     assert dict(_ada(signed_in).user_metadata or {}) == before
 
@@ -73,14 +75,14 @@ def test_unlink_moves_the_identity_out_and_refuses_the_primary(
 ) -> None:
     """Unlinking github makes it a standalone user; the primary identity is refused."""
     github = next(i for i in _ada(signed_in).identities if i.provider == "github")
-    result = cli.run("unlink", "github", str(github.user_id))
+    result = cli.run("unlink", "github", str(github.user_id), "--yes")
     assert result.returncode == 0, result.stderr
     assert "github" not in {i.provider for i in _ada(signed_in).identities}
     assert signed_in.state.get_user(f"github|{github.user_id}") is not None
 
     primary = signed_in.demo_user["user_id"].split("|", 1)[1]
-    refused = cli.run("unlink", "auth0", primary)
-    assert refused.returncode == 1
+    refused = cli.run("unlink", "auth0", primary, "--yes")
+    assert refused.returncode == 2  # refused before sending: nothing went to Auth0
     assert "primary" in refused.stderr.lower()
 
 
@@ -89,7 +91,7 @@ def test_devices_list_needs_an_admin_scope_but_add_and_revoke_work(
 ) -> None:  # type: ignore[no-untyped-def]
     """Listing is Auth0-admin only, said plainly; adding and revoking a key still work."""
     listed = cli.run("devices")
-    assert listed.returncode == 1
+    assert listed.returncode == 3
     assert "read:device_credentials" in listed.stderr
     assert "revok" in listed.stderr.lower()
 
@@ -104,7 +106,7 @@ def test_devices_list_needs_an_admin_scope_but_add_and_revoke_work(
     assert new_id in signed_in.state.device_credentials
 
     again = cli.run("devices", "add", "laptop", "--public-key", str(key), "--device-id", "lap-1")
-    assert again.returncode == 1
+    assert again.returncode == 3
     assert "already" in again.stderr.lower()
 
     revoked = cli.run("devices", "revoke", new_id)
@@ -124,7 +126,7 @@ def test_link_signs_in_to_the_second_account_and_links_it(cli: Cli) -> None:
         cli.use_browser("charles@example.com", "babbage")
         result = cli.run("link", "--json")
         assert result.returncode == 0, result.stderr
-        linked = {(i["provider"], i["user_id"]) for i in json.loads(result.stdout)["identities"]}
+        linked = {(i["provider"], i["user_id"]) for i in json.loads(result.stdout)}
         assert ("auth0", charles.user_id.split("|", 1)[1]) in linked
         assert tenant.state.get_user(charles.user_id) is None  # no longer a standalone user
         assert len(_ada(tenant).identities) == len(linked)

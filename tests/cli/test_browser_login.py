@@ -33,6 +33,6 @@ def test_browser_login_refuses_when_no_registered_port_is_free(cli: Cli) -> None
         busy.listen()
         write_profile(cli, tenant.issuer, tenant.client_id, ports)
         login = cli.run("login", "--browser")
-        assert login.returncode == 1
+        assert login.returncode == 2  # a ConfigError: the profile's ports
         assert str(ports[0]) in login.stderr
         assert "Traceback" not in login.stderr

@@ -90,7 +90,7 @@ def test_profile_setting_with_the_management_api_falling_back_to_bearer(cli: Cli
 
         user = cli.run("user", "--json")
         assert user.returncode == 0, user.stderr
-        assert json.loads(user.stdout)["user"]["user_id"] == tenant.demo_user["user_id"]
+        assert json.loads(user.stdout)["user_id"] == tenant.demo_user["user_id"]
         assert tenant.state.stats.dpop_nonce_challenges == 1
 
         logout = cli.run("logout")

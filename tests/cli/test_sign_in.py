@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from pathlib import Path
 
 import jwt
 
@@ -28,7 +29,7 @@ def test_device_login_then_status_userinfo_token_logout(cli: Cli) -> None:
         assert tenant.demo_user["name"] in login.stderr
         assert login.stdout == ""  # narration goes to stderr only
 
-        status = cli.run("status", "--json")  # the profile given by flags was remembered
+        status = cli.run("status", "--json")  # the successful login saved the flags
         assert status.returncode == 0, status.stderr
         data = json.loads(status.stdout)
         assert data["signed_in"] is True
@@ -79,7 +80,7 @@ def test_human_status_never_prints_a_token(cli: Cli) -> None:
 
 
 def test_denied_device_login_says_so_and_stores_nothing(cli: Cli) -> None:
-    """A code denied at the tenant ends the login with a clear message and exit status 1."""
+    """A code denied at the tenant ends the login with a clear message and exit status 3."""
     with serve(TenantSettings(device_interval=1)) as tenant:
         process = cli.popen(
             ["--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"]
@@ -90,24 +91,25 @@ def test_denied_device_login_says_so_and_stores_nothing(cli: Cli) -> None:
             _, stderr = process.communicate(timeout=30)
         finally:
             process.kill()
-        assert process.returncode == 1
+        assert process.returncode == 3  # the server refused: exit_statuses()
         assert "denied" in stderr.lower()
         assert "Traceback" not in stderr
-        assert cli.run("status").returncode == 1
+        assert not (Path(cli.env["XDG_CONFIG_HOME"]) / "tui-console" / "config.toml").exists()
+        assert cli.run("status").returncode == 2  # the flags of a failed login were not saved
 
 
 def test_signed_out_and_misconfigured_commands_explain_themselves(cli: Cli) -> None:
     """No profile, a bad domain and a signed-out token request each get a specific message."""
     none = cli.run("status")
-    assert none.returncode == 1
+    assert none.returncode == 2
     assert "--domain" in none.stderr and "Traceback" not in none.stderr
 
     bad = cli.run("--domain", "not a domain", "--client-id", "abc", "status")
-    assert bad.returncode == 1
+    assert bad.returncode == 2
     assert "is not a domain name" in bad.stderr
 
     plain_http = cli.run("--issuer", "http://example.com/", "--client-id", "abc", "status")
-    assert plain_http.returncode == 1
+    assert plain_http.returncode == 2
     assert "plain http" in plain_http.stderr
 
     with serve(TenantSettings()) as tenant:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
+import jwt
 import pytest
 
 from tests.files import mode
 from tui_console.auth.tokens import TokenSet
 from tui_console.errors import StorageError
 from tui_console.redact import Secret
-from tui_console.storage.token_store import FileTokenStore
+from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
 API = "https://tenant.example/api/v2/"
 ACCESS = "access-token-text-0123456789"
@@ -254,3 +257,79 @@ class TestErrors:
             assert str(store.path) in text
             assert ACCESS not in text
             assert REFRESH not in text
+
+
+TENANT = TokenOwner("https://tenant.example/", "client-a")
+OTHER = TokenOwner("https://x.invalid/", "x")
+
+
+def _id_token(claims: Mapping[str, object]) -> Secret:
+    """An unsigned JWT with ``claims``: the store reads only the payload of a stored ID token."""
+    return Secret(jwt.encode(dict(claims), key="", algorithm="none"))
+
+
+class TestOwner:
+    """A token file is shown and used only with the issuer and client it was issued for."""
+
+    def test_the_owner_is_recorded_beside_the_tokens(self, store: FileTokenStore) -> None:
+        """A store opened for an owner writes its issuer and client id into the file."""
+        store.owned_by(TENANT).put(token_set())
+        document = json.loads(store.path.read_text())
+        assert (document["issuer"], document["client_id"]) == (TENANT.issuer, TENANT.client_id)
+        assert store.owned_by(TENANT).get(API) == token_set()
+        assert store.owned_by(TENANT).foreign_owner() is None
+
+    def test_another_owner_sees_no_tokens_and_learns_whose_they_are(
+        self, store: FileTokenStore
+    ) -> None:
+        """Another issuer or client id reads an empty store, and foreign_owner() names the owner."""
+        store.owned_by(TENANT).put(token_set())
+        for other in (OTHER, TokenOwner(TENANT.issuer, "x"), TokenOwner(OTHER.issuer, "client-a")):
+            assert store.owned_by(other).load() == {}
+            assert store.owned_by(other).get(API) is None
+            assert store.owned_by(other).foreign_owner() == TENANT
+        assert store.owned_by(TENANT).get(API) == token_set()  # untouched by the lookups
+
+    def test_a_sign_in_for_another_owner_replaces_the_file(self, store: FileTokenStore) -> None:
+        """Writing for another owner keeps none of the previous owner's tokens."""
+        store.owned_by(TENANT).put(token_set(API))
+        store.owned_by(TENANT).put(token_set(None))
+        store.owned_by(OTHER).put(token_set(API, access="other-access"))
+        assert set(store.owned_by(OTHER).load()) == {API}
+        assert store.owned_by(TENANT).foreign_owner() == OTHER
+        assert store.owned_by(TENANT).load() == {}
+
+    def test_a_store_opened_for_no_owner_keeps_the_recorded_one(
+        self, store: FileTokenStore
+    ) -> None:
+        """A write through a store opened without an owner does not drop the recorded owner."""
+        store.owned_by(TENANT).put(token_set(API))
+        store.put(token_set(None))
+        assert store.owned_by(OTHER).foreign_owner() == TENANT
+
+    def test_an_old_file_without_an_owner_is_read_by_anyone(self, store: FileTokenStore) -> None:
+        """A file from before owners were recorded, with no readable ID token, is taken as is."""
+        store.put(token_set())  # no owner; the ID token is not a JWT
+        assert "issuer" not in json.loads(store.path.read_text())
+        assert store.owned_by(OTHER).get(API) == token_set()
+
+    def test_an_old_file_takes_its_owner_from_the_stored_id_token(
+        self, store: FileTokenStore
+    ) -> None:
+        """For an old file, the validated ID token's iss and aud say whose session it is."""
+        claims = {"iss": TENANT.issuer, "aud": TENANT.client_id, "sub": "auth0|1"}
+        store.put(replace(token_set(), id_token=_id_token(claims)))
+        assert store.owned_by(OTHER).load() == {}
+        assert store.owned_by(OTHER).foreign_owner() == TENANT
+        assert set(store.owned_by(TENANT).load()) == {API}
+
+    @pytest.mark.parametrize("fields", [{"issuer": 5, "client_id": "x"}, {"issuer": "https://a/"}])
+    def test_an_owner_that_is_not_text_is_a_damaged_file(
+        self, store: FileTokenStore, fields: dict[str, object]
+    ) -> None:
+        """Owner fields of the wrong type (or half of them) make the file damaged, named."""
+        store.put(token_set())
+        document = json.loads(store.path.read_text())
+        store.path.write_text(json.dumps({**document, **fields}))
+        with pytest.raises(StorageError, match=str(store.path)):
+            store.owned_by(TENANT).load()

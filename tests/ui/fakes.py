@@ -253,10 +253,10 @@ class FakeSession:
         return USER_ID
 
     async def logout(self) -> Any:
-        from tui_console.account import LogoutReport
+        from tui_console.account import LogoutReport, Revocation
 
         self.signed_in = False
-        return LogoutReport(revoked=True, revoke_detail="", wiped=True)
+        return LogoutReport(wiped=True, revocations=(Revocation(None, revoked=True),))
 
     async def aclose(self) -> None:
         pass

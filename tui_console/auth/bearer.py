@@ -56,6 +56,9 @@ class BearerAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Send with a valid token; one nonce retry and one forced refresh, never more."""
+        # httpx honours ``requires_request_body`` only in the default ``async_auth_flow``, which
+        # this overrides: read a streamed body here, or a retry would find it consumed.
+        await request.aread()
         token = await self._manager.valid_token(self._audience)
         dpop = self._dpop(token)
         nonce_retried = refreshed = False

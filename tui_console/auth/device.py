@@ -21,12 +21,13 @@ from typing import Any
 
 import httpx
 
-from tui_console.auth._http import json_object, send, unreachable
+from tui_console.auth._http import json_object, send
 from tui_console.auth.discovery import ServerMetadata
 from tui_console.auth.dpop import DPoP
 from tui_console.auth.tokens import (
     FORM,
     TokenSet,
+    no_usable_answer,
     parse_oauth_error,
     parse_token_response,
     raise_for_oauth_error,
@@ -38,6 +39,7 @@ from tui_console.errors import (
     LoginTimedOut,
     OAuthError,
 )
+from tui_console.exchange_failures import transport_error, unreadable_reason
 from tui_console.redact import Secret
 
 __all__ = [
@@ -153,10 +155,7 @@ def parse_device_authorization_response(
     raise_for_oauth_error(response, "The device authorization request")
     body = json_object(response)
     if body is None:
-        raise AuthError(
-            "The device authorization endpoint answered with something that is not a JSON object.",
-            hint="Check the issuer URL; the server may not support the device flow.",
-        )
+        raise no_usable_answer("The device authorization request", unreadable_reason(response))
     expires_in = _seconds(body, "expires_in", None)
     received = now if now is not None else time.time()
     return DeviceAuthorization(
@@ -301,7 +300,7 @@ async def poll_for_tokens(
         except httpx.TransportError as exc:
             failures += 1
             if failures > MAX_TRANSIENT_FAILURES:
-                raise unreachable(request, exc) from None
+                raise transport_error(request, exc) from None
             delay = interval + 2.0**failures
             continue
         error = parse_oauth_error(response)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tui_console.errors import ConfigError, DiscoveryError, NetworkError
+from tui_console.exchange_failures import server_failed, transport_error, unreadable_reason
 
 __all__ = [
     "ServerMetadata",
@@ -86,6 +87,8 @@ def _same_issuer(a: str, b: str) -> bool:
 
 def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> ServerMetadata:
     """Validated metadata from a discovery response; the advertised issuer must match."""
+    if response.is_server_error:
+        raise server_failed(response)  # a bad moment at the issuer, not a wrong issuer
     if not response.is_success:
         raise DiscoveryError(
             f"Discovery at {response.request.url} answered HTTP {response.status_code}.",
@@ -96,7 +99,12 @@ def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> 
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise DiscoveryError(f"Discovery at {response.request.url} did not return a JSON object.")
+        raise DiscoveryError(
+            f"Discovery at {response.request.url} did not return a JSON object "
+            f"({unreadable_reason(response)}).",
+            hint="If this issuer worked before, it is a passing fault: try again. Otherwise "
+            "check the issuer or domain; it should serve /.well-known/openid-configuration.",
+        )
     issuer = body.get("issuer")
     if not isinstance(issuer, str) or not _same_issuer(issuer, expected_issuer):
         raise DiscoveryError(
@@ -139,11 +147,14 @@ def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> 
 async def discover(client: httpx.AsyncClient, issuer: str) -> ServerMetadata:
     """Fetch and validate ``issuer``'s metadata."""
     check_issuer_url(issuer)
+    request = client.build_request(
+        "GET", discovery_url(issuer), headers={"Accept": "application/json"}
+    )
     try:
-        response = await client.get(discovery_url(issuer), headers={"Accept": "application/json"})
+        response = await client.send(request)
     except httpx.TransportError as exc:
-        raise NetworkError(
-            f"Could not reach {discovery_url(issuer)} ({type(exc).__name__}).",
-            hint="Check the network and the issuer or domain, then try again.",
-        ) from None
+        error = transport_error(request, exc)
+        if type(error) is NetworkError:  # nothing sent: the host may be wrong, too
+            error.hint = "Check the network and the issuer or domain, then try again."
+        raise error from None
     return parse_discovery_response(response, issuer)

@@ -28,6 +28,8 @@ HOST = "127.0.0.1"
 READ_TIMEOUT = 10.0
 """Seconds a connection may take to send its request line and headers."""
 MAX_HEADER_LINES = 100
+CLOSE_TIMEOUT = 2.0
+"""Seconds leaving the listener waits for dropped connections' handlers to finish."""
 
 
 def _page(title: str, message: str) -> bytes:
@@ -85,7 +87,8 @@ class LoopbackListener:
         self._expected_state = ""
         self._armed = asyncio.Event()
         self._result: asyncio.Future[str] | None = None
-        self._connections: set[asyncio.Task[object]] = set()
+        self._connections: dict[asyncio.Task[object], asyncio.StreamWriter] = {}
+        self._closing = False
 
     async def __aenter__(self) -> Self:
         for port in self._ports:
@@ -104,11 +107,22 @@ class LoopbackListener:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        # Browsers open spare connections to a page's origin and leave them idle. Cancelling
+        # their handlers would make asyncio (3.11) log each CancelledError with a traceback, so
+        # they are ended the quiet way: drop the socket, let the handler read EOF and return.
+        self._closing = True
         if self._server is not None:
             self._server.close()
-        for task in list(self._connections):
-            task.cancel()
-        await asyncio.gather(*self._connections, return_exceptions=True)
+        self._armed.set()  # a request held for wait() gets the "already finished" page
+        for writer in self._connections.values():
+            writer.transport.abort()
+        pending = set(self._connections)
+        if pending:
+            _, stuck = await asyncio.wait(pending, timeout=CLOSE_TIMEOUT)
+            for task in stuck:  # not expected: every await in _handle ends at EOF
+                task.cancel()
+            if stuck:
+                await asyncio.wait(stuck)
         if self._server is not None:
             await self._server.wait_closed()
 
@@ -163,11 +177,13 @@ class LoopbackListener:
         """
         task = asyncio.current_task()
         if task is not None:
-            self._connections.add(task)
+            self._connections[task] = writer
         try:
             request = await asyncio.wait_for(_read_request_line(reader), READ_TIMEOUT)
             redirect = None
             if request is None:
+                if self._closing:
+                    return  # an idle spare connection, dropped by __aexit__
                 writer.write(_http_response(400, "Bad Request", _page("Bad request", "")))
             else:
                 await self._armed.wait()
@@ -178,10 +194,15 @@ class LoopbackListener:
                 self._complete(redirect)
         except (OSError, TimeoutError, ValueError):
             pass  # the browser went away or sent garbage; nothing to tell it
+        except asyncio.CancelledError:
+            # Only leaving the listener cancels a handler (one stuck past CLOSE_TIMEOUT): end
+            # quietly, as if the peer had hung up, so asyncio has no error to log.
+            if not self._closing:
+                raise
         finally:
             writer.close()
             if task is not None:
-                self._connections.discard(task)
+                self._connections.pop(task, None)
 
     def _complete(self, redirect: str) -> None:
         """Hand ``redirect`` to :meth:`wait` and stop accepting connections (single use)."""
@@ -193,7 +214,7 @@ class LoopbackListener:
     def _answer(self, method: str, target: str) -> tuple[bytes, str | None]:
         """The response to one request, and the redirect URL when it is the one awaited."""
         assert self._result is not None
-        if self._result.done():
+        if self._result.done() or self._closing:
             page = _page("Sign-in finished", "This sign-in is already complete or was stopped.")
             return _http_response(410, "Gone", page), None
         parts = urlsplit(target)

@@ -28,14 +28,27 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 import httpx
 
 from tui_console.auth._http import send
 from tui_console.auth.dpop import DPoP, DPoPError, DPoPKeySource, DPoPNonces
-from tui_console.auth.tokens import TokenSet, build_refresh_request, parse_token_response
-from tui_console.errors import NotSignedIn, OAuthError, SessionExpired
+from tui_console.auth.tokens import (
+    TokenSet,
+    build_refresh_request,
+    no_usable_answer,
+    parse_token_response,
+)
+from tui_console.errors import (
+    NotSignedIn,
+    OAuthError,
+    RateLimited,
+    ResponseLost,
+    SessionExpired,
+)
+from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret, redact
 from tui_console.storage.file_lock import InterProcessLock
 
@@ -187,34 +200,71 @@ class TokenManager:
                 hint=_SIGN_IN_AGAIN,
             )
         dpop = self.dpop_for(stored)  # SessionExpired if the key is gone
+        try:
+            try:
+                fresh = await self._send_refresh(stored, dpop)
+            except ResponseLost:
+                # Auth0 may have rotated the refresh token, the new one lost with the answer.
+                # One more try at once: inside the application's reuse interval Auth0 accepts
+                # the previous token again; outside it (interval 0) the next refresh would meet
+                # the same refusal anyway. Remembered, to explain that refusal if it comes.
+                stored = self._remember_lost_answer(stored)
+                fresh = await self._send_refresh(stored, dpop)
+        except DPoPError:
+            raise  # about the proof (a clock, a nonce), not the refresh token: tokens kept
+        except OAuthError as error:
+            return self._rejected(stored, error)
+        renewed = stored.merged_with(fresh)
+        self._store.put(renewed)
+        self._notify(renewed)
+        return renewed
+
+    async def _send_refresh(self, stored: TokenSet, dpop: DPoP | None) -> TokenSet:
+        """One refresh grant. An :class:`OAuthError` is a refusal of the token itself (4xx).
+
+        The server's trouble is not: a 5xx (even with an OAuth body) is ResponseLost, a 429
+        RateLimited. Those, NetworkError (nothing sent) and DPoPError (a nonce refused twice,
+        a proof refused) leave the tokens stored.
+        """
+        assert stored.refresh_token is not None
         request = build_refresh_request(
             self._token_endpoint, client_id=self._client_id, refresh_token=stored.refresh_token
         )
         self.refresh_count += 1
-        # NetworkError or DPoPError (a nonce refused twice): the tokens stay stored.
-        response = await send(self._http, request, auth=dpop.auth() if dpop else None)
+        response = await send(
+            self._http,
+            request,
+            auth=dpop.auth() if dpop else None,
+            effect="Auth0 may have replaced the refresh token already.",
+            check="The session is kept; try again in a moment.",
+        )
         try:
-            fresh = parse_token_response(
+            return parse_token_response(
                 response,
                 audience=stored.audience,
                 now=self._clock(),
                 dpop_jkt=dpop.thumbprint if dpop else None,
             )
         except OAuthError as error:
-            # 4xx: the token itself was refused. 429 and 5xx are the server's trouble, and a
-            # DPoP error is about the proof (a clock, a nonce), not the refresh token.
-            if (
-                isinstance(error, DPoPError)
-                or error.status is None
-                or not 400 <= error.status < 500
-                or error.status == 429
-            ):
+            if isinstance(error, DPoPError) or error.status is None:
                 raise
-            return self._rejected(stored, error)
-        renewed = stored.merged_with(fresh)
-        self._store.put(renewed)
-        self._notify(renewed)
-        return renewed
+            if error.status == 429:
+                raise RateLimited(
+                    f"Renewing the access token was refused for now: {error.message}",
+                    retry_after=parse_retry_after(response.headers.get("retry-after"), time.time()),
+                    hint="The session is kept; wait a minute, then try again.",
+                ) from error
+            if error.status >= 500:
+                raise no_usable_answer("The token refresh", error.message) from error
+            raise
+
+    def _remember_lost_answer(self, stored: TokenSet) -> TokenSet:
+        """Mark ``stored`` (in the file too) as having had a refresh answer lost."""
+        if stored.refresh_answer_lost_at is not None:
+            return stored
+        marked = replace(stored, refresh_answer_lost_at=self._clock())
+        self._store.put(marked)
+        return marked
 
     def _rejected(self, stored: TokenSet, error: OAuthError) -> TokenSet:
         """Wipe the session the server refused, unless the store has moved on since."""
@@ -226,6 +276,16 @@ class TokenManager:
             # A sign-in wrote a new session while we were refreshing the old one.
             return current
         reason = redact(error.description or error.error, stored.refresh_token)
+        if stored.refresh_answer_lost_at is not None and error.error == "invalid_grant":
+            raise SessionExpired(
+                f"The session for this profile has ended: Auth0 refused the refresh token "
+                f"({reason}). The likely cause: the answer to an earlier refresh was lost, "
+                "Auth0 had already replaced the token, and reusing the old one outside the "
+                "application's refresh-token rotation reuse interval revokes the session.",
+                hint=f"{_SIGN_IN_AGAIN}. To ride out lost answers, set the application's "
+                "reuse interval (Rotation Overlap Period) to 30 s or more in the Auth0 "
+                'dashboard (README: "Refresh-token rotation").',
+            ) from error
         raise SessionExpired(
             f"The session for this profile has ended (the refresh token was rejected: {reason}).",
             hint=_SIGN_IN_AGAIN,

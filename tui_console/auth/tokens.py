@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -18,17 +19,23 @@ from typing import Any
 import httpx
 
 from tui_console.auth.dpop import DPOP_ERRORS, dpop_error
-from tui_console.errors import AuthError, OAuthError
+from tui_console.errors import AuthError, OAuthError, RateLimited, ResponseLost
+from tui_console.exchange_failures import status_reason, unreadable_reason
+from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret
 
 __all__ = [
     "TokenSet",
     "build_refresh_request",
+    "no_usable_answer",
     "build_revocation_request",
     "parse_oauth_error",
     "parse_token_response",
     "raise_for_oauth_error",
 ]
+
+_YEAR_10000 = 253_402_300_800
+"""Epoch seconds of 10000-01-01: later times cannot be shown as dates."""
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
 
@@ -52,6 +59,12 @@ class TokenSet:
     audience: str | None = None
     issued_at: float = field(default_factory=time.time)
     dpop_jkt: str | None = None
+    refresh_answer_lost_at: float | None = None
+    """When a refresh of these tokens was sent but its answer lost (epoch seconds), if one was.
+
+    Auth0 may have rotated the refresh token then; if it later refuses this one as reused,
+    that is the likely cause (see :mod:`tui_console.auth.refresh`). A refresh that gets its
+    answer clears it."""
 
     @property
     def access_token_jkt(self) -> str | None:
@@ -97,24 +110,36 @@ class TokenSet:
             "audience": self.audience,
             "issued_at": self.issued_at,
             "dpop_jkt": self.dpop_jkt,
+            "refresh_answer_lost_at": self.refresh_answer_lost_at,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TokenSet:
-        """The inverse of :meth:`to_dict`; raises ``KeyError``/``TypeError`` on a bad shape."""
-        refresh = data.get("refresh_token")
-        id_token = data.get("id_token")
-        expires_at = data.get("expires_at")
+        """The inverse of :meth:`to_dict`; ``ValueError`` naming the field on any bad value.
+
+        The file is ours, but a person may have edited it and a disk may have garbled it, so
+        every field's type is checked rather than coerced: ``float("1e400")`` would be an
+        infinite expiry that no duration can be printed for, and ``str(["a"])`` a scope of
+        ``"['a']"``.
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError("the entry is not an object")
+        access_token = _stored_text(data, "access_token")
+        if not access_token:
+            raise ValueError("access_token is missing")
+        refresh = _stored_text(data, "refresh_token")
+        id_token = _stored_text(data, "id_token")
         return cls(
-            access_token=Secret(str(data["access_token"])),
-            token_type=str(data.get("token_type") or "Bearer"),
-            expires_at=float(expires_at) if expires_at is not None else None,
-            scope=tuple(str(data.get("scope") or "").split()),
+            access_token=Secret(access_token),
+            token_type=_stored_text(data, "token_type") or "Bearer",
+            expires_at=_stored_time(data, "expires_at"),
+            scope=tuple((_stored_text(data, "scope") or "").split()),
             refresh_token=Secret(refresh) if refresh else None,
             id_token=Secret(id_token) if id_token else None,
-            audience=data.get("audience"),
-            issued_at=float(data.get("issued_at") or 0.0),
-            dpop_jkt=str(data["dpop_jkt"]) if data.get("dpop_jkt") else None,
+            audience=_stored_text(data, "audience"),
+            issued_at=_stored_time(data, "issued_at") or 0.0,
+            dpop_jkt=_stored_text(data, "dpop_jkt") or None,
+            refresh_answer_lost_at=_stored_time(data, "refresh_answer_lost_at"),
         )
 
     def merged_with(self, newer: TokenSet) -> TokenSet:
@@ -131,6 +156,26 @@ class TokenSet:
             audience=newer.audience if newer.audience is not None else self.audience,
             dpop_jkt=newer.dpop_jkt or self.dpop_jkt,
         )
+
+
+def _stored_text(data: Mapping[str, Any], name: str) -> str | None:
+    """``data[name]`` if it is a string, ``None`` if absent or null; ``ValueError`` otherwise."""
+    value = data.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"{name} is not a string")
+
+
+def _stored_time(data: Mapping[str, Any], name: str) -> float | None:
+    """``data[name]`` as finite epoch seconds, ``None`` if absent; ``ValueError`` otherwise."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} is not a finite number")
+    if not 0 <= value < _YEAR_10000:
+        raise ValueError(f"{name} is not a time between 1970 and 9999")
+    return float(value)
 
 
 def _json_body(response: httpx.Response) -> dict[str, Any] | None:
@@ -157,13 +202,37 @@ def parse_oauth_error(response: httpx.Response) -> OAuthError | None:
     return OAuthError(body["error"], description, status=response.status_code)
 
 
+def no_usable_answer(what: str, reason: str) -> ResponseLost:
+    """A token-endpoint request that left but got no usable answer: the server's passing fault.
+
+    Not "check the issuer": discovery already proved it is an OpenID provider. The session
+    in hand is kept (the callers treat a :class:`ResponseLost` as transient).
+    """
+    return ResponseLost(
+        f"{what} was sent, but no usable answer came back: {reason}.",
+        hint="This is usually brief; try again in a moment.",
+    )
+
+
 def raise_for_oauth_error(response: httpx.Response, what: str) -> None:
-    """Raise :class:`OAuthError` (or :class:`AuthError` for a non-OAuth failure) unless 2xx."""
+    """Raise the error a non-2xx answer stands for: the server's :class:`OAuthError`, or:
+
+    :class:`RateLimited` for a 429 without one, :class:`ResponseLost` for a 5xx without one
+    (the server failed; try again), :class:`AuthError` for any other status.
+    """
     if response.is_success:
         return
     error = parse_oauth_error(response)
     if error is not None:
         raise error
+    if response.status_code == 429:
+        raise RateLimited(
+            f"{what} was refused: too many requests (HTTP 429).",
+            retry_after=parse_retry_after(response.headers.get("retry-after"), time.time()),
+            hint="" if response.headers.get("retry-after") else "Wait a minute, then try again.",
+        )
+    if response.is_server_error:
+        raise no_usable_answer(what, status_reason(response))
     raise AuthError(
         f"{what} failed with HTTP {response.status_code} and no OAuth error in the answer.",
         hint="Check that the issuer URL points at an OpenID provider, then try again.",
@@ -187,10 +256,7 @@ def parse_token_response(
     raise_for_oauth_error(response, "The token request")
     body = _json_body(response)
     if body is None:
-        raise AuthError(
-            "The token endpoint answered with something that is not a JSON object.",
-            hint="Check the issuer URL; the server may not be an OpenID provider.",
-        )
+        raise no_usable_answer("The token request", unreadable_reason(response))
     access_token = body.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         raise AuthError("The token response has no access_token.")
@@ -209,10 +275,13 @@ def parse_token_response(
         isinstance(expires_in, bool) or not isinstance(expires_in, int | float)
     ):
         raise AuthError("The token response's expires_in is not a number.")
+    received = now if now is not None else time.time()
+    if expires_in is not None and not 0 <= expires_in < _YEAR_10000 - received:
+        # JSON's 1e400 reads as infinity: no expiry could be stored or shown for it.
+        raise AuthError(f"The token response's expires_in ({expires_in!r}) is not a lifetime.")
     for name in ("refresh_token", "id_token", "scope"):
         if name in body and body[name] is not None and not isinstance(body[name], str):
             raise AuthError(f"The token response's {name} is not a string.")
-    received = now if now is not None else time.time()
     return TokenSet(
         access_token=Secret(access_token),
         token_type=token_type,

@@ -24,6 +24,12 @@ from tui_console.auth._http import json_object, send
 from tui_console.auth.dpop import DPOP_ERRORS, dpop_error
 from tui_console.auth.www_authenticate import bearer_challenge, dpop_challenge
 from tui_console.errors import AuthError, OAuthError, RateLimited
+from tui_console.exchange_failures import (
+    answer_lost,
+    request_of,
+    server_failed,
+    unreadable_reason,
+)
 
 __all__ = ["UserProfile", "build_userinfo_request", "fetch_userinfo", "parse_userinfo_response"]
 
@@ -136,13 +142,17 @@ def parse_userinfo_response(response: httpx.Response, *, now: float | None = Non
             "The userinfo endpoint is rate limited for now.",
             retry_after=_retry_after(response.headers, now if now is not None else time.time()),
         )
+    if response.is_server_error:
+        raise server_failed(response)
     if not response.is_success:
         raise AuthError(
             f"The userinfo endpoint answered HTTP {status}.",
             hint="Try again shortly; if it persists, check the issuer's status.",
         )
     claims = json_object(response)
-    if claims is None or not isinstance(claims.get("sub"), str) or not claims["sub"]:
+    if claims is None:
+        raise answer_lost(request_of(response), unreadable_reason(response))
+    if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise AuthError(
             "The userinfo answer is not a JSON object with a subject (sub).",
             hint="Check the issuer URL; the server may not be an OpenID provider.",

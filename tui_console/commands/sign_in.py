@@ -1,23 +1,32 @@
 """The sign-in verbs: ``login``, ``status``, ``token``, ``userinfo``, ``logout``.
 
 Each takes the :class:`~tui_console.account.AccountSession` and the parsed arguments and
-returns the exit status. Data goes to stdout; narration (codes, URLs, countdowns) to stderr.
+returns the exit status. Data goes to stdout; narration (codes, URLs, countdowns) and the
+rate-limit report to stderr. Text from the server (codes, URLs, claims) is shown through
+:func:`~tui_console.commands.output.say` / :func:`~tui_console.commands.output.cell`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from tui_console.account import AccountSession, DevicePrompt
+from tui_console.account import AccountSession, DevicePrompt, LogoutReport
 from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.device import PollProgress
-from tui_console.commands.output import EXIT_FAILED, EXIT_OK
-from tui_console.durations import clock_text, words
+from tui_console.commands.output import (
+    EXIT_OK,
+    EXIT_SIGNED_OUT,
+    cell,
+    notice,
+    print_json,
+    reports_rate_limits,
+    say,
+)
+from tui_console.durations import clock_text, iso_utc, words
 
 
 def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
@@ -30,7 +39,7 @@ def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
 
     def open_url(url: str) -> bool:
         print("Open this URL in a browser to sign in:", file=sys.stderr)
-        print(f"  {url}", file=sys.stderr)
+        print(f"  {cell(url)}", file=sys.stderr)
         opened = usable and not no_open and open_in_browser(url)
         if not opened:
             print(
@@ -49,6 +58,7 @@ async def read_pasted_line() -> str:
     return line.strip()
 
 
+@reports_rate_limits
 async def login(session: AccountSession, args: argparse.Namespace) -> int:
     scopes = tuple(s for value in args.scope or () for s in value.split()) or None
     usable, reason = browser_is_usable()
@@ -74,7 +84,7 @@ async def login(session: AccountSession, args: argparse.Namespace) -> int:
             audience=args.audience,
             dpop=dpop,
         )
-    print(f"\nSigned in as {status.who} (profile {status.profile}).", file=sys.stderr)
+    say(f"\nSigned in as {status.who} (profile {status.profile}).", sys.stderr)
     return EXIT_OK
 
 
@@ -84,10 +94,10 @@ def _show_device_prompt(prompt: DevicePrompt) -> None:
     err = sys.stderr
     url = prompt.verification_uri_complete or prompt.verification_uri
     print("To sign in, open", file=err)
-    print(f"  {prompt.verification_uri}", file=err)
-    print(f"and enter the code  {prompt.user_code}", file=err)
+    print(f"  {cell(prompt.verification_uri)}", file=err)
+    print(f"and enter the code  {cell(prompt.user_code)}", file=err)
     if prompt.verification_uri_complete:
-        print(f"(or open {prompt.verification_uri_complete} , or scan:)", file=err)
+        print(f"(or open {cell(prompt.verification_uri_complete)} , or scan:)", file=err)
         for line in qr_lines(url):
             print(f"  {line}", file=err)
     print("Check that the code on the page matches before approving.", file=err)
@@ -115,33 +125,46 @@ class _DeviceCountdown:
 async def status(session: AccountSession, args: argparse.Namespace) -> int:
     status = session.status()
     if args.json:
-        print(json.dumps(status.to_json(), indent=2))
-        return EXIT_OK if status.signed_in else EXIT_FAILED
-    print(f"Profile:  {status.profile}")
-    print(f"Issuer:   {status.issuer}")
-    print(f"Client:   {status.client_id}")
+        print_json(status.to_json())
+        if status.other_session:
+            notice(f"the stored session belongs to {status.other_session}.", as_json=True)
+        return EXIT_OK if status.signed_in else EXIT_SIGNED_OUT
+    print(f"Profile:  {cell(status.profile)}")
+    print(f"Issuer:   {cell(status.issuer)}")
+    print(f"Client:   {cell(status.client_id)}")
+    if status.other_session:
+        print(f"Signed in: no: the stored session belongs to {cell(status.other_session)}")
+        print(
+            "           (leave out the one-off flags to use it, or `tui-console login` with "
+            "them, which saves them)"
+        )
+        return EXIT_SIGNED_OUT
     if not status.signed_in:
         print("Signed in: no (run `tui-console login`)")
-        return EXIT_FAILED
+        return EXIT_SIGNED_OUT
     user = status.user
     who = " ".join(
         p for p in (user.get("name"), f"<{user['email']}>" if user.get("email") else None) if p
     )
-    print(f"User:     {who or '?'} ({user.get('sub', 'unknown subject')})")
+    print(f"User:     {cell(who) or '?'} ({cell(user.get('sub', 'unknown subject'))})")
     for token in status.tokens:
         left = token.seconds_left()
-        expiry = (
-            "no expiry"
-            if left is None
-            else (f"expires in {words(left)}" if left > 0 else f"expired {words(-left)} ago")
-        )
+        if token.expires_at is None or left is None:
+            expiry = "no expiry"
+        else:
+            when = iso_utc(token.expires_at)
+            expiry = (
+                f"expires in {words(left)} ({when})"
+                if left > 0
+                else f"expired {words(-left)} ago ({when})"
+            )
         print(
-            f"Token:    {token.audience or '(userinfo only)'}: {expiry}, "
+            f"Token:    {cell(token.audience or '(userinfo only)')}: {expiry}, "
             f"refresh token: {'yes' if token.has_refresh_token else 'no'}"
         )
-        print(f"Scopes:   {' '.join(token.scopes) or '(none reported)'}")
+        print(f"Scopes:   {cell(' '.join(token.scopes)) or '(none reported)'}")
         if token.dpop_bound:
-            print(f"DPoP:     bound to key {token.dpop_jkt}")
+            print(f"DPoP:     bound to key {cell(token.dpop_jkt)}")
         elif token.dpop_note:
             print(f"DPoP:     Bearer fallback: {token.dpop_note}")
     print(f"Stored:   {status.token_file}")
@@ -152,6 +175,7 @@ async def status(session: AccountSession, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@reports_rate_limits
 async def token(session: AccountSession, args: argparse.Namespace) -> int:
     token = await session.access_token(args.audience)
     print(token.reveal())  # the one place a token is meant to be shown: stdout, for scripts
@@ -165,10 +189,11 @@ async def token(session: AccountSession, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@reports_rate_limits
 async def userinfo(session: AccountSession, args: argparse.Namespace) -> int:
     profile = await session.userinfo()
     if args.json:
-        print(json.dumps(dict(profile.claims), indent=2, sort_keys=True))
+        print_json(dict(profile.claims))
         return EXIT_OK
     verified = ""
     if profile.email_verified is not None:
@@ -178,23 +203,44 @@ async def userinfo(session: AccountSession, args: argparse.Namespace) -> int:
         ("Nickname", profile.nickname),
         ("Email", f"{profile.email}{verified}" if profile.email else None),
         ("Picture", profile.picture),
-        ("Updated", profile.updated_at.isoformat() if profile.updated_at else None),
+        ("Updated", iso_utc(profile.updated_at) if profile.updated_at else None),
         ("Subject", profile.sub),
     ]
     for label, value in rows:
         if value:
-            print(f"{label + ':':<10}{value}")
+            print(f"{label + ':':<10}{cell(value)}")
     return EXIT_OK
 
 
+@reports_rate_limits
 async def logout(session: AccountSession, args: argparse.Namespace) -> int:
-    report = await session.logout()
+    print_logout_report(await session.logout())
+    return EXIT_OK
+
+
+def print_logout_report(report: LogoutReport) -> None:
+    """Each step of a sign-out on stderr: every audience's revocation, then the local wipe."""
     err = sys.stderr
-    if report.revoked:
-        print("Revoked the refresh token at the server.", file=err)
-    else:
-        print(f"Did not revoke at the server: {report.revoke_detail}.", file=err)
+    if report.other_session:
+        say(
+            f"Not signed out: the stored session belongs to {report.other_session}, "
+            "not to this run's issuer and client; it was left as it was.",
+            err,
+        )
+        return
+    for revocation in report.revocations:
+        audience = revocation.audience or "the userinfo-only sign-in"
+        if revocation.revoked:
+            say(f"Revoked the refresh token for {audience} at the server.", err)
+        elif not revocation.had_refresh_token:
+            say(f"No refresh token for {audience}: nothing to revoke.", err)
+        else:
+            say(
+                f"Could not revoke the refresh token for {audience}: {revocation.detail}. "
+                "It stays valid at the server until it expires or is revoked in the Auth0 "
+                "dashboard.",
+                err,
+            )
     print("Deleted the local tokens." if report.wiped else "No local tokens to delete.", file=err)
     if report.dpop_key_deleted:
         print("Deleted the DPoP key.", file=err)
-    return EXIT_OK

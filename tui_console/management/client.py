@@ -28,7 +28,13 @@ from urllib.parse import quote
 
 import httpx
 
-from tui_console.errors import NetworkError
+from tui_console.exchange_failures import (
+    answer_lost,
+    is_read,
+    server_failed,
+    transport_error,
+    unreadable_reason,
+)
 from tui_console.management.errors import (
     Conflict,
     InsufficientScope,
@@ -48,6 +54,17 @@ CredentialType = Literal["public_key", "refresh_token", "rotating_refresh_token"
 
 _NO_CHANGES: Mapping[str, Any] = MappingProxyType({})
 _MAX_PER_PAGE = 100
+
+# How to see whether a write whose answer was lost applied, per kind of write.
+_CHECK_METADATA = (
+    "Run `tui-console metadata` (or reload in the console) to see whether it applied; "
+    "sending the same change again is safe."
+)
+_CHECK_IDENTITIES = "Run `tui-console identities` to see whether it applied before trying again."
+_CHECK_DEVICE_KEY = (
+    "Trying again is safe: if the key was added, Auth0 answers that the device already has one."
+)
+_CHECK_DEVICE_REVOKE = "Revoking again is safe: Auth0 answers the same once it is gone."
 _T = TypeVar("_T")
 
 
@@ -86,9 +103,13 @@ class ManagementClient:
         """
         body = metadata_patch(set, unset)
         response = await self._request(
-            "PATCH", ("users", user_id), body=body, extensions={IDEMPOTENT_EXTENSION: True}
+            "PATCH",
+            ("users", user_id),
+            body=body,
+            extensions={IDEMPOTENT_EXTENSION: True},
+            check=_CHECK_METADATA,
         )
-        user = _parse(response, User.from_json)
+        user = _parse(response, User.from_json, check=_CHECK_METADATA)
         return MetadataUpdate(user=user, warnings=size_warnings(user))
 
     async def link_identity(self, user_id: str, *, id_token: Secret) -> tuple[Identity, ...]:
@@ -98,9 +119,12 @@ class ManagementClient:
         token may send, auth0-reference.md §6.4). Returns the primary user's identities.
         """
         response = await self._request(
-            "POST", ("users", user_id, "identities"), body={"link_with": id_token.reveal()}
+            "POST",
+            ("users", user_id, "identities"),
+            body={"link_with": id_token.reveal()},
+            check=_CHECK_IDENTITIES,
         )
-        return _parse(response, parse_identities)
+        return _parse(response, parse_identities, check=_CHECK_IDENTITIES)
 
     async def unlink_identity(
         self, user_id: str, *, provider: str, identity_user_id: str
@@ -128,9 +152,11 @@ class ManagementClient:
         if not _contains(linked, provider, identity_user_id):
             raise _nothing_unlinked(provider, identity_user_id, linked, still_linked=False)
         response = await self._request(
-            "DELETE", ("users", user_id, "identities", provider, identity_user_id)
+            "DELETE",
+            ("users", user_id, "identities", provider, identity_user_id),
+            check=_CHECK_IDENTITIES,
         )
-        remaining = _parse(response, parse_identities)
+        remaining = _parse(response, parse_identities, check=_CHECK_IDENTITIES)
         if _contains(remaining, provider, identity_user_id):
             raise _nothing_unlinked(provider, identity_user_id, remaining, still_linked=True)
         return remaining
@@ -202,7 +228,9 @@ class ManagementClient:
             "client_id": client_id,
         }
         try:
-            response = await self._request("POST", ("device-credentials",), body=body)
+            response = await self._request(
+                "POST", ("device-credentials",), body=body, check=_CHECK_DEVICE_KEY
+            )
         except Conflict as exc:
             raise Conflict(
                 f"This device ({device_id}) already has a public key.",
@@ -212,11 +240,13 @@ class ManagementClient:
                 server_message=exc.server_message,
                 hint="Revoke its current key first (tui-console devices revoke ID), then add it.",
             ) from None
-        return _parse(response, _credential_id)
+        return _parse(response, _credential_id, check=_CHECK_DEVICE_KEY)
 
     async def revoke_device_credential(self, credential_id: str) -> None:
         """Revoke a device credential. Auth0 answers 204 even when it was already gone."""
-        await self._request("DELETE", ("device-credentials", credential_id))
+        await self._request(
+            "DELETE", ("device-credentials", credential_id), check=_CHECK_DEVICE_REVOKE
+        )
 
     async def _request(
         self,
@@ -226,8 +256,14 @@ class ManagementClient:
         body: Any = None,
         params: Mapping[str, str] | None = None,
         extensions: dict[str, Any] | None = None,
+        check: str = "",
     ) -> httpx.Response:
-        """Send one request; a non-2xx answer is raised as its error."""
+        """Send one request; a non-2xx answer is raised as its error.
+
+        A connection that never opened is NetworkError (nothing was sent). A write that was
+        sent but got no answer, or a 5xx, is ResponseLost: it may have applied, and ``check``
+        says how to see whether it did before trying again.
+        """
         if not all(segments):
             raise RequestRefused(
                 "An id in the request is empty.", hint="Give the id of the item to act on."
@@ -241,21 +277,41 @@ class ManagementClient:
                 request, auth=httpx.USE_CLIENT_DEFAULT if self._auth is None else self._auth
             )
         except httpx.TransportError as exc:
-            raise NetworkError(
-                f"Could not reach {request.url.host} ({type(exc).__name__}).",
-                hint="Check the network connection, then try again.",
-            ) from None
+            raise transport_error(request, exc, check=check) from None
+        if response.is_server_error and not is_read(request):
+            raise server_failed(response, check=check)
         if not response.is_success:
             raise error_from_response(response)
         return response
 
 
-def _parse(response: httpx.Response, parser: Callable[[Any], _T]) -> _T:
-    """The JSON body as ``parser`` reads it; any other shape is :class:`UnexpectedResponse`."""
+def _parse(response: httpx.Response, parser: Callable[[Any], _T], *, check: str = "") -> _T:
+    """The JSON body as ``parser`` reads it; any other shape is :class:`UnexpectedResponse`.
+
+    After a write the status already said it applied, so a body that is not JSON (cut
+    short, an HTML page from a proxy) is a lost answer to a change that applied.
+    """
+    request = response.request
     try:
-        return parser(json.loads(response.content))
+        data = json.loads(response.content)
+    except ValueError:
+        if not is_read(request):
+            raise answer_lost(
+                request,
+                unreadable_reason(response),
+                check=check,
+                effect="Its status says the change applied.",
+            ) from None
+        raise UnexpectedResponse(
+            f"Auth0 answered {request.method} {request.url.path} with something other than "
+            f"JSON ({unreadable_reason(response)}).",
+            status=response.status_code,
+            hint="This is usually a passing fault at Auth0 or on the way: try again. If it "
+            "keeps happening, check that the profile's domain is an Auth0 tenant.",
+        ) from None
+    try:
+        return parser(data)
     except ValueError as exc:
-        request = response.request
         raise UnexpectedResponse(
             f"Auth0 answered {request.method} {request.url.path} with an unexpected body ({exc}).",
             status=response.status_code,

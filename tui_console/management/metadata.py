@@ -13,6 +13,10 @@ empty change rather than ever sending ``{}``. Key names follow the metadata fiel
 no ``.`` or ``$``, not empty, at any depth. The 10 KB profile limit is not enforced by Auth0
 today ("oversize writes currently still succeed"), so exceeding it is a warning on the result,
 not a refusal (:func:`size_warnings`).
+
+:func:`unchanged_keys` compares a change with what is stored, so a caller that read the user
+first can send nothing when nothing would change (a PATCH is a write: it costs a token from the
+"Write Users" bucket and bumps ``updated_at``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ __all__ = [
     "metadata_size",
     "metadata_size_warnings",
     "size_warnings",
+    "unchanged_keys",
 ]
 
 PROFILE_LIMIT_BYTES = 10 * 1024
@@ -138,3 +143,26 @@ def metadata_size_warnings(metadata: Mapping[str, Any]) -> tuple[str, ...]:
 def size_warnings(user: User) -> tuple[str, ...]:
     """A warning when the stored ``user_metadata`` is over Auth0's 10 KB profile limit."""
     return metadata_size_warnings(user.user_metadata)
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    """Equal as JSON: ``true`` is not ``1`` (Python's ``True == 1`` would say it is)."""
+    return json.dumps(stored, sort_keys=True) == json.dumps(wanted, sort_keys=True)
+
+
+def unchanged_keys(
+    current: Mapping[str, Any], set: Mapping[str, Any], unset: Iterable[str]
+) -> dict[str, str]:
+    """The keys of a change that would leave ``current`` as it is, each with why in words.
+
+    A key in ``set`` already holding that value ("already ...") and a key in ``unset`` that is
+    not there ("not set"). When every key of the change is listed, the change is a no-op.
+    """
+    unchanged: dict[str, str] = {}
+    for key, value in set.items():
+        if key in current and _same(current[key], value):
+            unchanged[key] = f"already {json.dumps(value, sort_keys=True)}"
+    for key in unset:
+        if key not in current:
+            unchanged[key] = "not set"
+    return unchanged

@@ -8,16 +8,19 @@ never leave a half-written file behind:
   or foreign-owned one rather than fixing it: someone else could read or replace its files.
   A merely loose mode is ours to tighten.
 * :func:`read_private_file` reads one without following a symlink, refuses a file another
-  user owns (it could be planted) and tightens a loose mode to 0600.
+  user owns (it could be planted) and tightens a loose mode to 0600, after a warning that
+  names the file (as ssh refuses a loose key, we at least say it: someone may have read it).
 * :func:`write_private_file` writes through a 0600 temp file in the same directory, fsyncs
   it, renames it over the target with ``os.replace`` and fsyncs the directory, so a crash or
   a full disk mid-write leaves the previous file intact.
 
-Errors name paths, never contents.
+Errors and warnings name paths, never contents. Warnings go to this module's logger
+(:mod:`tui_console.warnings_log` says why, and who shows them).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import tempfile
@@ -27,6 +30,21 @@ from typing import NamedTuple
 from tui_console.errors import StorageError
 
 __all__ = ["PrivateFile", "ensure_private_directory", "read_private_file", "write_private_file"]
+
+_log = logging.getLogger(__name__)
+
+
+def _warn_loose(what: str, path: Path, mode: int, tightened_to: int) -> None:
+    """Say that ``path`` was open to group or others before it is tightened (once: after that
+    it is not loose any more)."""
+    _log.warning(
+        "the %s %s was open to other users (mode %04o); changed it to %04o. Anyone who "
+        "could read it may have copied it: if that matters, sign out and in again.",
+        what,
+        path,
+        mode,
+        tightened_to,
+    )
 
 
 def ensure_private_directory(directory: Path, *, create: bool, what: str = "directory") -> bool:
@@ -57,7 +75,10 @@ def ensure_private_directory(directory: Path, *, create: bool, what: str = "dire
             f"The {what} {directory} belongs to another user (uid {info.st_uid}).",
             hint="Remove it or point XDG_STATE_HOME at a directory of your own.",
         )
-    if stat.S_IMODE(info.st_mode) != 0o700:
+    mode = stat.S_IMODE(info.st_mode)
+    if mode != 0o700:
+        if mode & 0o077:
+            _warn_loose(what, directory, mode, 0o700)
         os.chmod(directory, 0o700)
     return True
 
@@ -68,6 +89,10 @@ class PrivateFile(NamedTuple):
     data: bytes
     version: tuple[int, int, int]
     """``(inode, mtime_ns, size)``: changes whenever the file is replaced or rewritten."""
+
+    def __repr__(self) -> str:
+        # The data is a token file or a private key: a traceback with locals must not show it.
+        return f"PrivateFile(data=<{len(self.data)} bytes>, version={self.version!r})"
 
 
 def read_private_file(path: Path, *, what: str, hint: str) -> PrivateFile | None:
@@ -88,7 +113,9 @@ def read_private_file(path: Path, *, what: str, hint: str) -> PrivateFile | None
             raise StorageError(
                 f"The {what} {path} belongs to another user (uid {info.st_uid}).", hint=hint
             )
-        if stat.S_IMODE(info.st_mode) & 0o077:
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077:
+            _warn_loose(what, path, mode, 0o600)
             os.fchmod(fd, 0o600)
         with os.fdopen(fd, "rb", closefd=False) as file:
             data = file.read()

@@ -275,8 +275,12 @@ FAILURES = [
     pytest.param(
         {"status": 429, "times": 3, "headers": {"Retry-After": "0"}}, "rate limit", id="429"
     ),
-    pytest.param({"status": 500, "times": 3}, "failed to handle the request", id="500"),
-    pytest.param({"status": None, "delay": 1.5, "times": 3}, "Could not reach", id="timeout"),
+    pytest.param({"status": 500, "times": 3}, "answered HTTP 500", id="500"),
+    pytest.param(
+        {"status": None, "delay": 1.5, "times": 3},
+        "no answer came within the timeout",
+        id="timeout",
+    ),
 ]
 
 
