@@ -13,12 +13,21 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Self
 
 import httpx
 
 from tui_console.auth.bearer import BearerAuth
 from tui_console.auth.browser_flow import run_browser_flow
+from tui_console.auth.client_assertion import ClientAssertionSigner
+from tui_console.auth.client_credentials import (
+    AssertionCredentials,
+    ClientCredentials,
+    ClientCredentialsRenewal,
+    SecretCredentials,
+    request_client_credentials,
+)
 from tui_console.auth.device import (
     DeviceAuthorization,
     PollProgress,
@@ -48,6 +57,7 @@ from tui_console.management import (
 from tui_console.paths import token_dir
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
+from tui_console.storage.client_secrets import ClientSecretStore
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
@@ -134,6 +144,9 @@ class SessionStatus:
     other_session: str | None = None
     """Whose session the token file holds when it is another issuer's or client's than this
     run's (one-off ``--issuer``/``--client-id``): this run is signed out and never uses it."""
+    machine: str | None = None
+    """A machine sign-in (support staff): the application, by name if the token tells it,
+    else by client id; ``None`` when a person signed in."""
 
     @property
     def signed_in(self) -> bool:
@@ -142,6 +155,8 @@ class SessionStatus:
     @property
     def who(self) -> str:
         """The signed-in person as a greeting names them: name, else email, else subject."""
+        if self.machine is not None:
+            return f"machine: {self.machine} (support)"
         user = self.user
         return str(user.get("name") or user.get("email") or user.get("sub") or "you")
 
@@ -162,6 +177,7 @@ class SessionStatus:
             "dpop_key_file": self.dpop_key_file,
             "dpop_key_missing": self.dpop_key_missing,
             "other_session": self.other_session,
+            "machine": self.machine,
         }
 
 
@@ -340,6 +356,8 @@ class AccountSession:
         """The profile's DPoP key file, beside the token file."""
         self.dpop_nonces = DPoPNonces()
         """The latest DPoP nonce per server origin; every response updates it."""
+        self.client_secrets = ClientSecretStore.beside(self.store.path)
+        """A machine profile's client secret, beside the token file."""
         wire = CallLogTransport(transport or httpx.AsyncHTTPTransport(), self.calls, clock=clock)
         self.http = httpx.AsyncClient(
             transport=RateLimitedTransport(wire, board=self.rate_limits),
@@ -410,8 +428,59 @@ class AccountSession:
                 clock=self._clock,
                 dpop_keys=self.dpop_keys,
                 dpop_nonces=self.dpop_nonces,
+                renewal=ClientCredentialsRenewal(
+                    self.http, metadata.token_endpoint, self._client_credentials, clock=self._clock
+                )
+                if self.profile.machine
+                else None,
             )
         return self._manager
+
+    # -- machine sign-in (support staff) ---------------------------------------------------------
+
+    def _client_credentials(self, secret: Secret | None = None) -> ClientCredentials:
+        """How this machine profile authenticates: ``secret``, the stored one, or its key."""
+        profile = self.profile
+        if profile.client_auth == "private_key_jwt":
+            assert profile.private_key_file is not None  # Profile.validate checks it
+            signer = ClientAssertionSigner(
+                client_id=profile.client_id,
+                audience=profile.issuer,  # the tenant URL with its trailing slash [K1]
+                key_file=Path(profile.private_key_file).expanduser(),
+                clock=self._clock,
+            )
+            return AssertionCredentials(profile.client_id, signer)
+        secret = secret or self.client_secrets.load()
+        if secret is None:
+            raise NotSignedIn(
+                f"Profile {profile.name!r} has no client secret stored.",
+                hint="Sign in: tui-console login --client-credentials --client-secret-file FILE",
+            )
+        return SecretCredentials(profile.client_id, secret)
+
+    async def login_with_client_credentials(self, *, secret: Secret | None = None) -> SessionStatus:
+        """Sign the machine profile in: a client-credentials token for its audience.
+
+        ``secret`` is the client secret of a ``client_auth = "secret"`` profile; it is saved
+        (0600, beside the token file) only once Auth0 has accepted it.
+        """
+        if not self.profile.machine:
+            raise ConfigError(
+                f"Profile {self.profile.name!r} is not a machine profile.",
+                hint="Give --client-secret-file or --private-key-file with --client-credentials.",
+            )
+        audience = self.profile.audience or management_audience(self.profile.issuer)
+        metadata = await self.server()
+        credentials = self._client_credentials(secret)
+        tokens = await request_client_credentials(
+            self.http, metadata.token_endpoint, credentials, audience=audience, now=self._clock
+        )
+        async with InterProcessLock(self.store.lock_path):
+            if isinstance(credentials, SecretCredentials):
+                self.client_secrets.save(credentials.secret)
+            else:
+                self.client_secrets.delete()  # a key replaced the secret: none is kept
+        return await self.adopt(tokens)
 
     # -- signing in ----------------------------------------------------------------------------
 
@@ -572,6 +641,7 @@ class AccountSession:
             user=user,
             dpop_key_file=str(self.dpop_keys.path) if self.dpop_keys.path.exists() else None,
             other_session=str(other) if (other := self.store.foreign_owner()) else None,
+            machine=self.profile.client_id if self.profile.machine and stored else None,
         )
 
     def granted_scopes(self, audience: str | None = None) -> frozenset[str]:
@@ -665,6 +735,7 @@ class AccountSession:
             wiped = self.store.path.exists()
             self.store.clear()
             key_deleted = self.dpop_keys.delete()
+            self.client_secrets.delete()
         return LogoutReport(wiped=wiped, revocations=revocations, dpop_key_deleted=key_deleted)
 
     async def _revocation(self, tokens: TokenSet) -> Revocation:

@@ -101,6 +101,25 @@ def build_parser() -> argparse.ArgumentParser:
         "the profile's `dpop = true` does the same for every sign-in",
     )
 
+    machine = login.add_argument_group("machine sign-in (support staff)")
+    machine.add_argument(
+        "--client-credentials",
+        action="store_true",
+        help="sign in as a Machine to Machine application (client-credentials grant)",
+    )
+    machine_auth = machine.add_mutually_exclusive_group()
+    machine_auth.add_argument(
+        "--client-secret-file",
+        metavar="FILE",
+        help="read the client secret from FILE ('-': stdin); it is kept in a 0600 file",
+    )
+    machine_auth.add_argument(
+        "--private-key-file",
+        metavar="FILE",
+        help="sign client assertions (private_key_jwt) with the PEM key in FILE; "
+        "only its path is remembered",
+    )
+
     status = verb("status", "who is signed in, token expiry, scopes, where tokens are kept")
     status.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -312,6 +331,10 @@ async def _run_verb(args: argparse.Namespace) -> int:
         client_id=args.client_id,
         create=signing_in,
     )
+    if signing_in and args.client_credentials:
+        from tui_console.commands.machine_sign_in import machine_profile
+
+        profile, changed = machine_profile(profile, args, changed=changed)
     module_name, function_name = _VERBS[args.verb]
     module = importlib.import_module(f"tui_console.commands.{module_name}")
     handler: Callable[[AccountSession, argparse.Namespace], Awaitable[int]]

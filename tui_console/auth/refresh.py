@@ -29,7 +29,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import httpx
 
@@ -56,13 +56,25 @@ if TYPE_CHECKING:  # pragma: no cover
     # Type-only: storage.token_store imports auth.tokens, so a runtime import could cycle.
     from tui_console.storage.token_store import FileTokenStore
 
-__all__ = ["RefreshState", "TokenManager"]
+__all__ = ["RefreshState", "Renewal", "TokenManager"]
 
 RefreshState = Literal["fresh", "refreshing", "expired", "signed out"]
 """A session's refresh state in words, for the UI's session strip and ``status``."""
 
 _SIGN_IN_AGAIN = "Sign in again: tui-console login"
 _SIGN_IN_WITH_NEW_KEY = "Sign in again: tui-console login --dpop"
+
+
+class Renewal(Protocol):
+    """Another way to renew a token set than its refresh token, under the manager's locks.
+
+    A machine sign-in (client credentials, :mod:`tui_console.auth.client_credentials`) has no
+    refresh token: it asks for a new access token with the client's own authentication.
+    """
+
+    async def renew(self, stored: TokenSet) -> TokenSet:
+        """A new token set for ``stored``'s audience (raises like a refresh does)."""
+        ...
 
 
 class TokenManager:
@@ -77,6 +89,9 @@ class TokenManager:
 
     ``dpop_keys`` is where the profile's DPoP key lives and ``dpop_nonces`` the nonces seen
     so far (shared with the resource calls); both matter only for DPoP-bound tokens.
+
+    ``renewal`` replaces the refresh grant (a machine sign-in); it runs single-flight under
+    the same locks and its tokens are persisted the same way.
     """
 
     def __init__(
@@ -92,6 +107,7 @@ class TokenManager:
         on_change: Callable[[TokenSet | None], None] | None = None,
         dpop_keys: DPoPKeySource | None = None,
         dpop_nonces: DPoPNonces | None = None,
+        renewal: Renewal | None = None,
     ) -> None:
         self._http = http
         self._token_endpoint = token_endpoint
@@ -106,6 +122,7 @@ class TokenManager:
         self.dpop_nonces = dpop_nonces if dpop_nonces is not None else DPoPNonces()
         """The latest DPoP nonce per server origin, for every proof this session signs."""
         self.refresh_count = 0
+        self._renewal = renewal
 
     def current(self, audience: str | None) -> TokenSet:
         """The stored tokens for ``audience``, whatever their expiry; NotSignedIn if none."""
@@ -193,6 +210,11 @@ class TokenManager:
 
     async def _exchange(self, stored: TokenSet) -> TokenSet:
         """POST the refresh grant and persist the answer; the caller holds both locks."""
+        if self._renewal is not None:
+            renewed = await self._renewal.renew(stored)
+            self._store.put(renewed)
+            self._notify(renewed)
+            return renewed
         if stored.refresh_token is None:
             raise SessionExpired(
                 "The access token for this profile is no longer valid, and there is no "

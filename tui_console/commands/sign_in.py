@@ -60,6 +60,10 @@ async def read_pasted_line() -> str:
 
 @reports_rate_limits
 async def login(session: AccountSession, args: argparse.Namespace) -> int:
+    if args.client_credentials:
+        from tui_console.commands.machine_sign_in import machine_login
+
+        return await machine_login(session, args)
     scopes = tuple(s for value in args.scope or () for s in value.split()) or None
     usable, reason = browser_is_usable()
     flow = args.flow
@@ -146,7 +150,10 @@ async def status(session: AccountSession, args: argparse.Namespace) -> int:
     who = " ".join(
         p for p in (user.get("name"), f"<{user['email']}>" if user.get("email") else None) if p
     )
-    print(f"User:     {cell(who) or '?'} ({cell(user.get('sub', 'unknown subject'))})")
+    if status.machine:
+        print(f"Signed in: {cell(status.who)}")
+    else:
+        print(f"User:     {cell(who) or '?'} ({cell(user.get('sub', 'unknown subject'))})")
     for token in status.tokens:
         left = token.seconds_left()
         if token.expires_at is None or left is None:
