@@ -197,6 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", help="the credential id (dcr_...)")
     revoke.add_argument("--json", action="store_true", help="machine-readable output")
 
+    from tui_console.commands.support_args import add_support_parser
+
+    add_support_parser(verb, lambda sub: _add_profile_flags(sub, suppress=True))
+
     doctor = verbs.add_parser(
         "doctor",
         help="check what breaks sign-ins here: files, permissions, the issuer, clock, ports",
@@ -331,7 +335,7 @@ async def _run_verb(args: argparse.Namespace) -> int:
         client_id=args.client_id,
         create=signing_in,
     )
-    if signing_in and args.client_credentials:
+    if signing_in and (args.client_credentials or profile.machine):
         from tui_console.commands.machine_sign_in import machine_profile
 
         profile, changed = machine_profile(profile, args, changed=changed)
@@ -368,4 +372,5 @@ _VERBS: dict[str, tuple[str, str]] = {
     "link": ("account", "link"),
     "unlink": ("account", "unlink"),
     "devices": ("account", "devices"),
+    "support": ("support", "support"),
 }

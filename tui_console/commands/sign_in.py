@@ -60,7 +60,7 @@ async def read_pasted_line() -> str:
 
 @reports_rate_limits
 async def login(session: AccountSession, args: argparse.Namespace) -> int:
-    if args.client_credentials:
+    if args.client_credentials or session.profile.machine:  # a machine profile signs in so
         from tui_console.commands.machine_sign_in import machine_login
 
         return await machine_login(session, args)
