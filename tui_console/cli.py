@@ -197,6 +197,22 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", help="the credential id (dcr_...)")
     revoke.add_argument("--json", action="store_true", help="machine-readable output")
 
+    inspect = verbs.add_parser(
+        "inspect",
+        help="decode any token and verify it against a saved profile's issuer",
+        description="Decode a JWT's header and claims (times in words, audience, scopes, "
+        "DPoP binding, sid) and check its signature against the issuer's keys when the "
+        "issuer is a saved profile's (or with --trust-issuer). The token is never stored, "
+        "logged or shown back.",
+    )
+    inspect.add_argument(
+        "token", nargs="?", metavar="TOKEN", help="the token, or - (default) to read stdin"
+    )
+    inspect.add_argument(
+        "--trust-issuer", action="store_true", help="fetch the keys of the token's own issuer"
+    )
+    inspect.add_argument("--json", action="store_true", help="machine-readable output")
+
     from tui_console.commands.support_args import add_support_parser
 
     add_support_parser(verb, lambda sub: _add_profile_flags(sub, suppress=True))
@@ -327,6 +343,10 @@ async def _run_verb(args: argparse.Namespace) -> int:
         from tui_console.commands.profiles import profiles
 
         return await profiles(args)
+    if args.verb == "inspect":  # any token, no profile needed
+        from tui_console.commands.inspect import inspect
+
+        return await inspect(args)
     signing_in = args.verb == "login"
     profile, changed = resolve_profile(
         name=args.profile,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import pytest
 
+from tests.cli.conftest import cli  # noqa: F401
 from tests.devtenant.conftest import _shared_tenant, client, tenant, tenant_with  # noqa: F401
 from tui_console.account import AccountSession
 from tui_console.config import Profile
