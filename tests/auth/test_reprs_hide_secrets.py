@@ -85,6 +85,8 @@ class Builder:
             first = next(a for a in typing.get_args(annotation) if a is not type(None))
             return self.value(name, first)
         credential = name in CREDENTIAL_FIELDS
+        if origin is typing.Literal:
+            return typing.get_args(annotation)[0]
         if annotation is Secret:
             return Secret(self.secret_text(name))
         if annotation is str:
