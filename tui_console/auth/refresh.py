@@ -308,6 +308,14 @@ class TokenManager:
                 "reuse interval (Rotation Overlap Period) to 30 s or more in the Auth0 "
                 'dashboard (README: "Refresh-token rotation").',
             ) from error
+        if error.error == "invalid_grant":
+            # Auth0 words every dead refresh token alike: name the likely causes.
+            raise SessionExpired(
+                "The session for this profile has ended: you were signed out elsewhere (on "
+                "another device, or by an administrator or support), or the session expired. "
+                f"Auth0 rejected the refresh token: {reason}",
+                hint=_SIGN_IN_AGAIN,
+            ) from error
         raise SessionExpired(
             f"The session for this profile has ended (the refresh token was rejected: {reason}).",
             hint=_SIGN_IN_AGAIN,
