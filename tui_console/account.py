@@ -250,6 +250,8 @@ class LogoutReport:
     """One entry per stored audience, in the order they were revoked."""
     dpop_key_deleted: bool = False
     """The profile's DPoP key file was deleted."""
+    client_secret_deleted: bool = False
+    """A machine profile's stored client secret was deleted."""
     other_session: str | None = None
     """The token file holds another issuer's or client's session (see
     :attr:`SessionStatus.other_session`): it was neither revoked nor deleted."""
@@ -735,8 +737,13 @@ class AccountSession:
             wiped = self.store.path.exists()
             self.store.clear()
             key_deleted = self.dpop_keys.delete()
-            self.client_secrets.delete()
-        return LogoutReport(wiped=wiped, revocations=revocations, dpop_key_deleted=key_deleted)
+            secret_deleted = self.client_secrets.delete()
+        return LogoutReport(
+            wiped=wiped,
+            revocations=revocations,
+            dpop_key_deleted=key_deleted,
+            client_secret_deleted=secret_deleted,
+        )
 
     async def _revocation(self, tokens: TokenSet) -> Revocation:
         if tokens.refresh_token is None:

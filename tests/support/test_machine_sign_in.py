@@ -198,5 +198,5 @@ async def test_a_renewal_refused_says_sign_in_again(desk: SupportDesk) -> None:
 async def test_logout_deletes_the_stored_secret(desk: SupportDesk) -> None:
     session = await desk.signed_in("secret")
     report = await session.logout()
-    assert report.wiped
+    assert report.wiped and report.client_secret_deleted
     assert not session.client_secrets.path.exists()

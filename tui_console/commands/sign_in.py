@@ -251,3 +251,5 @@ def print_logout_report(report: LogoutReport) -> None:
     print("Deleted the local tokens." if report.wiped else "No local tokens to delete.", file=err)
     if report.dpop_key_deleted:
         print("Deleted the DPoP key.", file=err)
+    if report.client_secret_deleted:
+        print("Deleted the stored client secret.", file=err)
