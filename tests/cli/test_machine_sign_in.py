@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 from tests.cli.conftest import Cli
@@ -75,3 +76,26 @@ def test_without_credentials_or_with_a_wrong_secret(cli: Cli, dev_tenant: Runnin
     assert wrong.returncode == 3, wrong.stderr
     assert "client secret" in wrong.stderr and "Traceback" not in wrong.stderr
     assert not (Path(cli.env["XDG_CONFIG_HOME"]) / "tui-console" / "config.toml").exists()
+
+
+def test_processes_that_find_the_machine_token_due_mint_one_new_token(
+    cli: Cli, dev_tenant: RunningTenant
+) -> None:
+    client = dev_tenant.support_client
+    login = cli.run(
+        "--profile", "support", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
+        "login", "--client-credentials", "--client-secret-file", "-",
+        input_text=client["client_secret"],
+    )  # fmt: skip
+    assert login.returncode == 0, login.stderr
+    path = Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens" / "support.json"
+    data = json.loads(path.read_text())
+    for tokens in data["tokens"].values():
+        tokens["expires_at"] = time.time() - 1  # due, as if a day had passed
+    path.write_text(json.dumps(data))
+    before = dev_tenant.state.stats.token_requests
+    runs = [cli.popen(["--profile", "support", "token"]) for _ in range(4)]
+    outputs = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], [err for _, err in outputs]
+    assert dev_tenant.state.stats.token_requests - before == 1  # single-flight across processes
+    assert len({out for out, _ in outputs}) == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +67,9 @@ def _make_due(cli: Cli) -> None:
     path.write_text(json.dumps(data))
 
 
-def _support_login(cli: Cli, tenant: RunningTenant, method: str) -> Callable[..., object]:
+def _support_login(
+    cli: Cli, tenant: RunningTenant, method: str
+) -> Callable[..., subprocess.CompletedProcess[str]]:
     if method == "secret":
         client = tenant.support_client
         extra = ("--client-secret-file", "-")
