@@ -60,6 +60,7 @@ from tui_console.redact import Secret
 from tui_console.storage.client_secrets import ClientSecretStore
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
+from tui_console.storage.keyring_secrets import KeyringSecretStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
 __all__ = [
@@ -358,8 +359,12 @@ class AccountSession:
         """The profile's DPoP key file, beside the token file."""
         self.dpop_nonces = DPoPNonces()
         """The latest DPoP nonce per server origin; every response updates it."""
-        self.client_secrets = ClientSecretStore.beside(self.store.path)
-        """A machine profile's client secret, beside the token file."""
+        self.client_secrets: ClientSecretStore | KeyringSecretStore = (
+            KeyringSecretStore(profile.name, profile.client_id)
+            if profile.secret_store == "keyring"
+            else ClientSecretStore.beside(self.store.path)
+        )
+        """A machine profile's client secret: beside the token file, or in the OS keyring."""
         wire = CallLogTransport(transport or httpx.AsyncHTTPTransport(), self.calls, clock=clock)
         self.http = httpx.AsyncClient(
             transport=RateLimitedTransport(wire, board=self.rate_limits),

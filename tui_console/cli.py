@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="sign client assertions (private_key_jwt) with the PEM key in FILE; "
         "only its path is remembered",
     )
+    machine.add_argument(
+        "--keyring",
+        action="store_true",
+        help="keep the client secret in the OS keyring instead of a 0600 file "
+        "(pip install 'tui-console[keyring]')",
+    )
 
     status = verb("status", "who is signed in, token expiry, scopes, where tokens are kept")
     status.add_argument("--json", action="store_true", help="machine-readable output")

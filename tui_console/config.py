@@ -31,6 +31,7 @@ __all__ = [
     "MANAGEMENT_SCOPES",
     "ClientAuth",
     "Profile",
+    "SecretStoreKind",
     "issuer_for_domain",
     "load_keymap",
     "load_profiles",
@@ -67,6 +68,9 @@ MANAGEMENT_SCOPES: tuple[str, ...] = (
 ClientAuth = Literal["secret", "private_key_jwt"]
 """How a machine profile's application authenticates (``client_auth`` in the file)."""
 _CLIENT_AUTH_METHODS: tuple[ClientAuth, ...] = ("secret", "private_key_jwt")
+SecretStoreKind = Literal["file", "keyring"]
+"""Where a machine profile's client secret is kept (``secret_store`` in the file)."""
+_SECRET_STORES: tuple[SecretStoreKind, ...] = ("file", "keyring")
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -120,6 +124,9 @@ class Profile:
     private_key_file: str | None = None
     """For ``private_key_jwt``: the path of the PEM key that signs the assertions. The key is
     never copied; only this path is remembered."""
+    secret_store: SecretStoreKind = "file"
+    """Where a ``client_auth = "secret"`` profile keeps the secret: ``"file"`` (0600, beside
+    the token file) or ``"keyring"`` (the OS keyring, the optional ``keyring`` extra)."""
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     """Unknown keys read from the file, kept so that saving does not lose them."""
 
@@ -201,6 +208,7 @@ def _profile_from(name: str, data: Any, path: Path) -> Profile:
         "dpop",
         "client_auth",
         "private_key_file",
+        "secret_store",
     }
     if not isinstance(data, dict):
         raise ConfigError(
@@ -248,6 +256,13 @@ def _profile_from(name: str, data: Any, path: Path) -> Profile:
             f"Profile {name!r} in {path}: private_key_file must be a quoted path.",
             hint=_FIX_OR_DELETE,
         )
+    secret_store = data.get("secret_store", "file")
+    if secret_store not in _SECRET_STORES:
+        raise ConfigError(
+            f'Profile {name!r} in {path}: secret_store must be "file" or "keyring", '
+            f"not {secret_store!r}.",
+            hint=_FIX_OR_DELETE,
+        )
     return Profile(
         name=name,
         issuer=issuer,
@@ -258,6 +273,7 @@ def _profile_from(name: str, data: Any, path: Path) -> Profile:
         dpop=dpop,
         client_auth=client_auth,
         private_key_file=key_file or None,
+        secret_store=secret_store,
         extra={k: v for k, v in data.items() if k not in known},
     ).validate()
 
@@ -330,6 +346,8 @@ def _dump(profiles: Mapping[str, Profile], default: str | None, keymap: Mapping[
             fields["client_auth"] = profile.client_auth
         if profile.private_key_file:
             fields["private_key_file"] = profile.private_key_file
+        if profile.secret_store != "file":
+            fields["secret_store"] = profile.secret_store
         fields.update(profile.extra)
         lines += [f"{key} = {_toml_value(value)}" for key, value in fields.items()]
         lines.append("")

@@ -9,7 +9,7 @@ import stat
 import time
 from pathlib import Path
 
-from tests.cli.conftest import Cli
+from tests.cli.conftest import ROOT, Cli
 from tui_console.devtenant import RunningTenant
 
 
@@ -99,3 +99,32 @@ def test_processes_that_find_the_machine_token_due_mint_one_new_token(
     assert [run.returncode for run in runs] == [0, 0, 0, 0], [err for _, err in outputs]
     assert dev_tenant.state.stats.token_requests - before == 1  # single-flight across processes
     assert len({out for out, _ in outputs}) == 1
+
+
+def test_with_keyring_the_secret_is_kept_in_the_os_keyring(
+    cli: Cli, dev_tenant: RunningTenant
+) -> None:
+    store = cli.home / "keyring.json"
+    cli.env.update(
+        PYTHON_KEYRING_BACKEND="tests.support.file_keyring.FileKeyring",
+        TUI_CONSOLE_TEST_KEYRING=str(store),
+        PYTHONPATH=str(ROOT),
+    )
+    client = dev_tenant.support_client
+    login = cli.run(
+        "--profile", "support", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
+        "login", "--client-credentials", "--client-secret-file", "-", "--keyring",
+        input_text=client["client_secret"],
+    )  # fmt: skip
+    assert login.returncode == 0, login.stderr
+    entry = f"tui-console/support:{client['client_id']}"
+    assert json.loads(store.read_text()) == {entry: client["client_secret"]}
+    assert "Kept the client secret in the OS keyring" in login.stderr
+    assert 'secret_store = "keyring"' in _config(cli)
+    tokens = Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens"
+    assert not (tokens / "support.client-secret").exists()
+    again = cli.run("--profile", "support", "login")  # signs in with the secret from the keyring
+    assert again.returncode == 0, again.stderr
+    out = cli.run("--profile", "support", "logout")
+    assert "Deleted the stored client secret." in out.stderr
+    assert json.loads(store.read_text()) == {}

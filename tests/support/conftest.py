@@ -63,6 +63,11 @@ class SupportDesk:
         )
 
     @property
+    def secret_file(self) -> Path:
+        """Where the secret profile keeps its client secret (beside its token file)."""
+        return self.tmp / "tokens" / "support.client-secret"
+
+    @property
     def secret(self) -> Secret:
         return Secret(self.tenant.support_client["client_secret"])
 

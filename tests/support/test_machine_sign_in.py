@@ -125,7 +125,7 @@ async def test_a_secret_sign_in_stores_the_secret_like_a_token(desk: SupportDesk
     [token] = status.tokens
     assert set(token.scopes) == set(seed.SUPPORT_SCOPES)  # read from the token's scope claim
     assert token.has_refresh_token is False
-    secret_file = session.client_secrets.path
+    secret_file = desk.secret_file
     assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(secret_file.parent).st_mode) == 0o700
     assert session.client_secrets.load() == desk.secret
@@ -136,7 +136,7 @@ async def test_a_private_key_jwt_sign_in_keeps_no_secret(desk: SupportDesk) -> N
     session = await desk.signed_in("private_key_jwt")
     [token] = session.status().tokens
     assert "read:sessions" in token.scopes
-    assert not session.client_secrets.path.exists()
+    assert not desk.secret_file.exists()
 
 
 async def test_a_wrong_secret_is_refused_with_the_fix_and_nothing_is_kept(
@@ -147,7 +147,7 @@ async def test_a_wrong_secret_is_refused_with_the_fix_and_nothing_is_kept(
         await session.login_with_client_credentials(secret=Secret("wrong-secret"))
     assert "client secret" in caught.value.hint
     assert "wrong-secret" not in str(caught.value)
-    assert not session.client_secrets.path.exists()
+    assert not desk.secret_file.exists()
     assert not session.status().signed_in
 
 
@@ -199,4 +199,4 @@ async def test_logout_deletes_the_stored_secret(desk: SupportDesk) -> None:
     session = await desk.signed_in("secret")
     report = await session.logout()
     assert report.wiped and report.client_secret_deleted
-    assert not session.client_secrets.path.exists()
+    assert not desk.secret_file.exists()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tui_console.account import AccountSession
 from tui_console.commands.output import EXIT_OK, say
-from tui_console.config import Profile
+from tui_console.config import Profile, SecretStoreKind
 from tui_console.errors import UsageError
 from tui_console.redact import Secret
 
@@ -34,7 +34,8 @@ def machine_profile(
         key_file = str(Path(args.private_key_file).expanduser().resolve())
         machine = replace(profile, client_auth="private_key_jwt", private_key_file=key_file)
     elif args.client_secret_file:
-        machine = replace(profile, client_auth="secret", private_key_file=None)
+        store: SecretStoreKind = "keyring" if args.keyring else "file"
+        machine = replace(profile, client_auth="secret", private_key_file=None, secret_store=store)
     elif profile.machine:
         return profile, changed
     else:
@@ -42,6 +43,11 @@ def machine_profile(
             "--client-credentials needs the application's credentials.",
             hint="Add --client-secret-file FILE (or - to read it from stdin), or "
             "--private-key-file FILE for private_key_jwt.",
+        )
+    if args.keyring and machine.client_auth != "secret":
+        raise UsageError(
+            "--keyring keeps a client secret; a private key stays in its own file.",
+            hint="Leave out --keyring, or sign in with --client-secret-file.",
         )
     machine = replace(machine, dpop=False).validate()
     return machine, changed or machine != profile
@@ -80,4 +86,6 @@ async def machine_login(session: AccountSession, args: argparse.Namespace) -> in
     scopes = next((t.scopes for t in status.tokens), ())
     say(f"Signed in as {status.who} (profile {status.profile}).", sys.stderr)
     say(f"Granted scopes: {' '.join(scopes) or '(none reported)'}", sys.stderr)
+    if secret is not None:
+        say(f"Kept the client secret in {session.client_secrets.where}.", sys.stderr)
     return EXIT_OK

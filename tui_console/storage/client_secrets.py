@@ -45,6 +45,11 @@ class ClientSecretStore:
         """The secret file (it may not exist)."""
         return self._path
 
+    @property
+    def where(self) -> str:
+        """Where the secret is kept, in words."""
+        return str(self._path)
+
     def __repr__(self) -> str:
         return f"ClientSecretStore({str(self._path)!r})"
 
