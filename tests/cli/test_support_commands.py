@@ -5,7 +5,10 @@ from the tenant shown escaped, and a plan without the Enterprise endpoints."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -126,3 +129,37 @@ def test_support_commands_refuse_a_person_s_profile(cli: Cli, dev_tenant: Runnin
         "--issuer", dev_tenant.issuer, "--client-id", dev_tenant.client_id, "support", "find", "x"
     )
     assert result.returncode == 2 and "Machine to Machine" in result.stderr
+
+
+def _on_a_terminal(cli: Cli, args: list[str], typed: str) -> subprocess.CompletedProcess[str]:
+    """Run with stdin on a pseudo-terminal and ``typed`` as the person's answer."""
+    main, secondary = pty.openpty()
+    try:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "tui_console", *args],
+            env=cli.env,
+            stdin=secondary,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        os.write(main, typed.encode() + b"\n")
+        out, err = run.communicate(timeout=60)
+    finally:
+        os.close(main)
+        os.close(secondary)
+    return subprocess.CompletedProcess(run.args, run.returncode, out, err)
+
+
+def test_on_a_terminal_the_ending_needs_the_typed_word(
+    support: Support, cli: Cli, dev_tenant: RunningTenant
+) -> None:
+    session = dev_tenant.state.create_session(ADA, SignInContext(seed.CLIENT_ID))
+    args = ["--profile", "support", "support", "end-session", session.id]
+    declined = _on_a_terminal(cli, args, "y")
+    assert declined.returncode == 0 and "Nothing was changed." in declined.stderr
+    assert 'Type "end" to confirm' in declined.stderr
+    assert dev_tenant.state.get_session(session.id) is not None
+    confirmed = _on_a_terminal(cli, args, "end")
+    assert confirmed.returncode == 0 and "accepted" in confirmed.stderr
+    assert dev_tenant.state.get_session(session.id) is None

@@ -292,7 +292,7 @@ def _confirm(question: str, word: str, *, yes: bool) -> bool:
             hint="Add --yes to confirm on the command line.",
         )
     say(question, sys.stderr)
-    print(f"Type {word} to confirm: ", end="", file=sys.stderr, flush=True)
+    print(f'Type "{word}" to confirm: ', end="", file=sys.stderr, flush=True)
     return sys.stdin.readline().strip().lower() == word
 
 
