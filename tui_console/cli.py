@@ -101,30 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the profile's `dpop = true` does the same for every sign-in",
     )
 
-    machine = login.add_argument_group("machine sign-in (support staff)")
-    machine.add_argument(
-        "--client-credentials",
-        action="store_true",
-        help="sign in as a Machine to Machine application (client-credentials grant)",
-    )
-    machine_auth = machine.add_mutually_exclusive_group()
-    machine_auth.add_argument(
-        "--client-secret-file",
-        metavar="FILE",
-        help="read the client secret from FILE ('-': stdin); it is kept in a 0600 file",
-    )
-    machine_auth.add_argument(
-        "--private-key-file",
-        metavar="FILE",
-        help="sign client assertions (private_key_jwt) with the PEM key in FILE; "
-        "only its path is remembered",
-    )
-    machine.add_argument(
-        "--keyring",
-        action="store_true",
-        help="keep the client secret in the OS keyring instead of a 0600 file "
-        "(pip install 'tui-console[keyring]')",
-    )
+    from tui_console.commands.support_args import add_machine_login_flags, add_support_parser
+
+    add_machine_login_flags(login)
 
     status = verb("status", "who is signed in, token expiry, scopes, where tokens are kept")
     status.add_argument("--json", action="store_true", help="machine-readable output")
@@ -218,8 +197,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--trust-issuer", action="store_true", help="fetch the keys of the token's own issuer"
     )
     inspect.add_argument("--json", action="store_true", help="machine-readable output")
-
-    from tui_console.commands.support_args import add_support_parser
 
     add_support_parser(verb, lambda sub: _add_profile_flags(sub, suppress=True))
 

@@ -1,12 +1,40 @@
-"""The ``support`` verb's arguments, apart from its code so that building the parser
-(``tui-console --version``, completion) imports no HTTP client."""
+"""The support desk's arguments (``support ...`` and ``login --client-credentials``), apart
+from their code so that building the parser (``--version``, completion) imports no HTTP client."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
 
-__all__ = ["add_support_parser"]
+__all__ = ["add_machine_login_flags", "add_support_parser"]
+
+
+def add_machine_login_flags(login: argparse.ArgumentParser) -> None:
+    """``login --client-credentials`` and how the application authenticates."""
+    machine = login.add_argument_group("machine sign-in (support staff)")
+    machine.add_argument(
+        "--client-credentials",
+        action="store_true",
+        help="sign in as a Machine to Machine application (client-credentials grant)",
+    )
+    machine_auth = machine.add_mutually_exclusive_group()
+    machine_auth.add_argument(
+        "--client-secret-file",
+        metavar="FILE",
+        help="read the client secret from FILE ('-': stdin); it is kept in a 0600 file",
+    )
+    machine_auth.add_argument(
+        "--private-key-file",
+        metavar="FILE",
+        help="sign client assertions (private_key_jwt) with the PEM key in FILE; "
+        "only its path is remembered",
+    )
+    machine.add_argument(
+        "--keyring",
+        action="store_true",
+        help="keep the client secret in the OS keyring instead of a 0600 file "
+        "(pip install 'tui-console[keyring]')",
+    )
 
 
 def add_support_parser(
