@@ -13,12 +13,21 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Self
 
 import httpx
 
 from tui_console.auth.bearer import BearerAuth
 from tui_console.auth.browser_flow import run_browser_flow
+from tui_console.auth.client_assertion import ClientAssertionSigner
+from tui_console.auth.client_credentials import (
+    AssertionCredentials,
+    ClientCredentials,
+    ClientCredentialsRenewal,
+    SecretCredentials,
+    request_client_credentials,
+)
 from tui_console.auth.device import (
     DeviceAuthorization,
     PollProgress,
@@ -51,8 +60,10 @@ from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
 from tui_console.session_status import SessionStatus, TokenStatus, session_status
+from tui_console.storage.client_secrets import ClientSecretStore
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
+from tui_console.storage.keyring_secrets import KeyringSecretStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
 __all__ = [
@@ -143,6 +154,8 @@ class LogoutReport:
     """One entry per stored audience, in the order they were revoked."""
     dpop_key_deleted: bool = False
     """The profile's DPoP key file was deleted."""
+    client_secret_deleted: bool = False
+    """A machine profile's stored client secret was deleted."""
     other_session: str | None = None
     """The token file holds another issuer's or client's session (see
     :attr:`SessionStatus.other_session`): it was neither revoked nor deleted."""
@@ -245,6 +258,12 @@ class AccountSession:
         """The profile's DPoP key file, beside the token file."""
         self.dpop_nonces = DPoPNonces()
         """The latest DPoP nonce per server origin; every response updates it."""
+        self.client_secrets: ClientSecretStore | KeyringSecretStore = (
+            KeyringSecretStore(profile.name, profile.client_id)
+            if profile.secret_store == "keyring"
+            else ClientSecretStore.beside(self.store.path)
+        )
+        """A machine profile's client secret: beside the token file, or in the OS keyring."""
         wire = CallLogTransport(transport or httpx.AsyncHTTPTransport(), self.calls, clock=clock)
         self.http = httpx.AsyncClient(
             transport=RateLimitedTransport(wire, board=self.rate_limits),
@@ -328,8 +347,59 @@ class AccountSession:
                 clock=self._clock,
                 dpop_keys=self.dpop_keys,
                 dpop_nonces=self.dpop_nonces,
+                renewal=ClientCredentialsRenewal(
+                    self.http, metadata.token_endpoint, self._client_credentials, clock=self._clock
+                )
+                if self.profile.machine
+                else None,
             )
         return self._manager
+
+    # -- machine sign-in (support staff) ---------------------------------------------------------
+
+    def _client_credentials(self, secret: Secret | None = None) -> ClientCredentials:
+        """How this machine profile authenticates: ``secret``, the stored one, or its key."""
+        profile = self.profile
+        if profile.client_auth == "private_key_jwt":
+            assert profile.private_key_file is not None  # Profile.validate checks it
+            signer = ClientAssertionSigner(
+                client_id=profile.client_id,
+                audience=profile.issuer,  # the tenant URL with its trailing slash [K1]
+                key_file=Path(profile.private_key_file).expanduser(),
+                clock=self._clock,
+            )
+            return AssertionCredentials(profile.client_id, signer)
+        secret = secret or self.client_secrets.load()
+        if secret is None:
+            raise NotSignedIn(
+                f"Profile {profile.name!r} has no client secret stored.",
+                hint="Sign in: tui-console login --client-credentials --client-secret-file FILE",
+            )
+        return SecretCredentials(profile.client_id, secret)
+
+    async def login_with_client_credentials(self, *, secret: Secret | None = None) -> SessionStatus:
+        """Sign the machine profile in: a client-credentials token for its audience.
+
+        ``secret`` is the client secret of a ``client_auth = "secret"`` profile; it is saved
+        (0600, beside the token file) only once Auth0 has accepted it.
+        """
+        if not self.profile.machine:
+            raise ConfigError(
+                f"Profile {self.profile.name!r} is not a machine profile.",
+                hint="Give --client-secret-file or --private-key-file with --client-credentials.",
+            )
+        audience = self.profile.audience or management_audience(self.profile.issuer)
+        metadata = await self.server()
+        credentials = self._client_credentials(secret)
+        tokens = await request_client_credentials(
+            self.http, metadata.token_endpoint, credentials, audience=audience, now=self._clock
+        )
+        async with InterProcessLock(self.store.lock_path):
+            if isinstance(credentials, SecretCredentials):
+                self.client_secrets.save(credentials.secret)
+            else:
+                self.client_secrets.delete()  # a key replaced the secret: none is kept
+        return await self.adopt(tokens)
 
     # -- signing in ----------------------------------------------------------------------------
 
@@ -569,7 +639,13 @@ class AccountSession:
             self.store.clear()
             PendingEnrollments(pending_path(self.store.path)).clear()  # their sessions, too
             key_deleted = self.dpop_keys.delete()
-        return LogoutReport(wiped=wiped, revocations=revocations, dpop_key_deleted=key_deleted)
+            secret_deleted = self.client_secrets.delete()
+        return LogoutReport(
+            wiped=wiped,
+            revocations=revocations,
+            dpop_key_deleted=key_deleted,
+            client_secret_deleted=secret_deleted,
+        )
 
     async def _revocation(self, tokens: TokenSet) -> Revocation:
         if tokens.refresh_token is None:

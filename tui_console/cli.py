@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
         "the profile's `dpop = true` does the same for every sign-in",
     )
 
+    from tui_console.commands.support_args import add_machine_login_flags, add_support_parser
+
+    add_machine_login_flags(login)
+
     status = verb("status", "who is signed in, token expiry, scopes, where tokens are kept")
     status.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -174,6 +178,24 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = device_actions.add_parser("revoke", help="revoke a device credential by id")
     revoke.add_argument("id", help="the credential id (dcr_...)")
     revoke.add_argument("--json", action="store_true", help="machine-readable output")
+
+    inspect = verbs.add_parser(
+        "inspect",
+        help="decode any token and verify it against a saved profile's issuer",
+        description="Decode a JWT's header and claims (times in words, audience, scopes, "
+        "DPoP binding, sid) and check its signature against the issuer's keys when the "
+        "issuer is a saved profile's (or with --trust-issuer). The token is never stored, "
+        "logged or shown back.",
+    )
+    inspect.add_argument(
+        "token", nargs="?", metavar="TOKEN", help="the token, or - (default) to read stdin"
+    )
+    inspect.add_argument(
+        "--trust-issuer", action="store_true", help="fetch the keys of the token's own issuer"
+    )
+    inspect.add_argument("--json", action="store_true", help="machine-readable output")
+
+    add_support_parser(verb, lambda sub: _add_profile_flags(sub, suppress=True))
 
     doctor = verbs.add_parser(
         "doctor",
@@ -355,6 +377,10 @@ async def _run_verb(args: argparse.Namespace) -> int:
         from tui_console.commands.profiles import profiles
 
         return await profiles(args)
+    if args.verb == "inspect":  # any token, no profile needed
+        from tui_console.commands.inspect import inspect
+
+        return await inspect(args)
     signing_in = args.verb == "login"
     profile, changed = resolve_profile(
         name=args.profile,
@@ -363,6 +389,10 @@ async def _run_verb(args: argparse.Namespace) -> int:
         client_id=args.client_id,
         create=signing_in,
     )
+    if signing_in and (args.client_credentials or profile.machine):
+        from tui_console.commands.machine_sign_in import machine_profile
+
+        profile, changed = machine_profile(profile, args, changed=changed)
     module_name, function_name = _VERBS[args.verb]
     module = importlib.import_module(f"tui_console.commands.{module_name}")
     handler: Callable[[AccountSession, argparse.Namespace], Awaitable[int]]
@@ -397,4 +427,5 @@ _VERBS: dict[str, tuple[str, str]] = {
     "unlink": ("account", "unlink"),
     "devices": ("account", "devices"),
     "mfa": ("mfa", "mfa"),
+    "support": ("support", "support"),
 }

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tui_console.errors import ConfigError
 from tui_console.issuer_url import check_issuer_url
@@ -28,7 +28,9 @@ __all__ = [
     "DEFAULT_PROFILE",
     "DEFAULT_REDIRECT_PORTS",
     "MANAGEMENT_SCOPES",
+    "ClientAuth",
     "Profile",
+    "SecretStoreKind",
     "issuer_for_domain",
     "load_keymap",
     "load_profiles",
@@ -61,6 +63,13 @@ MANAGEMENT_SCOPES: tuple[str, ...] = (
     "create:current_user_device_credentials",
     "delete:current_user_device_credentials",
 )
+
+ClientAuth = Literal["secret", "private_key_jwt"]
+"""How a machine profile's application authenticates (``client_auth`` in the file)."""
+_CLIENT_AUTH_METHODS: tuple[ClientAuth, ...] = ("secret", "private_key_jwt")
+SecretStoreKind = Literal["file", "keyring"]
+"""Where a machine profile's client secret is kept (``secret_store`` in the file)."""
+_SECRET_STORES: tuple[SecretStoreKind, ...] = ("file", "keyring")
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -107,6 +116,16 @@ class Profile:
     dpop: bool = False
     """Sign in with DPoP (RFC 9449): tokens bound to a key kept beside the token file
     (``dpop = true`` in the file; ``tui-console login --dpop`` for one sign-in)."""
+    client_auth: ClientAuth | None = None
+    """A machine profile (support staff): how the application authenticates for the
+    client-credentials grant, ``"secret"`` (kept in a 0600 file beside the token file, never
+    here) or ``"private_key_jwt"``; ``None``: a person signs in (device or browser flow)."""
+    private_key_file: str | None = None
+    """For ``private_key_jwt``: the path of the PEM key that signs the assertions. The key is
+    never copied; only this path is remembered."""
+    secret_store: SecretStoreKind = "file"
+    """Where a ``client_auth = "secret"`` profile keeps the secret: ``"file"`` (0600, beside
+    the token file) or ``"keyring"`` (the OS keyring, the optional ``keyring`` extra)."""
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     """Unknown keys read from the file, kept so that saving does not lose them."""
 
@@ -132,7 +151,17 @@ class Profile:
                 f"The redirect ports {list(self.redirect_ports)} are not valid port numbers.",
                 hint="List ports between 1024 and 65535 registered as callback URLs.",
             )
+        if self.client_auth == "private_key_jwt" and not self.private_key_file:
+            raise ConfigError(
+                f"Profile {self.name!r} signs in with private_key_jwt but names no key file.",
+                hint="Sign in again with --client-credentials --private-key-file FILE.",
+            )
         return self
+
+    @property
+    def machine(self) -> bool:
+        """Whether an application signs in (client credentials), not a person."""
+        return self.client_auth is not None
 
     @property
     def scope(self) -> str:
@@ -169,7 +198,17 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def _profile_from(name: str, data: Any, path: Path) -> Profile:
-    known = {"issuer", "client_id", "audience", "scopes", "redirect_ports", "dpop"}
+    known = {
+        "issuer",
+        "client_id",
+        "audience",
+        "scopes",
+        "redirect_ports",
+        "dpop",
+        "client_auth",
+        "private_key_file",
+        "secret_store",
+    }
     if not isinstance(data, dict):
         raise ConfigError(
             f"{path}: profiles.{name} must be a table ([profiles.{name}]), not a single value.",
@@ -203,6 +242,26 @@ def _profile_from(name: str, data: Any, path: Path) -> Profile:
         raise ConfigError(
             f"Profile {name!r} in {path}: dpop must be true or false.", hint=_FIX_OR_DELETE
         )
+    client_auth = data.get("client_auth")
+    if client_auth is not None and client_auth not in _CLIENT_AUTH_METHODS:
+        raise ConfigError(
+            f'Profile {name!r} in {path}: client_auth must be "secret" or '
+            f'"private_key_jwt", not {client_auth!r}.',
+            hint=_FIX_OR_DELETE,
+        )
+    key_file = data.get("private_key_file")
+    if key_file is not None and not isinstance(key_file, str):
+        raise ConfigError(
+            f"Profile {name!r} in {path}: private_key_file must be a quoted path.",
+            hint=_FIX_OR_DELETE,
+        )
+    secret_store = data.get("secret_store", "file")
+    if secret_store not in _SECRET_STORES:
+        raise ConfigError(
+            f'Profile {name!r} in {path}: secret_store must be "file" or "keyring", '
+            f"not {secret_store!r}.",
+            hint=_FIX_OR_DELETE,
+        )
     return Profile(
         name=name,
         issuer=issuer,
@@ -211,6 +270,9 @@ def _profile_from(name: str, data: Any, path: Path) -> Profile:
         scopes=tuple(scopes),
         redirect_ports=tuple(ports),
         dpop=dpop,
+        client_auth=client_auth,
+        private_key_file=key_file or None,
+        secret_store=secret_store,
         extra={k: v for k, v in data.items() if k not in known},
     ).validate()
 
@@ -279,6 +341,12 @@ def _dump(profiles: Mapping[str, Profile], default: str | None, keymap: Mapping[
             fields["audience"] = profile.audience
         if profile.dpop:
             fields["dpop"] = True
+        if profile.client_auth:
+            fields["client_auth"] = profile.client_auth
+        if profile.private_key_file:
+            fields["private_key_file"] = profile.private_key_file
+        if profile.secret_store != "file":
+            fields["secret_store"] = profile.secret_store
         fields.update(profile.extra)
         lines += [f"{key} = {_toml_value(value)}" for key, value in fields.items()]
         lines.append("")

@@ -93,6 +93,9 @@ class SessionStatus:
     other_session: str | None = None
     """Whose session the token file holds when it is another issuer's or client's than this
     run's (one-off ``--issuer``/``--client-id``): this run is signed out and never uses it."""
+    machine: str | None = None
+    """A machine sign-in (support staff): the application, by name if the token tells it,
+    else by client id; ``None`` when a person signed in."""
 
     @property
     def signed_in(self) -> bool:
@@ -100,7 +103,10 @@ class SessionStatus:
 
     @property
     def who(self) -> str:
-        """The signed-in person as a greeting names them: name, else email, else subject."""
+        """The signed-in person as a greeting names them: name, else email, else subject; a
+        machine sign-in as ``machine: CLIENT (support)``."""
+        if self.machine is not None:
+            return f"machine: {self.machine} (support)"
         user = self.user
         return str(user.get("name") or user.get("email") or user.get("sub") or "you")
 
@@ -121,6 +127,7 @@ class SessionStatus:
             "dpop_key_file": self.dpop_key_file,
             "dpop_key_missing": self.dpop_key_missing,
             "other_session": self.other_session,
+            "machine": self.machine,
         }
 
 
@@ -159,4 +166,5 @@ def session_status(profile: Profile, store: FileTokenStore, dpop_key_file: Path)
         user=user,
         dpop_key_file=str(dpop_key_file) if dpop_key_file.exists() else None,
         other_session=str(other) if (other := store.foreign_owner()) else None,
+        machine=profile.client_id if profile.machine and stored else None,
     )

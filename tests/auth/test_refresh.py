@@ -336,8 +336,9 @@ class TestFailures:
         with pytest.raises(SessionExpired) as caught:
             await manager.valid_token(API)
         assert caught.value.message == (
-            "The session for this profile has ended (the refresh token was rejected: "
-            "Unknown or invalid refresh token.)."
+            "The session for this profile has ended: you were signed out elsewhere (on another "
+            "device, or by an administrator or support), or the session expired. Auth0 "
+            "rejected the refresh token: Unknown or invalid refresh token."
         )
         assert caught.value.hint == "Sign in again: tui-console login"
         assert isinstance(caught.value.__cause__, OAuthError)

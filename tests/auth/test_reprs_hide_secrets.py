@@ -16,12 +16,14 @@ import pkgutil
 import types
 import typing
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import tui_console.auth
 import tui_console.storage
+from tui_console.auth.client_assertion import ClientAssertionSigner
 from tui_console.redact import Secret
 
 CREDENTIAL_FIELDS = frozenset(
@@ -93,6 +95,8 @@ class Builder:
             first = next(a for a in typing.get_args(annotation) if a is not type(None))
             return self.value(name, first)
         credential = name in CREDENTIAL_FIELDS
+        if origin is typing.Literal:
+            return typing.get_args(annotation)[0]
         if annotation is Secret:
             return Secret(self.secret_text(name))
         if annotation is str:
@@ -114,6 +118,8 @@ class Builder:
             return tuple(self.value(name, arg) for arg in args)
         if origin in (dict, Mapping) or annotation in (dict, Mapping):
             return {"key": "value"}
+        if annotation is ClientAssertionSigner:
+            return ClientAssertionSigner(client_id="c", audience="https://t/", key_file=Path("k"))
         if isinstance(annotation, type) and (
             dataclasses.is_dataclass(annotation) or hasattr(annotation, "_fields")
         ):

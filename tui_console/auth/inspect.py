@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import jwt
 
@@ -19,7 +19,13 @@ from tui_console.auth.jwks import JwksCache
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import Secret
 
-__all__ = ["TokenView", "check_signature", "inspect_token"]
+__all__ = [
+    "SignatureStatus",
+    "TokenView",
+    "check_signature",
+    "inspect_token",
+    "signature_status",
+]
 
 
 @dataclass(frozen=True)
@@ -49,14 +55,26 @@ def inspect_token(token: Secret) -> TokenView:
         return TokenView(opaque=True)
 
 
-async def check_signature(token: Secret, jwks: JwksCache) -> str:
-    """A sentence on the signature: valid for key X, or why not (never raises for bad tokens)."""
+SignatureStatus = Literal["valid", "invalid", "not checked"]
+"""What a signature check found: it matches the issuer's key, it does not, or it could not
+be checked (opaque token, an algorithm that is never verified, no such key)."""
+
+
+async def signature_status(
+    token: Secret, jwks: JwksCache, *, algorithms: tuple[str, ...] = ("RS256", "PS256")
+) -> tuple[SignatureStatus, str]:
+    """The signature's status and a sentence on it (never raises for bad tokens).
+
+    Only asymmetric ``algorithms`` are tried: ``none`` is no signature, and an ``HS*`` token
+    claims a shared secret the issuer's public keys cannot check (a public key used as the
+    HMAC secret is a known forgery, so it is never tried).
+    """
     view = inspect_token(token)
     if view.opaque:
-        return "opaque token: nothing to verify (only the issuer can read it)"
+        return "not checked", "opaque token: nothing to verify (only the issuer can read it)"
     algorithm = view.header.get("alg")
-    if algorithm not in ("RS256", "PS256"):
-        return f"not verified: algorithm {algorithm!r} is not accepted"
+    if algorithm not in algorithms:
+        return "not checked", f"not verified: algorithm {algorithm!r} is not accepted"
     kid = view.header.get("kid")
     try:
         key = await jwks.signing_key(kid if isinstance(kid, str) else None)
@@ -67,9 +85,14 @@ async def check_signature(token: Secret, jwks: JwksCache) -> str:
             options={"verify_aud": False, "verify_exp": False, "verify_iat": False},
         )
     except TuiConsoleError as exc:
-        return f"not verified: {exc.message}"
+        return "not checked", f"not verified: {exc.message}"
     except jwt.InvalidSignatureError:
-        return "INVALID: the signature does not match the issuer's key"
+        return "invalid", "INVALID: the signature does not match the issuer's key"
     except jwt.PyJWTError as exc:
-        return f"INVALID: {type(exc).__name__}"
-    return f"valid: signed with the issuer's key {kid}"
+        return "invalid", f"INVALID: {type(exc).__name__}"
+    return "valid", f"valid: signed with the issuer's key {kid}"
+
+
+async def check_signature(token: Secret, jwks: JwksCache) -> str:
+    """A sentence on the signature: valid for key X, or why not (never raises for bad tokens)."""
+    return (await signature_status(token, jwks))[1]

@@ -34,7 +34,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import httpx
 
@@ -62,7 +62,7 @@ from tui_console.token_set import REFRESH_LEEWAY
 if TYPE_CHECKING:  # pragma: no cover
     from tui_console.storage.token_store import FileTokenStore
 
-__all__ = ["AudienceToken", "RefreshState", "TokenManager"]
+__all__ = ["AudienceToken", "RefreshState", "Renewal", "TokenManager"]
 
 RefreshState = Literal["fresh", "refreshing", "expired", "signed out"]
 """A session's refresh state in words, for the UI's session strip and ``status``."""
@@ -86,6 +86,18 @@ class AudienceToken:
     """Requested scopes the token does not carry (Auth0 drops disallowed ones silently)."""
 
 
+class Renewal(Protocol):
+    """Another way to renew a token set than its refresh token, under the manager's locks.
+
+    A machine sign-in (client credentials, :mod:`tui_console.auth.client_credentials`) has no
+    refresh token: it asks for a new access token with the client's own authentication.
+    """
+
+    async def renew(self, stored: TokenSet) -> TokenSet:
+        """A new token set for ``stored``'s audience (raises like a refresh does)."""
+        ...
+
+
 class TokenManager:
     """Hands out access tokens that are valid for at least ``leeway`` seconds more.
 
@@ -98,6 +110,9 @@ class TokenManager:
 
     ``dpop_keys`` is where the profile's DPoP key lives and ``dpop_nonces`` the nonces seen
     so far (shared with the resource calls); both matter only for DPoP-bound tokens.
+
+    ``renewal`` replaces the refresh grant (a machine sign-in); it runs single-flight under
+    the same locks and its tokens are persisted the same way.
     """
 
     def __init__(
@@ -113,6 +128,7 @@ class TokenManager:
         on_change: Callable[[TokenSet | None], None] | None = None,
         dpop_keys: DPoPKeySource | None = None,
         dpop_nonces: DPoPNonces | None = None,
+        renewal: Renewal | None = None,
     ) -> None:
         self._http = http
         self._token_endpoint = token_endpoint
@@ -128,6 +144,7 @@ class TokenManager:
         self.dpop_nonces = dpop_nonces if dpop_nonces is not None else DPoPNonces()
         """The latest DPoP nonce per server origin, for every proof this session signs."""
         self.refresh_count = 0
+        self._renewal = renewal
 
     def current(self, audience: str | None) -> TokenSet:
         """The stored tokens for ``audience``, whatever their expiry; NotSignedIn if none."""
@@ -277,8 +294,14 @@ class TokenManager:
 
         A :attr:`~TokenSet.multi_resource` set is refreshed with its ``audience`` and ``scope``.
         ``spent`` is the stored set whose refresh token a first MRRT exchange presents (the
-        new audience has nothing stored yet).
+        new audience has nothing stored yet). A machine sign-in renews through its
+        :class:`Renewal` instead (it has no refresh token).
         """
+        if self._renewal is not None:
+            renewed = await self._renewal.renew(stored)
+            self._store.put(renewed)
+            self._notify(renewed)
+            return renewed
         if stored.refresh_token is None:
             raise SessionExpired(
                 "The access token for this profile is no longer valid, and there is no "
@@ -411,6 +434,14 @@ class TokenManager:
                 hint=f"{_SIGN_IN_AGAIN}. To ride out lost answers, set the application's "
                 "reuse interval (Rotation Overlap Period) to 30 s or more in the Auth0 "
                 'dashboard (README: "Refresh-token rotation").',
+            ) from error
+        if error.error == "invalid_grant":
+            # Auth0 words every dead refresh token alike: name the likely causes.
+            raise SessionExpired(
+                "The session for this profile has ended: you were signed out elsewhere (on "
+                "another device, or by an administrator or support), or the session expired. "
+                f"Auth0 rejected the refresh token: {reason}",
+                hint=_SIGN_IN_AGAIN,
             ) from error
         raise SessionExpired(
             f"The session for this profile has ended (the refresh token was rejected: {reason}).",

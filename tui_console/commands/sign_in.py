@@ -59,6 +59,10 @@ async def read_pasted_line() -> str:
 
 @reports_rate_limits
 async def login(session: AccountSession, args: argparse.Namespace) -> int:
+    if args.client_credentials or session.profile.machine:  # a machine profile signs in so
+        from tui_console.commands.machine_sign_in import machine_login
+
+        return await machine_login(session, args)
     scopes = tuple(s for value in args.scope or () for s in value.split()) or None
     usable, reason = browser_is_usable()
     flow = args.flow
@@ -187,3 +191,5 @@ def print_logout_report(report: LogoutReport) -> None:
     print("Deleted the local tokens." if report.wiped else "No local tokens to delete.", file=err)
     if report.dpop_key_deleted:
         print("Deleted the DPoP key.", file=err)
+    if report.client_secret_deleted:
+        print("Deleted the stored client secret.", file=err)

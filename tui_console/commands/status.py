@@ -42,7 +42,10 @@ def show_status(status: SessionStatus, *, as_json: bool) -> int:
     who = " ".join(
         p for p in (user.get("name"), f"<{user['email']}>" if user.get("email") else None) if p
     )
-    print(f"User:     {cell(who) or '?'} ({cell(user.get('sub', 'unknown subject'))})")
+    if status.machine:
+        print(f"Signed in: {cell(status.who)}")
+    else:
+        print(f"User:     {cell(who) or '?'} ({cell(user.get('sub', 'unknown subject'))})")
     for token in status.tokens:
         left = token.seconds_left()
         if token.expires_at is None or left is None:

@@ -1,0 +1,198 @@
+"""The Management API calls support staff make with a machine token (auth0-reference.md §8.2,
+§8.3, §8.6): find users, read and end their sessions and refresh tokens, sign them out.
+
+A :class:`ManagementClient` underneath, so every request goes through the same transports
+(rate-limit board, call log) and the same error tree. Auth0's sharp edges, from the
+recordings (auth0-recordings/NOTES.md §11):
+
+* the session and refresh-token deletes answer 202 with ``{}`` or 204 with nothing (a
+  hand-edited recording says 204 where the OAS says 202): any 2xx is success, the body unread;
+* those endpoints are Enterprise-only: another plan answers 403 (``insufficient_entitlement``,
+  or ``insufficient_scope`` with "Please upgrade your subscription", errors.json), which is
+  :class:`PlanLacksFeature`, saying what still works;
+* ``users-by-email`` is exact and case-sensitive; ``GET /users`` searches with ``q`` and
+  ``search_engine=v3``, 0-based pages of at most 100 (and 1,000 results in all).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui_console.management.client import ManagementClient, parse_body
+from tui_console.management.errors import ManagementAPIError, RequestRefused
+from tui_console.management.support_models import (
+    RefreshTokenPage,
+    Session,
+    SessionPage,
+    SupportUser,
+    UserSearchPage,
+)
+
+__all__ = ["PlanLacksFeature", "SupportClient"]
+
+_MAX_PER_PAGE = 100
+_MAX_TAKE = 100
+_CHECK_ENDED = (
+    "Ending something twice is harmless: list the user's sessions and refresh tokens to see "
+    "what is left."
+)
+
+
+class PlanLacksFeature(ManagementAPIError):
+    """403: the tenant's Auth0 plan does not include this endpoint (sessions and refresh
+    tokens are Enterprise-only, auth0-reference.md §8.2, §8.3)."""
+
+
+def _plan_refusal(error: ManagementAPIError, what: str) -> ManagementAPIError:
+    """``error`` as :class:`PlanLacksFeature` when it is the plan's refusal, else unchanged."""
+    message = error.server_message.lower()
+    if error.status != 403 or not (
+        error.error_code == "insufficient_entitlement" or "upgrade your subscription" in message
+    ):
+        return error
+    return PlanLacksFeature(
+        f"This tenant's Auth0 plan does not include {what}: Auth0 offers the sessions and "
+        "refresh-token endpoints on Enterprise plans only.",
+        status=error.status,
+        error=error.error,
+        error_code=error.error_code,
+        server_message=error.server_message,
+        hint="Still works here: finding users, their details and signing a user out "
+        "everywhere (support sign-out-everywhere).",
+    )
+
+
+def _page_range(page: int, per_page: int) -> None:
+    if page < 0 or not 1 <= per_page <= _MAX_PER_PAGE:
+        raise RequestRefused(
+            f"Page {page} with {per_page} per page is out of range.",
+            hint=f"Pages start at 0 and hold 1 to {_MAX_PER_PAGE} users.",
+        )
+
+
+def _take_range(take: int) -> None:
+    if not 1 <= take <= _MAX_TAKE:
+        raise RequestRefused(
+            f"{take} per page is out of range.", hint=f"Ask for 1 to {_MAX_TAKE} at a time."
+        )
+
+
+class SupportClient(ManagementClient):
+    """Support staff's calls on ``https://<tenant>/api/v2/`` with an admin (machine) token."""
+
+    @classmethod
+    def sharing(cls, client: ManagementClient) -> SupportClient:
+        """A support client on ``client``'s HTTP client, base URL and auth."""
+        return cls(client._http, client._base_url, auth=client._auth)
+
+    async def _enterprise(
+        self, what: str, method: str, segments: tuple[str, ...], **kwargs: Any
+    ) -> Any:
+        """One request to a sessions / refresh-token endpoint, the plan's 403 worded."""
+        try:
+            return await self._request(method, segments, **kwargs)
+        except ManagementAPIError as error:
+            raise _plan_refusal(error, what) from None
+
+    # -- users ---------------------------------------------------------------------------------
+
+    async def users_by_email(self, email: str) -> tuple[SupportUser, ...]:
+        """Every user with exactly this e-mail (several connections may share one); exact and
+        case-sensitive at Auth0 (scope ``read:users``)."""
+        response = await self._request("GET", ("users-by-email",), params={"email": email})
+        return parse_body(response, _users)
+
+    async def support_user(self, user_id: str) -> SupportUser:
+        """The full user ``user_id`` with the admin fields (scope ``read:users``)."""
+        response = await self._request("GET", ("users", user_id))
+        return parse_body(response, SupportUser.from_json)
+
+    async def search_users(
+        self, query: str, *, page: int = 0, per_page: int = 50
+    ) -> UserSearchPage:
+        """One page of ``GET /users?q=QUERY&search_engine=v3`` with totals (``read:users``)."""
+        _page_range(page, per_page)
+        params = {
+            "q": query,
+            "search_engine": "v3",
+            "page": str(page),
+            "per_page": str(per_page),
+            "include_totals": "true",
+        }
+        response = await self._request("GET", ("users",), params=params)
+        return parse_body(
+            response, lambda data: UserSearchPage.from_json(data, page=page, per_page=per_page)
+        )
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    async def user_sessions(
+        self, user_id: str, *, checkpoint: str | None = None, take: int = 50
+    ) -> SessionPage:
+        """One page of ``user_id``'s sessions from ``checkpoint`` (``read:sessions``)."""
+        _take_range(take)
+        params = {"take": str(take), "include_totals": "true"}
+        if checkpoint:
+            params["from"] = checkpoint
+        response = await self._enterprise(
+            "session management", "GET", ("users", user_id, "sessions"), params=params
+        )
+        return parse_body(response, SessionPage.from_json)
+
+    async def get_session(self, session_id: str) -> Session:
+        """One session by id (``read:sessions``)."""
+        response = await self._enterprise("session management", "GET", ("sessions", session_id))
+        return parse_body(response, Session.from_json)
+
+    async def end_session(self, session_id: str, *, with_refresh_tokens: bool = True) -> None:
+        """End a session: ``POST /sessions/{id}/revoke`` (with its refresh tokens; scopes
+        ``delete:sessions`` and ``delete:refresh_tokens``) or ``DELETE /sessions/{id}``
+        (the session only; ``delete:sessions``). Asynchronous at Auth0."""
+        if with_refresh_tokens:
+            segments: tuple[str, ...] = ("sessions", session_id, "revoke")
+            await self._enterprise("session management", "POST", segments, check=_CHECK_ENDED)
+        else:
+            segments = ("sessions", session_id)
+            await self._enterprise("session management", "DELETE", segments, check=_CHECK_ENDED)
+
+    # -- refresh tokens ------------------------------------------------------------------------
+
+    async def user_refresh_tokens(
+        self, user_id: str, *, checkpoint: str | None = None, take: int = 50
+    ) -> RefreshTokenPage:
+        """One page of ``user_id``'s refresh tokens (``read:refresh_tokens``)."""
+        _take_range(take)
+        params = {"take": str(take), "include_totals": "true"}
+        if checkpoint:
+            params["from"] = checkpoint
+        response = await self._enterprise(
+            "refresh-token management", "GET", ("users", user_id, "refresh-tokens"), params=params
+        )
+        return parse_body(response, RefreshTokenPage.from_json)
+
+    async def revoke_refresh_token(self, token_id: str) -> None:
+        """``DELETE /refresh-tokens/{id}`` (``delete:refresh_tokens``): 202 or 204."""
+        await self._enterprise(
+            "refresh-token management", "DELETE", ("refresh-tokens", token_id), check=_CHECK_ENDED
+        )
+
+    # -- signing a user out --------------------------------------------------------------------
+
+    async def revoke_access(
+        self, user_id: str, *, session_id: str | None = None, keep_refresh_tokens: bool = False
+    ) -> None:
+        """``POST /users/{id}/revoke-access``: every session of the user (or ``session_id``)
+        and, unless ``keep_refresh_tokens``, their refresh tokens (§8.6; scopes
+        ``delete:sessions`` and ``delete:refresh_tokens``)."""
+        body: dict[str, Any] = {"preserve_refresh_tokens": keep_refresh_tokens}
+        if session_id is not None:
+            body["session_id"] = session_id
+        await self._request(
+            "POST", ("users", user_id, "revoke-access"), body=body, check=_CHECK_ENDED
+        )
+
+
+def _users(data: Any) -> tuple[SupportUser, ...]:
+    if not isinstance(data, list):
+        raise ValueError("the users are not a JSON array")
+    return tuple(SupportUser.from_json(item) for item in data)

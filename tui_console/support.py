@@ -1,0 +1,297 @@
+"""The support facade: what support staff do for a user, in verbs and value types.
+
+Beside the account facade (:mod:`tui_console.account`), on a machine sign-in's
+:class:`~tui_console.account.AccountSession` (``login --client-credentials``): find a user,
+read their sessions and refresh tokens, end one, or sign them out everywhere. The command
+line (:mod:`tui_console.commands.support`) and the console's support screens use this and
+nothing below it: no httpx type crosses this line, only the value types of
+:mod:`tui_console.management.support_models` (re-exported here), :class:`Outcome` and the
+:mod:`tui_console.errors` tree.
+
+Each action declares the scopes it needs (:data:`SUPPORT_SCOPES`); one the machine token was
+not granted is refused before anything is sent (:class:`ScopeMissing`, in words, with where
+to grant it). Endings are worded as they are at Auth0: accepted, carried out asynchronously,
+and access tokens already issued stay valid until they expire.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tui_console.account import AccountSession
+from tui_console.errors import AuthError, UsageError
+from tui_console.management.errors import UserNotFound
+from tui_console.management.support_client import PlanLacksFeature, SupportClient
+from tui_console.management.support_models import (
+    AuthenticationMethod,
+    Device,
+    RefreshToken,
+    RefreshTokenPage,
+    ResourceServerGrant,
+    Session,
+    SessionPage,
+    SupportUser,
+    UserSearchPage,
+)
+from tui_console.user_agents import UserAgent, describe_user_agent
+
+__all__ = [
+    "SUPPORT_SCOPES",
+    "AuthenticationMethod",
+    "Device",
+    "NoUserFound",
+    "Outcome",
+    "PlanLacksFeature",
+    "RefreshToken",
+    "RefreshTokenPage",
+    "ResourceServerGrant",
+    "ScopeMissing",
+    "Session",
+    "SessionPage",
+    "SupportSession",
+    "SupportUser",
+    "UserAgent",
+    "UserSearch",
+    "UserSearchPage",
+    "describe_user_agent",
+]
+
+#: What each support action needs from the machine token (auth0-reference.md §8.2, §8.3, §8.6).
+SUPPORT_SCOPES: Mapping[str, tuple[str, ...]] = {
+    "users.find": ("read:users",),
+    "users.read": ("read:users",),
+    "sessions.list": ("read:sessions",),
+    "sessions.read": ("read:sessions",),
+    "sessions.end": ("delete:sessions", "delete:refresh_tokens"),
+    "refresh_tokens.list": ("read:refresh_tokens",),
+    "refresh_tokens.revoke": ("delete:refresh_tokens",),
+    "access.revoke": ("delete:sessions", "delete:refresh_tokens"),
+}
+
+_ACTION_WORDS: Mapping[str, str] = {
+    "users.find": "finding users",
+    "users.read": "reading a user",
+    "sessions.list": "listing sessions",
+    "sessions.read": "reading a session",
+    "sessions.end": "ending a session",
+    "refresh_tokens.list": "listing refresh tokens",
+    "refresh_tokens.revoke": "revoking a refresh token",
+    "access.revoke": "signing a user out everywhere",
+}
+_GRANT_THEM = (
+    "Grant them to the application: Auth0 dashboard > Applications > APIs > Auth0 Management "
+    "API > Machine to Machine Applications, then sign in again "
+    "(tui-console login --client-credentials)."
+)
+_STILL_VALID = (
+    "Access tokens already issued stay valid until they expire (Auth0 cannot recall them)."
+)
+_ASYNCHRONOUS = "Auth0 carries this out asynchronously: it may take a few seconds to show."
+_EMAIL = re.compile(r"^[^\s@:]+@[^\s@:]+$")
+
+
+class ScopeMissing(AuthError):
+    """The machine token lacks a scope this action needs; nothing was sent."""
+
+    def __init__(self, message: str, *, scopes: tuple[str, ...], hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.scopes = scopes
+
+
+class NoUserFound(UsageError):
+    """No user matches the id or e-mail given."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a support action did, in words: ``summary`` and what it does not do (``caveats``)."""
+
+    summary: str
+    caveats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UserSearch:
+    """Users found for a query, how they were looked up, and a note when that matters."""
+
+    query: str
+    by: str
+    """``email`` (``users-by-email``), ``user_id`` or ``query`` (``q`` with v3)."""
+    users: tuple[SupportUser, ...]
+    page: int = 0
+    total: int | None = None
+    has_more: bool = False
+    note: str | None = None
+    """E.g. that e-mail matching is case-sensitive, when nothing matched a capitalised one."""
+
+
+def _case_note(email: str) -> str | None:
+    if email == email.lower():
+        return None
+    return (
+        f"Auth0 matches e-mail addresses exactly and case-sensitively, and stores database "
+        f"users' addresses in lower case: try {email.lower()}"
+    )
+
+
+class SupportSession:
+    """Support verbs on a machine sign-in (``account``); one Management client, reused."""
+
+    def __init__(self, account: AccountSession) -> None:
+        self.account = account
+        self._client: SupportClient | None = None
+
+    async def _api(self, action: str) -> SupportClient:
+        self.require(action)
+        if self._client is None:
+            self._client = SupportClient.sharing(await self.account.management())
+        return self._client
+
+    # -- scopes -----------------------------------------------------------------------------
+
+    def missing_scopes(self, action: str) -> tuple[str, ...]:
+        """The scopes ``action`` (a key of :data:`SUPPORT_SCOPES`) needs and the token lacks.
+
+        Empty when the token says nothing about its scopes (an opaque token): Auth0 decides.
+        """
+        granted = self.account.granted_scopes()
+        if not granted:
+            return ()
+        return tuple(s for s in SUPPORT_SCOPES[action] if s not in granted)
+
+    def unavailable_reason(self, action: str) -> str | None:
+        """Why ``action`` cannot be done with this sign-in, in words; ``None`` if it can."""
+        missing = self.missing_scopes(action)
+        if not missing:
+            return None
+        return (
+            f"{_ACTION_WORDS[action].capitalize()} needs the scope"
+            f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}, which this "
+            "application was not granted."
+        )
+
+    def require(self, action: str) -> None:
+        """:class:`ScopeMissing` when ``action`` needs a scope the token lacks."""
+        reason = self.unavailable_reason(action)
+        if reason is not None:
+            raise ScopeMissing(reason, scopes=self.missing_scopes(action), hint=_GRANT_THEM)
+
+    # -- users ------------------------------------------------------------------------------
+
+    async def find_users(self, query: str, *, page: int = 0, per_page: int = 50) -> UserSearch:
+        """Users by e-mail (exact), by user id (``provider|id``) or by a Lucene ``q`` (v3)."""
+        text = query.strip()
+        if not text:
+            raise UsageError("Give an e-mail address, a user id or a search query.")
+        api = await self._api("users.find")
+        if _EMAIL.match(text):
+            users = await api.users_by_email(text)
+            note = None if users else _case_note(text)
+            return UserSearch(text, "email", users, total=len(users), note=note)
+        if "|" in text and " " not in text and ":" not in text:
+            try:
+                users = (await api.support_user(text),)
+            except UserNotFound:
+                users = ()
+            return UserSearch(text, "user_id", users, total=len(users))
+        found = await api.search_users(text, page=page, per_page=per_page)
+        return UserSearch(
+            text, "query", found.users, page=page, total=found.total, has_more=found.has_more
+        )
+
+    async def user(self, user: str) -> SupportUser:
+        """One user by id, or by e-mail when exactly one user has it."""
+        text = user.strip()
+        api = await self._api("users.read")
+        if not _EMAIL.match(text):
+            try:
+                return await api.support_user(text)
+            except UserNotFound:
+                raise NoUserFound(
+                    f"There is no user with the id {text}.",
+                    hint="Find the user first: tui-console support find EMAIL-OR-QUERY",
+                ) from None
+        users = await api.users_by_email(text)
+        if not users:
+            note = _case_note(text)
+            raise NoUserFound(
+                f"No user has the e-mail address {text}.",
+                hint=note or "Search more widely: tui-console support find 'email:*part*'",
+            )
+        if len(users) > 1:
+            ids = ", ".join(u.user_id for u in users)
+            raise UsageError(
+                f"{len(users)} users have the e-mail address {text} (one per connection): {ids}.",
+                hint="Give the user id of the one you mean.",
+            )
+        return users[0]
+
+    async def user_id(self, user: str) -> str:
+        """The id of ``user`` (an id is taken as it is; an e-mail is looked up)."""
+        text = user.strip()
+        return text if not _EMAIL.match(text) else (await self.user(text)).user_id
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    async def sessions(
+        self, user_id: str, *, checkpoint: str | None = None, take: int = 50
+    ) -> SessionPage:
+        """One page of the user's sessions (Enterprise plans: else :class:`PlanLacksFeature`)."""
+        api = await self._api("sessions.list")
+        return await api.user_sessions(user_id, checkpoint=checkpoint, take=take)
+
+    async def session(self, session_id: str) -> Session:
+        """One session by id (the ``sid`` of the tokens issued in it)."""
+        return await (await self._api("sessions.read")).get_session(session_id)
+
+    async def end_session(self, session_id: str) -> Outcome:
+        """End one session and its refresh tokens (``POST /sessions/{id}/revoke``)."""
+        await (await self._api("sessions.end")).end_session(session_id)
+        return Outcome(
+            f"Auth0 accepted ending session {session_id} and its refresh tokens. {_ASYNCHRONOUS}",
+            caveats=(_STILL_VALID,),
+        )
+
+    # -- refresh tokens ---------------------------------------------------------------------
+
+    async def refresh_tokens(
+        self, user_id: str, *, checkpoint: str | None = None, take: int = 50
+    ) -> RefreshTokenPage:
+        """One page of the user's refresh tokens (Enterprise plans)."""
+        api = await self._api("refresh_tokens.list")
+        return await api.user_refresh_tokens(user_id, checkpoint=checkpoint, take=take)
+
+    async def revoke_refresh_token(self, token_id: str) -> Outcome:
+        """Revoke one refresh token by its id (the record's id, not the token)."""
+        await (await self._api("refresh_tokens.revoke")).revoke_refresh_token(token_id)
+        return Outcome(
+            f"Auth0 accepted revoking refresh token {token_id}: the application holding it "
+            f"can no longer renew its access tokens. {_ASYNCHRONOUS}",
+            caveats=(_STILL_VALID, "The user's session, if any, is not ended."),
+        )
+
+    # -- signing out ------------------------------------------------------------------------
+
+    async def sign_out_everywhere(
+        self, user_id: str, *, session_id: str | None = None, keep_refresh_tokens: bool = False
+    ) -> Outcome:
+        """``revoke-access``: every session of the user (or ``session_id``) ends and, unless
+        ``keep_refresh_tokens``, their refresh tokens are revoked."""
+        api = await self._api("access.revoke")
+        await api.revoke_access(
+            user_id, session_id=session_id, keep_refresh_tokens=keep_refresh_tokens
+        )
+        if session_id is None:
+            what = f"signing {user_id} out everywhere: every session ends"
+            tokens = "every refresh token is revoked"
+        else:
+            what = f"ending session {session_id} of {user_id}"
+            tokens = "its refresh tokens are revoked"
+        if keep_refresh_tokens:
+            tokens = "refresh tokens are kept, so applications holding them stay signed in"
+        return Outcome(
+            f"Auth0 accepted {what}, and {tokens}. {_ASYNCHRONOUS}",
+            caveats=(_STILL_VALID,),
+        )
