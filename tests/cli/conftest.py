@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tui_console.devtenant import RunningTenant, TenantSettings, serve
+
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_BROWSER = ROOT / "tests" / "cli" / "fake_browser.py"
 
@@ -90,3 +92,14 @@ def cli(tmp_path: Path) -> Iterator[Cli]:
         PYTHONUNBUFFERED="1",
     )
     yield Cli(env=env, home=tmp_path)
+
+
+@pytest.fixture
+def signed_in(cli: Cli) -> Iterator[RunningTenant]:
+    """A dev tenant, and the CLI signed in to it as Ada through the device flow."""
+    with serve(TenantSettings(auto_approve=0.2, device_interval=1)) as tenant:
+        login = cli.run(
+            "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
+        )
+        assert login.returncode == 0, login.stderr
+        yield tenant

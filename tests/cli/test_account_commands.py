@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.cli.conftest import Cli, free_ports, write_profile
 from tui_console.devtenant import RunningTenant, TenantSettings, serve
-
-
-@pytest.fixture
-def signed_in(cli: Cli) -> Iterator[RunningTenant]:
-    """A dev tenant, and the CLI signed in to it as Ada through the device flow."""
-    with serve(TenantSettings(auto_approve=0.2, device_interval=1)) as tenant:
-        login = cli.run(
-            "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
-        )
-        assert login.returncode == 0, login.stderr
-        yield tenant
 
 
 def _ada(tenant: RunningTenant):  # type: ignore[no-untyped-def]

@@ -16,8 +16,6 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import tui_console
 from tests.cli.conftest import Cli, write_profile
 from tui_console.commands.output import EXIT_REFUSED, exit_statuses
@@ -25,16 +23,6 @@ from tui_console.devtenant import RunningTenant, TenantSettings, serve
 from tui_console.errors import TuiConsoleError
 
 ISO_UTC = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\b")
-
-
-@pytest.fixture
-def signed_in(cli: Cli) -> Iterator[RunningTenant]:
-    with serve(TenantSettings(auto_approve=0.2, device_interval=1)) as tenant:
-        login = cli.run(
-            "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
-        )
-        assert login.returncode == 0, login.stderr
-        yield tenant
 
 
 def _token_file(cli: Cli) -> Path:

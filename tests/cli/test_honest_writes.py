@@ -10,7 +10,6 @@ import select
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,17 +23,6 @@ from tui_console.config import Profile, management_audience
 from tui_console.devtenant import RunningTenant, TenantSettings, serve
 from tui_console.errors import ResponseLost
 from tui_console.storage.token_store import FileTokenStore
-
-
-@pytest.fixture
-def signed_in(cli: Cli) -> Iterator[RunningTenant]:
-    """A dev tenant, and the CLI signed in to it as Ada through the device flow."""
-    with serve(TenantSettings(auto_approve=0.2, device_interval=1)) as tenant:
-        login = cli.run(
-            "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
-        )
-        assert login.returncode == 0, login.stderr
-        yield tenant
 
 
 def _metadata(tenant: RunningTenant) -> dict[str, object]:

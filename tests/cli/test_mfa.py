@@ -16,27 +16,15 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyotp
-import pytest
 
 from tests.cli.conftest import Cli
 from tui_console.commands.output import exit_status
 from tui_console.devtenant import RunningTenant, TenantSettings, serve
 from tui_console.errors import UsageError
 from tui_console.my_account import MethodNotRemovable, Problem
-
-
-@pytest.fixture
-def signed_in(cli: Cli) -> Iterator[RunningTenant]:
-    with serve(TenantSettings(auto_approve=0.2, device_interval=1)) as tenant:
-        login = cli.run(
-            "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
-        )
-        assert login.returncode == 0, login.stderr
-        yield tenant
 
 
 def test_mfa_lists_the_methods_as_json_with_the_my_account_bucket(
