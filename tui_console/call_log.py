@@ -3,7 +3,8 @@
 :class:`CallLogTransport` sits innermost (under the rate-limit gate), so it sees each request
 that really went on the wire, retries included, with its latency and rate-limit headers. It
 keeps the method, the host, the *path* and a redacted query, the status and the timing, and
-nothing else: no headers with credentials, no bodies, so no token can reach the log.
+the request and response headers with every credential masked (``Authorization``, ``DPoP``,
+cookies, and any value that looks like a token); never a body, so no token reaches the log.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 
 from tui_console.ratelimit.headers import RateLimitState, parse_rate_limit
-from tui_console.redact import MASK
+from tui_console.redact import MASK, redact
 
 __all__ = ["CallLog", "CallLogTransport", "CallRecord"]
+
+#: Headers whose whole value is a credential (a proof, a cookie): always masked.
+_CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "dpop", "cookie", "set-cookie", "x-api-key"}
+)
+
+Headers = tuple[tuple[str, str], ...]
 
 #: Query parameters that are safe to show; every other value is masked.
 _SHOWN_PARAMETERS = frozenset(
@@ -39,6 +47,18 @@ class CallRecord:
     latency_ms: float
     rate_limit: RateLimitState | None
     error: str | None = None
+    request_headers: Headers = ()
+    """As sent, credentials masked."""
+    response_headers: Headers = ()
+    """As received (none when no answer came), credentials masked."""
+
+
+def safe_headers(headers: httpx.Headers) -> Headers:
+    """``headers`` with credential headers masked and anything token-like in others too."""
+    return tuple(
+        (name, MASK if name.lower() in _CREDENTIAL_HEADERS else redact(value))
+        for name, value in headers.multi_items()
+    )
 
 
 def _safe_query(url: httpx.URL) -> str:
@@ -102,6 +122,7 @@ class CallLogTransport(httpx.AsyncBaseTransport):
                     (time.perf_counter() - started) * 1000,
                     None,
                     type(exc).__name__,
+                    request_headers=safe_headers(request.headers),
                 )
             )
             raise
@@ -114,6 +135,8 @@ class CallLogTransport(httpx.AsyncBaseTransport):
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
                 parse_rate_limit(response.headers, now=at),
+                request_headers=safe_headers(request.headers),
+                response_headers=safe_headers(response.headers),
             )
         )
         return response

@@ -20,6 +20,7 @@ from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, wait_for
 from tui_console.call_log import CallRecord
 from tui_console.ratelimit.headers import RateLimitState
+from tui_console.redact import MASK
 from tui_console.ui.app import ConsoleApp
 from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.panes.devices import AddDeviceKeyScreen
@@ -116,6 +117,12 @@ def _call() -> CallRecord:
         15012.0,
         RateLimitState(50, 0, 1_726_000_030.0, 1_726_000_000.0),
         error="ReadTimeout",
+        request_headers=(
+            ("host", "acme.eu.auth0.com"),
+            ("authorization", MASK),
+            ("content-type", "application/json"),
+            ("user-agent", "tui-console"),
+        ),
     )
 
 

@@ -2,7 +2,8 @@
 
 Enter on a row of the Calls tab opens :class:`CallDetailScreen`: the whole path and query (as
 recorded: query values other than paging are masked), status or what went wrong, latency,
-and the rate-limit headers of the answer. "Copy as curl" (:func:`call_as_curl`) puts the
+the rate-limit headers of the answer, and the request and response headers (credentials were
+masked when they were recorded). "Copy as curl" (:func:`call_as_curl`) puts the
 request on the clipboard with the token as ``$(tui-console --profile NAME token)``, so the
 line can be shared or pasted into a shell and never carries the token itself.
 """
@@ -72,9 +73,18 @@ def describe_call(record: CallRecord) -> str:
             f"Rate limit: {limit.remaining} of {limit.limit} left; "
             f"bucket full again at {_utc(limit.reset)}"
         )
-    if MASK in record.path:
-        lines.append(f"Query values shown as {MASK} were masked when recorded.")
-    lines.append("Headers and bodies are not recorded, so nothing here holds a token.")
+    for title, headers in (
+        ("Request headers", record.request_headers),
+        ("Response headers", record.response_headers),
+    ):
+        if headers:
+            lines.append(f"{title}:")
+            lines.extend(f"  {name}: {value}" for name, value in headers)
+    if MASK in record.path or any(
+        MASK in value for _, value in (*record.request_headers, *record.response_headers)
+    ):
+        lines.append(f"Values shown as {MASK} were masked when recorded (credentials).")
+    lines.append("Bodies are not recorded, so nothing here holds a token.")
     return printable("\n".join(lines))
 
 
