@@ -463,15 +463,18 @@ class AccountSession:
         audience: str | None = None,
         timeout: float = 300,
         dpop: bool | None = None,
+        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
     ) -> SessionStatus:
         """Authorization code + PKCE through a loopback redirect (RFC 8252), then store.
 
         ``dpop`` (default: the profile's setting) binds the code (``dpop_jkt``) and the
-        tokens to the profile's DPoP key.
+        tokens to the profile's DPoP key. ``on_bad_paste`` hears of a pasted address that is
+        not this sign-in's; the sign-in waits for another paste (or the browser) meanwhile.
         """
         tokens = await self._browser_sign_in(
             open_url=open_url,
             pasted_redirect=pasted_redirect,
+            on_bad_paste=on_bad_paste,
             on_progress=on_progress,
             scope=self._scope(scopes),
             audience=self._audience(audience),
@@ -491,6 +494,7 @@ class AccountSession:
         timeout: float,
         prompt: str | None = None,
         dpop: DPoP | None = None,
+        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
     ) -> TokenSet:
         """One browser sign-in with this profile's client and ports; the ID token validated."""
         return await run_browser_flow(
@@ -507,6 +511,7 @@ class AccountSession:
             validate=lambda tokens, nonce: self.validate_id_token(tokens, nonce=nonce),
             prompt=prompt,
             dpop=dpop,
+            on_bad_paste=on_bad_paste,
         )
 
     async def adopt(self, tokens: TokenSet) -> SessionStatus:
@@ -715,6 +720,7 @@ class AccountSession:
         pasted_redirect: Callable[[], Awaitable[str]] | None = None,
         on_progress: Callable[[float], None] | None = None,
         timeout: float = 300,
+        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
     ) -> tuple[Identity, ...]:
         """Sign in to the other account in the browser, then link it to this one.
 
@@ -733,6 +739,7 @@ class AccountSession:
             audience=None,
             timeout=timeout,
             prompt="login",
+            on_bad_paste=on_bad_paste,
         )
         if second.id_token is None:
             raise AuthError("The second sign-in returned no ID token, so nothing can be linked.")

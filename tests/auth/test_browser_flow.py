@@ -104,6 +104,7 @@ async def sign_in(
     timeout: float = 5,
     on_progress: Callable[[float], None] | None = None,
     validate: Callable[[TokenSet, str], Awaitable[None]] | None = None,
+    on_bad_paste: Callable[[AuthError], None] | None = None,
 ) -> TokenSet:
     try:
         return await run_browser_flow(
@@ -118,6 +119,7 @@ async def sign_in(
             timeout=timeout,
             on_progress=on_progress,
             validate=validate,
+            on_bad_paste=on_bad_paste,
         )
     finally:
         await browser.settled()
@@ -211,6 +213,49 @@ async def test_a_pasted_url_from_another_sign_in_is_refused(
     with pytest.raises(AuthError, match="state does not match"):
         await sign_in(http, Browser(answer=None), pasted_redirect=paste)
     assert issuer.exchanges == []
+
+
+async def test_a_wrong_paste_is_reported_and_the_next_paste_signs_in(
+    http: httpx.AsyncClient, issuer: Issuer
+) -> None:
+    """With ``on_bad_paste``, another sign-in's link and a cut-off address are reported and
+    the sign-in waits for the next paste, which completes it; nothing wrong is exchanged."""
+    browser = Browser(answer=None)
+    pastes = [
+        "http://127.0.0.1:8400/callback?code=stolen&state=someone-else",
+        "http://127.0.0.1:8400/callback?code=cut-off",
+    ]
+
+    async def paste() -> str:
+        if pastes:
+            return pastes.pop(0)
+        params = query(browser.opened[0])
+        return f"{params['redirect_uri']}?code=code-3&state={params['state']}"
+
+    refused: list[AuthError] = []
+    tokens = await sign_in(http, browser, pasted_redirect=paste, on_bad_paste=refused.append)
+    assert [error.message for error in refused] == [
+        "The state does not match: this redirect is not from the sign-in you started.",
+        "The redirect has no state parameter.",
+    ]
+    assert [exchange["code"] for exchange in issuer.exchanges] == ["code-3"]
+    assert tokens.refresh_token == Secret("refresh-1")
+
+
+async def test_a_denial_pasted_from_this_sign_in_ends_it_even_with_re_paste(
+    http: httpx.AsyncClient, issuer: Issuer
+) -> None:
+    """This sign-in's own error redirect is its answer, not a mistake: no second paste."""
+    browser = Browser(answer=None)
+
+    async def paste() -> str:
+        params = query(browser.opened[0])
+        return f"{params['redirect_uri']}?error=access_denied&state={params['state']}"
+
+    refused: list[AuthError] = []
+    with pytest.raises(LoginCancelled):
+        await sign_in(http, browser, pasted_redirect=paste, on_bad_paste=refused.append)
+    assert refused == [] and issuer.exchanges == []
 
 
 async def test_denied_in_the_browser_is_cancelled(http: httpx.AsyncClient, issuer: Issuer) -> None:

@@ -25,7 +25,7 @@ from tui_console.auth.device import PollProgress
 from tui_console.auth.inspect import TokenView
 from tui_console.call_log import CallLog, CallRecord
 from tui_console.config import MANAGEMENT_SCOPES, Profile
-from tui_console.errors import NotSignedIn
+from tui_console.errors import NotSignedIn, TuiConsoleError
 from tui_console.management import (
     DeviceCredential,
     DeviceCredentialPage,
@@ -297,6 +297,7 @@ class FakeSession:
         pasted_redirect: Callable[[], Awaitable[str]] | None = None,
         on_progress: Callable[[float], None] | None = None,
         timeout: float = 300,
+        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
     ) -> tuple[Identity, ...]:
         await asyncio.Event().wait()
         raise AssertionError("unreachable")

@@ -134,6 +134,15 @@ class TestBrowserFlow:
                 paste.value = "not an address"
                 await pilot.press("enter")
                 assert "not the address" in text_of(screen.query_one("#sign-in-status"))
+                # Another sign-in's address: refused with the reason, and the field is back.
+                port = unused_tcp_port
+                paste.value = f"http://127.0.0.1:{port}/callback?code=stolen&state=someone-else"
+                await pilot.press("enter")
+                status = screen.query_one("#sign-in-status")
+                await wait_for(pilot, lambda: "state does not match" in text_of(status))
+                assert "Paste the address again" in text_of(status)
+                assert not paste.disabled and paste.value == ""
+                assert screen.phase == "waiting"
                 paste.value = redirect
                 await pilot.press("enter")
                 await wait_for(pilot, lambda: session.status().signed_in, timeout=10)

@@ -24,6 +24,7 @@ from tui_console.auth.discovery import ServerMetadata
 from tui_console.auth.dpop import DPoP
 from tui_console.auth.loopback import LoopbackListener
 from tui_console.auth.tokens import TokenSet, parse_token_response
+from tui_console.errors import AuthError, LoginCancelled, OAuthError
 
 __all__ = ["run_browser_flow"]
 
@@ -42,6 +43,22 @@ async def _tick(on_progress: Callable[[float], None], timeout: float) -> None:
         await asyncio.sleep(min(1.0, left))
 
 
+def _paste_mistake(url: str, state: str) -> AuthError | None:
+    """Why a pasted address cannot be this sign-in's redirect, when pasting again could help.
+
+    A wrong or partial paste (another sign-in's link, no state, no code) is a mistake to
+    correct while the sign-in is still valid; an error redirect of this very sign-in (denied,
+    ``login_required``) is its real answer, so it is not a mistake: it ends the sign-in.
+    """
+    try:
+        parse_authorization_redirect(url, expected_state=state)
+    except (LoginCancelled, OAuthError):
+        return None
+    except AuthError as error:
+        return error
+    return None
+
+
 async def _first_redirect(
     listener: LoopbackListener,
     state: str,
@@ -49,17 +66,23 @@ async def _first_redirect(
     pasted_redirect: Callable[[], Awaitable[str]] | None,
     timeout: float,
     on_progress: Callable[[float], None] | None,
+    on_bad_paste: Callable[[AuthError], None] | None,
 ) -> str:
     """The redirect URL from the listener or the paste, whichever comes first.
 
-    The losers are cancelled and awaited before returning, also when this task itself is
-    cancelled, so no listener or stdin reader outlives the sign-in.
+    With ``on_bad_paste``, a pasted address that is a mistake (:func:`_paste_mistake`) is
+    handed to it and the wait goes on for another paste or the browser; without it, the
+    mistake ends the sign-in as before. The losers are cancelled and awaited before
+    returning, also when this task itself is cancelled, so no listener or stdin reader
+    outlives the sign-in.
     """
+    paste: asyncio.Task[str | None] | None = None
     waiting: set[asyncio.Task[str | None]] = {
         asyncio.create_task(listener.wait(expected_state=state, timeout=timeout))
     }
     if pasted_redirect is not None:
-        waiting.add(asyncio.create_task(_read_paste(pasted_redirect)))
+        paste = asyncio.create_task(_read_paste(pasted_redirect))
+        waiting.add(paste)
     if on_progress is not None:
         waiting.add(asyncio.create_task(_tick(on_progress, timeout)))
     try:
@@ -67,6 +90,13 @@ async def _first_redirect(
             done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 url = task.result()  # the listener's LoginTimedOut surfaces here
+                if task is paste and url is not None and on_bad_paste is not None:
+                    mistake = _paste_mistake(url, state)
+                    if mistake is not None and pasted_redirect is not None:
+                        on_bad_paste(mistake)  # and read the next paste: the wait goes on
+                        paste = asyncio.create_task(_read_paste(pasted_redirect))
+                        waiting.add(paste)
+                        continue
                 if url is not None:
                     return url
     finally:
@@ -90,6 +120,7 @@ async def run_browser_flow(
     validate: Callable[[TokenSet, str], Awaitable[None]] | None = None,
     prompt: str | None = None,
     dpop: DPoP | None = None,
+    on_bad_paste: Callable[[AuthError], None] | None = None,
 ) -> TokenSet:
     """Sign in through the browser and return the tokens (RFC 8252 §7.3, RFC 7636).
 
@@ -103,6 +134,8 @@ async def run_browser_flow(
     a provider may grant ``offline_access`` (oidc-provider insists; Auth0 does not).
     With ``dpop`` the authorization request carries ``dpop_jkt`` (RFC 9449 §10), so the
     code itself is bound to the key, and the exchange carries a proof signed with it.
+    ``on_bad_paste`` hears of a pasted address that cannot be this sign-in's (another link, a
+    cut-off one) and the person may paste again while the sign-in lasts.
     """
     async with LoopbackListener(ports) as listener:
         request = build_authorization_request(
@@ -121,6 +154,7 @@ async def run_browser_flow(
             pasted_redirect=pasted_redirect,
             timeout=timeout,
             on_progress=on_progress,
+            on_bad_paste=on_bad_paste,
         )
     code = parse_authorization_redirect(redirect, expected_state=request.state)
     exchange = build_code_exchange_request(

@@ -196,13 +196,14 @@ async def identities(session: AccountSession, args: argparse.Namespace) -> int:
 
 @reports_rate_limits
 async def link(session: AccountSession, args: argparse.Namespace) -> int:
-    from tui_console.commands.sign_in import browser_opener, read_pasted_line
+    from tui_console.commands.sign_in import browser_opener, read_pasted_line, report_bad_paste
 
     print("Sign in to the account to link (the second account) in the browser.", file=sys.stderr)
     linked = await _write(
         session.link_identity(
             open_url=browser_opener(no_open=args.no_open),
             pasted_redirect=read_pasted_line if sys.stdin.isatty() else None,
+            on_bad_paste=report_bad_paste,
         ),
         _check_with("tui-console identities"),
     )

@@ -26,6 +26,7 @@ from tui_console.commands.output import (
 )
 from tui_console.commands.status import show_status, show_token
 from tui_console.durations import clock_text, iso_utc
+from tui_console.errors import TuiConsoleError
 
 
 def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
@@ -49,6 +50,12 @@ def browser_opener(*, no_open: bool) -> Callable[[str], bool]:
         return opened
 
     return open_url
+
+
+def report_bad_paste(error: TuiConsoleError) -> None:
+    """A pasted address that is not this sign-in's: say why; the sign-in waits for another."""
+    say(f"That address does not finish this sign-in: {error.message}", sys.stderr)
+    print("Paste the address again and press Enter (or finish in the browser).", file=sys.stderr)
 
 
 async def read_pasted_line() -> str:
@@ -83,6 +90,7 @@ async def login(session: AccountSession, args: argparse.Namespace) -> int:
         status = await session.login_with_browser(
             open_url=browser_opener(no_open=args.no_open),
             pasted_redirect=read_pasted_line if sys.stdin.isatty() else None,
+            on_bad_paste=report_bad_paste,
             scopes=scopes,
             audience=args.audience,
             dpop=dpop,

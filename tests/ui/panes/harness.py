@@ -23,7 +23,7 @@ from tui_console.auth.inspect import TokenView
 from tui_console.auth.userinfo import UserProfile
 from tui_console.call_log import CallLog, CallRecord
 from tui_console.config import MANAGEMENT_SCOPES, Profile
-from tui_console.errors import NotSignedIn
+from tui_console.errors import NotSignedIn, TuiConsoleError
 from tui_console.management import (
     DeviceCredentialPage,
     Identity,
@@ -278,6 +278,7 @@ class FrozenSession:
         pasted_redirect: Callable[[], Awaitable[str]] | None = None,
         on_progress: Callable[[float], None] | None = None,
         timeout: float = 300,
+        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
     ) -> tuple[Identity, ...]:
         open_url(ISSUER + "authorize?client_id=" + CLIENT_ID)
         return self.user.identities

@@ -168,6 +168,17 @@ class TestLink:
                 assert url in shown and "Open this address in a browser" in shown
                 paste = pane.query_one("#link-paste", Input)
                 assert paste.has_focus
+                await pilot.press("ctrl+y")  # the address, for a browser on another machine
+                assert app.clipboard == url
+
+                # A wrong paste (another sign-in's address) says why; the link waits on.
+                paste.value = "http://127.0.0.1:1/callback?code=stolen&state=someone-else"
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: pane.status.tone == "error")
+                assert "state does not match" in pane.status.text, pane.status.text
+                assert "Paste the address again" in pane.status.text
+                assert pane.query_one("#identities-link").has_class("-shown")
+                assert paste.value == ""
 
                 page = await browser.open(url)
                 page = await browser.log_in(page, email=SECOND_EMAIL, password=SECOND_PASSWORD)

@@ -68,6 +68,7 @@ class PaneSession(Protocol):
         pasted_redirect: Callable[[], Awaitable[str]] | None = None,
         on_progress: Callable[[float], None] | None = None,
         timeout: float = 300,
+        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
     ) -> tuple[Identity, ...]: ...
     async def unlink_identity(
         self, provider: str, identity_user_id: str

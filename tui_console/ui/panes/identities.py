@@ -99,6 +99,13 @@ class IdentitiesPane(Pane):
             show=False,
             tooltip="Stop waiting for the browser sign-in",
         ),
+        Binding(
+            "ctrl+y",
+            "copy_link_url",
+            "Copy URL",
+            id="identities.copy_link_url",
+            tooltip="Copy the sign-in address of the link in progress (OSC 52)",
+        ),
     ]
     BINDING_GROUP_TITLE = "Identities"
     HELP = """\
@@ -108,8 +115,9 @@ The login methods linked to your account: provider, connection, the id at that p
 what that provider says about you. The **primary** identity is the account itself.
 
 - **l** links another account: sign in to it in a browser. If the browser is on another
-  machine, paste the address it ends up on (starting `http://127.0.0.1`) into the field shown.
-  **escape** stops waiting.
+  machine, paste the address it ends up on (starting `http://127.0.0.1`) into the field shown;
+  a wrong paste says why and you can paste again while the sign-in lasts. **ctrl+y** copies
+  the sign-in address (to open it on that other machine). **escape** stops waiting.
 - **u** unlinks the selected identity after you type its provider name. The unlinked identity
   becomes a separate account **with no metadata**. The primary identity cannot be unlinked.
 - **r** reloads.
@@ -125,7 +133,11 @@ what that provider says about you. The **primary** identity is the account itsel
     """The identities shown, in table order."""
     user_id: str | None = None
     """The account's user id (``provider|id`` of the primary identity)."""
-    _paste: asyncio.Future[str] | None = None
+    _paste: asyncio.Queue[str] | None = None
+    """The pasted addresses of the link in progress (``None``: no link is running)."""
+    _link_url: str | None = None
+    _paste_mistake: str | None = None
+    """Why the last paste was refused, kept on the status line until the next paste."""
     FILTER_TABLE = "#identities-table"
 
     def compose(self) -> ComposeResult:
@@ -210,7 +222,7 @@ what that provider says about you. The **primary** identity is the account itsel
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``escape`` stops a link only while one is running (otherwise it is not ours)."""
-        if action == "stop_link":
+        if action in ("stop_link", "copy_link_url"):
             return self._paste is not None
         return super().check_action(action, parameters)
 
@@ -296,7 +308,7 @@ what that provider says about you. The **primary** identity is the account itsel
     @work(exclusive=True, group="identities-link", exit_on_error=False)
     async def _link(self) -> None:
         opener: Callable[[str], bool] | None = getattr(self.app, "open_url_in_browser", None)
-        self._paste = asyncio.get_running_loop().create_future()
+        self._paste = pastes = asyncio.Queue[str]()
         self.status.say("Starting the browser sign-in for the account to link…", "busy")
 
         def open_url(url: str) -> bool:
@@ -306,6 +318,7 @@ what that provider says about you. The **primary** identity is the account itsel
                     opened = bool(opener(url))
                 except Exception:  # an opener that fails is a browser that did not open
                     opened = False
+            self._link_url = url
             how = "A browser was opened." if opened else "Open this address in a browser:"
             self._begin_link(
                 f"{how} Sign in to the account to link.\n{url}\nIf the browser is on "
@@ -313,16 +326,27 @@ what that provider says about you. The **primary** identity is the account itsel
             )
             return opened
 
-        async def pasted_redirect() -> str:
-            assert self._paste is not None
-            return await self._paste
+        def bad_paste(error: TuiConsoleError) -> None:
+            self.query_one("#link-paste", Input).value = ""
+            self._paste_mistake = error.message
+            self.status.say(f"{error.message} Paste the address again, or escape to stop.", "error")
 
         def progress(left: float) -> None:
+            if self._paste_mistake is not None:
+                self.status.say(
+                    f"{self._paste_mistake} Paste the address again ({words(left)} left), "
+                    "or escape to stop.",
+                    "error",
+                )
+                return
             self.status.say(f"Waiting for the browser sign-in: {words(left)} left. escape: stop")
 
         try:
             identities = await self.session.link_identity(
-                open_url=open_url, pasted_redirect=pasted_redirect, on_progress=progress
+                open_url=open_url,
+                pasted_redirect=pastes.get,
+                on_progress=progress,
+                on_bad_paste=bad_paste,
             )
         except TuiConsoleError as error:
             self.show_error(error, doing="Linking")
@@ -339,9 +363,7 @@ what that provider says about you. The **primary** identity is the account itsel
         self.query_one("#link-paste", Input).focus()
 
     def _end_link(self) -> None:
-        if self._paste is not None and not self._paste.done():
-            self._paste.cancel()
-        self._paste = None
+        self._paste = self._link_url = self._paste_mistake = None
         self.refresh_bindings()
         panel = self.query_one("#identities-link")
         panel.remove_class("-shown")
@@ -351,6 +373,17 @@ what that provider says about you. The **primary** identity is the account itsel
     @on(Input.Submitted, "#link-paste")
     def _pasted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
-        if value and self._paste is not None and not self._paste.done():
-            self._paste.set_result(value)
+        if value and self._paste is not None:
+            self._paste_mistake = None
+            self._paste.put_nowait(value)
             self.status.say("Completing the sign-in…", "busy")
+
+    def action_copy_link_url(self) -> None:
+        """Copy the link's sign-in address, to open it in a browser on another machine."""
+        if self._link_url is None:
+            self.status.say("The sign-in address is not ready yet.")
+            return
+        self.app.copy_to_clipboard(self._link_url)
+        self.status.say(
+            "Copied the sign-in address (through the terminal, which cannot confirm receipt)."
+        )

@@ -401,6 +401,7 @@ class SignInScreen(Screen["SessionStatus | None"]):
                 on_progress=self._on_browser_tick,
                 scopes=self.scopes,
                 timeout=BROWSER_TIMEOUT,
+                on_bad_paste=self._bad_paste,
             )
         except TuiConsoleError as error:
             self._failed(error)
@@ -423,6 +424,15 @@ class SignInScreen(Screen["SessionStatus | None"]):
         self.phase = "waiting"
         self._set_status("Waiting for the browser sign-in… (c copies the address)")
         return opened
+
+    def _bad_paste(self, error: TuiConsoleError) -> None:
+        """A pasted address that is not this sign-in's: say why, and take another."""
+        paste = self.query_one("#paste", Input)
+        paste.disabled = False
+        paste.value = ""
+        paste.focus()
+        self.phase = "waiting"
+        self._set_status(f"{error.message} Paste the address again.", error=True)
 
     def _on_browser_tick(self, seconds_left: float) -> None:
         self.query_one("#browser-countdown", Countdown).deadline = self.clock() + seconds_left
