@@ -22,11 +22,11 @@ import shlex
 import shutil
 import sys
 import time
-from dataclasses import asdict
 from typing import Any
 
 from tui_console.account import AccountSession
-from tui_console.commands.output import EXIT_OK, confirm, print_json
+from tui_console.commands.output import EXIT_OK, confirm, print_json, reports_rate_limits
+from tui_console.durations import epoch_seconds
 from tui_console.my_account import AuthenticationMethod, Enrollment
 from tui_console.my_account.models import qr_otpauth
 from tui_console.qr import qr_lines
@@ -80,18 +80,15 @@ def _warn_missing(methods: SignInMethods) -> None:
         )
 
 
-def _rate_limits(session: AccountSession) -> dict[str, Any]:
-    return {name: asdict(view) for name, view in session.rate_limits.snapshot().items()}
-
-
-def _finish(session: AccountSession, args: argparse.Namespace, data: dict[str, Any]) -> int:
+def _finish(args: argparse.Namespace, data: dict[str, Any]) -> int:
+    """``data`` on stdout under ``--json`` (exactly the data: the rate-limit report goes to
+    stderr through :func:`reports_rate_limits`, as for every command)."""
     if args.json:
-        print_json({**data, "rate_limits": _rate_limits(session)})
-    else:
-        _say(session.rate_limits.summary_line())
+        print_json(data)
     return EXIT_OK
 
 
+@reports_rate_limits
 async def mfa(session: AccountSession, args: argparse.Namespace) -> int:
     """Dispatch ``mfa`` and its actions."""
     methods = session.sign_in_methods()
@@ -114,7 +111,7 @@ def _done(
 ) -> int:
     if not args.json:
         print(f"{verb} {printable(method.id, one_line=True)} ({method.label}).")
-    return _finish(session, args, {"authentication_method": method.to_json()})
+    return _finish(args, {"authentication_method": method.to_json()})
 
 
 async def _list(session: AccountSession, methods: SignInMethods, args: argparse.Namespace) -> int:
@@ -128,7 +125,6 @@ async def _list(session: AccountSession, methods: SignInMethods, args: argparse.
         if any(m.type == "passkey" for m in found):
             _say(PASSKEY_NOTE)
     return _finish(
-        session,
         args,
         {
             "authentication_methods": [m.to_json() for m in found],
@@ -146,7 +142,7 @@ async def _remove(session: AccountSession, methods: SignInMethods, args: argpars
     await methods.remove(args.id)
     if not args.json:
         print(f"Removed {printable(args.id, one_line=True)}.")
-    return _finish(session, args, {"removed": args.id})
+    return _finish(args, {"removed": args.id})
 
 
 async def _add(session: AccountSession, methods: SignInMethods, args: argparse.Namespace) -> int:
@@ -159,7 +155,7 @@ async def _add(session: AccountSession, methods: SignInMethods, args: argparse.N
     if args.json or not _interactive():
         _print_pending(enrollment, args, expires)
         until = pending.expires_at if pending else None
-        return _finish(session, args, _pending_json(enrollment, expires_at=until))
+        return _finish(args, _pending_json(enrollment, expires_at=until))
     _show_enrollment(enrollment)
     code: str | None = None
     try:
@@ -224,7 +220,7 @@ def _pending_json(enrollment: Enrollment, *, expires_at: float | None) -> dict[s
     data: dict[str, Any] = {
         "id": enrollment.id,
         "type": enrollment.type,
-        "expires_at": expires_at,
+        "expires_at": epoch_seconds(expires_at),
         "verify": f"tui-console mfa verify {_shell(enrollment.id)}"
         + (" CODE" if enrollment.needs_code else ""),
     }
