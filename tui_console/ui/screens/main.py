@@ -243,6 +243,8 @@ class MainScreen(Screen[None]):
 
     @property
     def metadata_pane(self) -> MetadataPane:
+        from tui_console.ui.panes import MetadataPane
+
         return self.query_one("#pane-metadata", MetadataPane)
 
     def has_unsaved_changes(self) -> bool:
