@@ -81,6 +81,7 @@ async def test_the_console_saves_one_off_flags_only_after_a_sign_in(
     from tui_console.demo import run_console
     from tui_console.paths import config_file
     from tui_console.redact import Secret
+    from tui_console.session_start import SessionStart
 
     save_profile(Profile(name="work", issuer="https://work.example/", client_id="w"))
     saved = config_file().read_bytes()
@@ -91,7 +92,13 @@ async def test_the_console_saves_one_off_flags_only_after_a_sign_in(
 
         return_code = 0
 
-        def __init__(self, session: AccountSession, **_: object) -> None:
+        def __init__(
+            self, session: AccountSession | None, *, start: SessionStart | None = None, **_: object
+        ) -> None:
+            # A signed-out profile's session is opened by the app, after its first frame.
+            if session is None:
+                assert start is not None
+                session = start.open()
             opened.append(session)
 
         def run(self) -> None:

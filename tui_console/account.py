@@ -59,7 +59,12 @@ from tui_console.profile_summaries import ProfileSummary, profile_summaries
 from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
-from tui_console.session_status import SessionStatus, TokenStatus, session_status
+from tui_console.session_status import (
+    SessionStatus,
+    TokenStatus,
+    session_status,
+    stored_session_status,
+)
 from tui_console.storage.client_secrets import ClientSecretStore
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.file_lock import InterProcessLock
@@ -80,6 +85,7 @@ __all__ = [
     "UserProfile",
     "configured_profile",
     "profile_summaries",
+    "stored_session_status",
 ]
 
 USER_AGENT = "tui-console"

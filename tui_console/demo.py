@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_console.errors import ConfigError
+from tui_console.errors import ConfigError, TuiConsoleError
 from tui_console.paths import data_dir
 
 if TYPE_CHECKING:
@@ -131,14 +131,18 @@ def run_console(
     """
     import os
 
-    from tui_console.account import AccountSession
+    # The first frame is drawn from the profile's files: the session (httpx, pyjwt, the
+    # Management client) is built by the app in a worker once it is on screen.
     from tui_console.config import load_keymap, load_profiles, resolve_profile, save_profile
+    from tui_console.session_start import SessionStart
+    from tui_console.session_status import stored_session_status
     from tui_console.ui.app import ConsoleApp
-    from tui_console.ui.screens.setup import ProfileSetup
+    from tui_console.ui.screens.setup_options import ProfileSetup
 
     given = issuer or domain or client_id or name
     given = given or os.environ.get("AUTH0_DOMAIN") or os.environ.get("AUTH0_CLIENT_ID")
     profiles, _ = load_profiles()
+    start: SessionStart | None = None
     session: AccountSession | None = None
     if given or profiles:
         profile, changed = resolve_profile(
@@ -148,11 +152,20 @@ def run_console(
         def remember(signed_in: Profile) -> None:
             save_profile(signed_in, make_default=name is None)
 
-        session = AccountSession(profile, on_sign_in=remember if changed else None)
+        def open_session() -> AccountSession:
+            from tui_console.account import AccountSession
+
+            return AccountSession(profile, on_sign_in=remember if changed else None)
+
+        try:
+            start = SessionStart(profile, stored_session_status(profile), open_session)
+        except TuiConsoleError:  # damaged files: the session reads them and the app says so
+            session = open_session()
     demo = DemoTenant()
     try:
         app = ConsoleApp(
             session,
+            start=start,
             profile_setup=ProfileSetup(start_demo=demo.start_session),
             keymap=load_keymap(),
         )

@@ -15,10 +15,7 @@ from typing import Any
 from tui_console.config import Profile, load_profiles
 from tui_console.durations import words
 from tui_console.errors import StorageError
-from tui_console.paths import token_dir
-from tui_console.session_status import SessionStatus, session_status
-from tui_console.storage.dpop_keys import DPoPKeyStore
-from tui_console.storage.token_store import FileTokenStore, TokenOwner
+from tui_console.session_status import SessionStatus, stored_session_status
 
 __all__ = ["ProfileSummary", "profile_summaries", "profile_summary"]
 
@@ -71,11 +68,8 @@ class ProfileSummary:
 
 def profile_summary(profile: Profile, *, default: bool, now: float | None = None) -> ProfileSummary:
     """What is stored for ``profile``, read from disk: who, and the state of its token."""
-    store = FileTokenStore(token_dir(), profile.name).owned_by(
-        TokenOwner(profile.issuer, profile.client_id)
-    )
     try:
-        status = session_status(profile, store, DPoPKeyStore.beside(store.path).path)
+        status = stored_session_status(profile)
     except StorageError as error:
         return _summary(profile, default, state="damaged", note=error.message)
     if status.other_session:

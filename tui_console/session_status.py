@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tui_console.config import Profile
     from tui_console.storage.token_store import FileTokenStore
 
-__all__ = ["SessionStatus", "TokenStatus", "session_status"]
+__all__ = ["SessionStatus", "TokenStatus", "session_status", "stored_session_status"]
 
 #: The ID-token claims worth showing as "who is signed in".
 _USER_CLAIMS = ("sub", "name", "nickname", "email", "email_verified", "picture")
@@ -168,3 +168,21 @@ def session_status(profile: Profile, store: FileTokenStore, dpop_key_file: Path)
         other_session=str(other) if (other := store.foreign_owner()) else None,
         machine=profile.client_id if profile.machine and stored else None,
     )
+
+
+def stored_session_status(profile: Profile) -> SessionStatus:
+    """:func:`session_status` for ``profile``'s own token file (where
+    :class:`~tui_console.account.AccountSession` keeps it), read from disk alone.
+
+    The console draws its first frame from this before httpx and pyjwt are imported, and
+    ``status`` answers from it: both see exactly what a session for ``profile`` would report.
+    """
+    # Storage is light (no httpx, pyjwt, cryptography), but only this function needs it.
+    from tui_console.paths import token_dir
+    from tui_console.storage.dpop_keys import DPoPKeyStore
+    from tui_console.storage.token_store import FileTokenStore, TokenOwner
+
+    store = FileTokenStore(token_dir(), profile.name).owned_by(
+        TokenOwner(profile.issuer, profile.client_id)
+    )
+    return session_status(profile, store, DPoPKeyStore.beside(store.path).path)

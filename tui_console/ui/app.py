@@ -13,6 +13,8 @@ injected so snapshots can freeze every countdown.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -26,22 +28,41 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import redact
 from tui_console.terminal_text import printable
 from tui_console.ui.commands import console_commands
 from tui_console.ui.messages import StepUpRequested
-from tui_console.ui.screens.help import HelpScreen, HelpSection, KeyHelp
-from tui_console.ui.screens.setup import ProfileSetup, SetupResult, SetupScreen
-from tui_console.ui.screens.sign_in import SignInScreen
+from tui_console.ui.screens.setup_options import ProfileSetup, SetupResult
 from tui_console.ui.themes import THEMES
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession, SessionStatus
+    from tui_console.session_start import SessionStart
+    from tui_console.ui.screens.help import HelpSection
     from tui_console.ui.screens.main import MainScreen
+    from tui_console.ui.screens.sign_in import SignInScreen
+
+# The screens other than the main one, and the browser helpers, are imported where they are
+# first needed, not here: a signed-in start shows none of them. Measured with
+# ``python -X importtime`` on this machine: the setup screen takes 46 ms, the sign-in screen
+# 12 ms (and the QR code and the sign-in flows behind it), and ``tui_console.auth.browser``
+# 140 ms, because importing it runs ``tui_console.auth`` (httpx, pyjwt, cryptography).
 
 __all__ = ["ConsoleApp"]
+
+
+def _open_with_panes(start: SessionStart) -> AccountSession:
+    """``start``'s session, with the panes that show it imported (both off the event loop)."""
+    session = start.open()
+    importlib.import_module("tui_console.ui.panes")
+    return session
+
+
+def _browser_is_usable() -> tuple[bool, str]:
+    from tui_console.auth.browser import browser_is_usable
+
+    return browser_is_usable()
 
 
 class StartScreen(Screen[None]):
@@ -92,7 +113,8 @@ class ConsoleApp(App[None]):
         opener: Callable[[str], bool] | None = None,
         demo: bool = False,
         clock: Callable[[], float] = time.time,
-        browser_check: Callable[[], tuple[bool, str]] = browser_is_usable,
+        browser_check: Callable[[], tuple[bool, str]] | None = None,
+        start: SessionStart | None = None,
         keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
@@ -105,7 +127,10 @@ class ConsoleApp(App[None]):
         self.opener = opener or self._open_browser
         self.demo = demo
         self.clock = clock
-        self.browser_check = browser_check
+        self.browser_check = browser_check or _browser_is_usable
+        self.session_start = start
+        """The session to open after the first frame (bare ``tui-console``), drawn from its
+        files until then; ``None`` once opened, or when the session was given."""
         self._sessions: list[AccountSession] = [session] if session is not None else []
         for theme in THEMES:
             self.register_theme(theme)
@@ -133,7 +158,12 @@ class ConsoleApp(App[None]):
     def route(self) -> None:
         """Show the top-level screen the session calls for."""
         session = self.session
+        if session is None and self.session_start is not None:
+            self._route_before_session(self.session_start)
+            return
         if session is None:
+            from tui_console.ui.screens.setup import SetupScreen
+
             self.enter(SetupScreen(self.profile_setup), self._after_setup)
             return
         try:
@@ -145,6 +175,41 @@ class ConsoleApp(App[None]):
             self.enter(self._main_screen())
         else:
             self.enter(self._sign_in_screen(), self._after_sign_in)
+
+    def _route_before_session(self, start: SessionStart) -> None:
+        """Signed in: the main screen at once, drawn from the files, its panes once the session
+        is open. Otherwise the sign-in screen, which needs the session, comes when it is."""
+        if not start.status.signed_in:
+            self._open_session(start)
+            return
+        from tui_console.ui.screens.main import MainScreen
+
+        main = MainScreen(None, preview=start, clock=self.clock)
+        self.enter(main)
+        # Only once the main screen is drawn: the import thread would slow the first frame.
+        main.call_after_refresh(self._open_session, start)
+
+    @work(exclusive=True, group="open-session", exit_on_error=False)
+    async def _open_session(self, start: SessionStart) -> None:
+        """Build the session in a thread, after the first frame: it imports httpx, pyjwt,
+        cryptography and the Management client, and the panes behind the main screen
+        (together about 250 ms and 25 MiB here, ``python -X importtime`` and tracemalloc)."""
+        try:
+            session = await asyncio.to_thread(_open_with_panes, start)
+        except TuiConsoleError as error:
+            self.notify(f"{error}", title="Session unreadable", severity="error", markup=False)
+            return
+        await self._session_opened(session)
+
+    async def _session_opened(self, session: AccountSession) -> None:
+        self.session = session
+        self.session_start = None
+        self._sessions.append(session)
+        main = self._main()
+        if main is not None and main.session is None:
+            await main.attach(session)
+        else:
+            self.route()
 
     def enter(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
         """Replace the top-level screen (and anything over it) with ``screen``."""
@@ -166,6 +231,8 @@ class ConsoleApp(App[None]):
         can_go_back: bool = False,
         start: bool = True,
     ) -> SignInScreen:
+        from tui_console.ui.screens.sign_in import SignInScreen
+
         assert self.session is not None
         return SignInScreen(
             self.session,
@@ -206,6 +273,8 @@ class ConsoleApp(App[None]):
     def _open_browser(self, url: str) -> bool:
         """Open ``url``; a ``BROWSER`` the person chose may be a console one, so hand it the
         terminal while it runs (textual-notes.md §8)."""
+        from tui_console.auth.browser import open_in_browser
+
         if os.environ.get("BROWSER"):
             try:
                 with self.suspend():
@@ -218,6 +287,8 @@ class ConsoleApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key, by screen."""
+        from tui_console.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
@@ -225,7 +296,10 @@ class ConsoleApp(App[None]):
 
     def help_sections(self) -> list[HelpSection]:
         """The help screen's content, from the classes' own BINDINGS."""
+        from tui_console.ui.screens.help import HelpSection, KeyHelp
         from tui_console.ui.screens.main import TABS, MainScreen
+        from tui_console.ui.screens.setup import SetupScreen
+        from tui_console.ui.screens.sign_in import SignInScreen
 
         keymap = dict(self._keymap) if getattr(self, "_keymap", None) else None
         display = self.get_key_display
@@ -418,6 +492,8 @@ class ConsoleApp(App[None]):
 
     def step_up(self, extra_scopes: tuple[str, ...] | None, reason: str) -> None:
         """Push a sign-in asking for the profile's scopes plus ``extra_scopes``."""
+        from tui_console.ui.screens.sign_in import SignInScreen
+
         if self.session is None or isinstance(self.screen, SignInScreen):
             return
         scopes = tuple(dict.fromkeys(self.session.profile.scopes + (extra_scopes or ())))

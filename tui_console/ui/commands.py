@@ -78,7 +78,8 @@ def console_commands(app: ConsoleApp, screen: Screen[object]) -> Iterator[System
     from tui_console.ui.screens.sign_in import SignInScreen
 
     if isinstance(screen, MainScreen):
-        yield from _pane_commands(screen)
+        if screen.session is not None:  # the panes come with the session, just after start
+            yield from _pane_commands(screen)
         for number, tab in enumerate(TABS, start=1):
             yield SystemCommand(
                 f"view: {tab.title.lower()} tab",

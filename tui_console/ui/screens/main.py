@@ -9,6 +9,7 @@ what the rate limits allow at the bottom.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
@@ -20,40 +21,42 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, TabbedContent, TabPane, Tabs
 
-from tui_console.ui.panes import (
-    CallsPane,
-    DevicesPane,
-    IdentitiesPane,
-    MetadataPane,
-    ProfilePane,
-    SessionPane,
-)
-from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.rate_limit_gauge import RateLimitGauge
 from tui_console.ui.widgets.session_strip import SessionStrip
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession
+    from tui_console.session_start import SessionStart
+    from tui_console.ui.panes import MetadataPane
     from tui_console.ui.panes._base import Pane
 
 __all__ = ["TABS", "MainScreen", "TabInfo"]
 
 
 class TabInfo(NamedTuple):
-    """One tab of the main screen."""
+    """One tab of the main screen; its pane class is named, and imported when first asked for."""
 
     id: str
     title: str
-    pane: type[Pane]
+    pane_class: str
+    """The pane's class in :mod:`tui_console.ui.panes`."""
+
+    @property
+    def pane(self) -> type[Pane]:
+        # We defer the panes' import as it takes about 175 ms (``python -X importtime``): they
+        # import the account facade, and with it httpx, pyjwt and the Management client. The
+        # first frame draws the tab strip without them; the app imports them in a worker.
+        pane: type[Pane] = getattr(importlib.import_module("tui_console.ui.panes"), self.pane_class)
+        return pane
 
 
 TABS: tuple[TabInfo, ...] = (
-    TabInfo("profile", "Profile", ProfilePane),
-    TabInfo("metadata", "Metadata", MetadataPane),
-    TabInfo("identities", "Identities", IdentitiesPane),
-    TabInfo("devices", "Devices", DevicesPane),
-    TabInfo("session", "Session", SessionPane),
-    TabInfo("calls", "Calls", CallsPane),
+    TabInfo("profile", "Profile", "ProfilePane"),
+    TabInfo("metadata", "Metadata", "MetadataPane"),
+    TabInfo("identities", "Identities", "IdentitiesPane"),
+    TabInfo("devices", "Devices", "DevicesPane"),
+    TabInfo("session", "Session", "SessionPane"),
+    TabInfo("calls", "Calls", "CallsPane"),
 )
 """The tabs in order; the key of each is its position (1-6)."""
 
@@ -124,6 +127,13 @@ def _tab_bindings() -> list[BindingType]:
 class MainScreen(Screen[None]):
     """The signed-in console."""
 
+    DEFAULT_CSS = """
+    MainScreen .waiting-for-session {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
     AUTO_FOCUS = None  # focus goes to the shown pane's first control, not to the tab strip
 
     BINDINGS = _tab_bindings()
@@ -137,29 +147,60 @@ class MainScreen(Screen[None]):
 
     BINDING_GROUP_TITLE = "Console"
 
-    def __init__(self, session: AccountSession, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        session: AccountSession | None,
+        *,
+        preview: SessionStart | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__()
         self.session = session
+        """``None`` until :meth:`attach`: until then the strip shows what ``preview`` read from
+        disk, and the tabs have no panes."""
+        self.preview = preview
         self.clock = clock
         self._leaving_confirmed = False
         self._previous_tab = TABS[0].id
 
     def compose(self) -> ComposeResult:
-        yield SessionStrip(self.session, clock=self.clock, id="session-strip")
+        session = self.session
+        yield SessionStrip(session, preview=self.preview, clock=self.clock, id="session-strip")
         with TabbedContent(initial=TABS[0].id, id="tabs"):
             keymap = getattr(self.app, "keymap", {})
             for number, tab in enumerate(TABS, start=1):
                 # A remapped tab key shows in the label, as the footer shows it.
                 key = keymap.get(f"main.tab.{tab.id}", str(number)).split(",")[0].strip()
                 with TabPane(f"{key} {tab.title}", id=tab.id):
-                    yield tab.pane(self.session, clock=self.clock, id=f"pane-{tab.id}")
-        yield RateLimitGauge(self.session.rate_limits, clock=self.clock, id="rate-limits")
+                    if session is not None:
+                        yield self._new_pane(tab, session)
+                    else:
+                        yield Static("Opening the session…", classes="waiting-for-session")
+        if session is not None:
+            yield self._new_gauge(session)
         yield Static("", markup=False, id="tabs-overflow")
         yield Footer()
 
+    def _new_pane(self, tab: TabInfo, session: AccountSession) -> Pane:
+        return tab.pane(session, clock=self.clock, id=f"pane-{tab.id}")
+
+    def _new_gauge(self, session: AccountSession) -> RateLimitGauge:
+        return RateLimitGauge(session.rate_limits, clock=self.clock, id="rate-limits")
+
     def on_mount(self) -> None:
-        self.call_after_refresh(self._focus_pane, TABS[0].id)
+        if self.session is not None:
+            self.call_after_refresh(self._focus_pane, TABS[0].id)
         self.call_after_refresh(self._mark_tab_overflow)
+
+    async def attach(self, session: AccountSession) -> None:
+        """The session is open: mount the panes and the gauge the first frame went without."""
+        self.session = session
+        self.query_one(SessionStrip).attach(session)
+        await self.query(".waiting-for-session").remove()
+        for tab in TABS:
+            await self.query_one(f"TabPane#{tab.id}", TabPane).mount(self._new_pane(tab, session))
+        await self.mount(self._new_gauge(session), before="#tabs-overflow")
+        self.call_after_refresh(self._focus_pane, self.active_tab)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._mark_tab_overflow)
@@ -202,10 +243,14 @@ class MainScreen(Screen[None]):
 
     @property
     def metadata_pane(self) -> MetadataPane:
+        from tui_console.ui.panes import MetadataPane
+
         return self.query_one("#pane-metadata", MetadataPane)
 
     def has_unsaved_changes(self) -> bool:
         """Whether the metadata editor holds edits that are not saved."""
+        if self.session is None:
+            return False  # no pane yet, so nothing edited
         return self.metadata_pane.has_unsaved_changes()
 
     # -- switching tabs --------------------------------------------------------------------
@@ -242,9 +287,13 @@ class MainScreen(Screen[None]):
     def _focus_pane(self, tab: str) -> None:
         """Give the keyboard to the pane (its table, or the pane itself), never to a text field:
         the pane's keys and 1-6 work at once, and nothing is typed by accident."""
+        if self.session is None:
+            return  # the panes come with the session (attach focuses the one on show)
         self.pane(tab).focus_home()
 
     def _confirm_leave(self, tab: str) -> None:
+        from tui_console.ui.widgets.confirm import ConfirmScreen
+
         def answered(leave: bool | None) -> None:
             if leave:
                 self._switch(tab)

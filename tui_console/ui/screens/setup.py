@@ -10,9 +10,6 @@ neither paths nor the dev tenant.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,43 +20,18 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from tui_console.account import AccountSession
 from tui_console.config import (
     DEFAULT_PROFILE,
     Profile,
     issuer_for_domain,
     management_audience,
-    save_profile,
 )
 from tui_console.errors import ConfigError, TuiConsoleError
 from tui_console.redact import redact
 from tui_console.terminal_text import printable
+from tui_console.ui.screens.setup_options import ProfileSetup, SetupResult
 
 __all__ = ["ProfileSetup", "SetupResult", "SetupScreen", "issuer_from_entry"]
-
-
-def _save_default(profile: Profile) -> None:
-    save_profile(profile, make_default=True)
-
-
-@dataclass(frozen=True)
-class ProfileSetup:
-    """What the setup screen may do, supplied by whoever starts the console."""
-
-    session_for: Callable[[Profile], AccountSession] = AccountSession
-    """Build a session for a new profile (tests route it to a local tenant)."""
-    save: Callable[[Profile], None] = _save_default
-    """Save a checked profile as the default one."""
-    start_demo: Callable[[], Awaitable[AccountSession]] | None = None
-    """Start the built-in demo tenant and return a session for it (``None``: not offered)."""
-
-
-@dataclass(frozen=True)
-class SetupResult:
-    """The session the console goes on with, and whether it is the demo tenant's."""
-
-    session: AccountSession
-    demo: bool = False
 
 
 def issuer_from_entry(text: str) -> str:

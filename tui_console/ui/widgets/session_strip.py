@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -23,7 +24,8 @@ from tui_console.errors import TuiConsoleError
 from tui_console.terminal_text import printable
 
 if TYPE_CHECKING:
-    from tui_console.account import AccountSession, TokenDetails
+    from tui_console.account import AccountSession, SessionStatus
+    from tui_console.session_start import SessionStart
 
 __all__ = ["SessionStrip", "describe_session"]
 
@@ -36,7 +38,48 @@ def _who(user: Mapping[str, Any]) -> str:
     return str(name or email or user.get("sub") or "signed in (no ID token)")
 
 
-def _refresh_words(details: TokenDetails) -> str:
+class TokenState(Protocol):
+    """What the strip says of one stored token: :class:`~tui_console.account.TokenDetails`
+    once the session is open, :class:`StoredToken` from the files before."""
+
+    @property
+    def audience(self) -> str | None: ...
+    @property
+    def expires_at(self) -> float | None: ...
+    @property
+    def has_refresh_token(self) -> bool: ...
+    @property
+    def refresh_state(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class StoredToken:
+    """A token as its file tells it, before the session (and its refresh manager) is open:
+    ``fresh`` or ``expired``, as the session says of a token it is not refreshing."""
+
+    audience: str | None
+    expires_at: float | None
+    has_refresh_token: bool
+    refresh_state: str
+
+
+def stored_tokens(status: SessionStatus, now: float) -> list[StoredToken]:
+    """The strip's view of every token in ``status``, at ``now``."""
+    tokens = []
+    for token in status.tokens:
+        left = token.seconds_left(now)
+        tokens.append(
+            StoredToken(
+                audience=token.audience,
+                expires_at=token.expires_at,
+                has_refresh_token=token.has_refresh_token,
+                refresh_state="expired" if left is not None and left <= 0 else "fresh",
+            )
+        )
+    return tokens
+
+
+def _refresh_words(details: TokenState) -> str:
     state = details.refresh_state
     if state == "refreshing":
         return "refreshing…"
@@ -50,7 +93,7 @@ def _refresh_words(details: TokenDetails) -> str:
 def describe_session(
     profile: str,
     user: Mapping[str, Any],
-    details: Sequence[TokenDetails],
+    details: Sequence[TokenState],
     audience: str | None,
     now: float,
 ) -> tuple[str, str]:
@@ -93,13 +136,16 @@ class SessionStrip(Horizontal):
 
     def __init__(
         self,
-        session: AccountSession,
+        session: AccountSession | None,
         *,
+        preview: SessionStart | None = None,
         clock: Callable[[], float] = time.time,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.session = session
+        self.preview = preview
+        """Until the session is open (``session`` is ``None``): what its files said at start."""
         self.clock = clock
 
     def compose(self) -> ComposeResult:
@@ -117,9 +163,18 @@ class SessionStrip(Horizontal):
         token = self.query_one("#session-token", Static).content
         return f"{who} | {token}"
 
+    def attach(self, session: AccountSession) -> None:
+        """The session is open: read from it from now on."""
+        self.session = session
+        self.preview = None
+        self.update_now()
+
     def update_now(self) -> None:
         """Re-read the stored session (no network) and redraw."""
         session = self.session
+        if session is None:
+            self._show_preview()
+            return
         try:
             status = session.status()
             details = session.token_details()
@@ -129,5 +184,16 @@ class SessionStrip(Horizontal):
             who, token = describe_session(
                 status.profile, status.user, details, session.profile.audience, self.clock()
             )
+        self._show(who, token)
+
+    def _show_preview(self) -> None:
+        preview = self.preview
+        assert preview is not None, "a strip has a session or a preview"
+        status, now = preview.status, self.clock()
+        tokens = stored_tokens(status, now)
+        audience = preview.profile.audience
+        self._show(*describe_session(status.profile, status.user, tokens, audience, now))
+
+    def _show(self, who: str, token: str) -> None:
         self.query_one("#session-who", Static).update(Content(printable(who, one_line=True)))
         self.query_one("#session-token", Static).update(Content(printable(token, one_line=True)))
