@@ -128,3 +128,47 @@ def test_with_keyring_the_secret_is_kept_in_the_os_keyring(
     out = cli.run("--profile", "support", "logout")
     assert "Deleted the stored client secret." in out.stderr
     assert json.loads(store.read_text()) == {}
+
+
+def _doctor(cli: Cli, profile: str) -> tuple[int, dict[str, dict[str, str]]]:
+    result = cli.run("--profile", profile, "doctor", "--json")
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, {check["name"]: check for check in json.loads(result.stdout)}
+
+
+def test_doctor_checks_a_machine_profiles_own_credential(
+    cli: Cli, dev_tenant: RunningTenant
+) -> None:
+    """No callback ports or browser for a machine sign-in; its secret file or key instead."""
+    client = dev_tenant.support_client
+    login = cli.run(
+        "--profile", "support", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
+        "login", "--client-credentials", "--client-secret-file", "-",
+        input_text=client["client_secret"] + "\n",
+    )  # fmt: skip
+    assert login.returncode == 0, login.stderr
+    status, checks = _doctor(cli, "support")
+    assert status == 0, checks
+    assert checks["client secret"]["outcome"] == "ok"
+    assert "ports" not in checks and "browser" not in checks
+    (Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens" / "support.client-secret").unlink()
+    status, checks = _doctor(cli, "support")
+    assert status == 7
+    assert checks["client secret"]["outcome"] == "fail"
+    assert "--client-secret-file" in checks["client secret"]["fix"]
+
+    jwt_client = dev_tenant.support_jwt_client
+    key_file = Path(jwt_client["private_key_file"])
+    login = cli.run(
+        "--profile", "jwt", "--issuer", dev_tenant.issuer, "--client-id", jwt_client["client_id"],
+        "login", "--client-credentials", "--private-key-file", str(key_file),
+    )  # fmt: skip
+    assert login.returncode == 0, login.stderr
+    assert _doctor(cli, "jwt")[1]["private key"]["outcome"] == "ok"
+    moved = key_file.with_name("moved.pem")
+    key_file.rename(moved)
+    try:
+        status, checks = _doctor(cli, "jwt")
+    finally:
+        moved.rename(key_file)
+    assert status == 7 and checks["private key"]["outcome"] == "fail"

@@ -140,6 +140,39 @@ def _private_file_checks(name: str, path: Path, load: Callable[[], object]) -> l
     return [Check(name, "ok", f"{path} parses, mode 0600 in a 0700 directory")]
 
 
+def _machine_credential_checks(profile: Profile, token_file: Path) -> list[Check]:
+    """A machine profile's own credential: its secret file (0600), or its private key file
+    (readable; never copied, so a moved or unreadable key is what breaks its sign-in)."""
+    from tui_console.storage.client_secrets import ClientSecretStore
+
+    if profile.client_auth == "private_key_jwt":
+        key = Path(profile.private_key_file or "")
+        if not key.is_file() or not os.access(key, os.R_OK):
+            return [
+                Check(
+                    "private key",
+                    "fail",
+                    f"{key} cannot be read",
+                    "point private_key_file in the profile at the key, or sign in again with "
+                    "--private-key-file",
+                )
+            ]
+        return [Check("private key", "ok", f"{key} is readable (its path is all that is kept)")]
+    if profile.secret_store == "keyring":
+        return [Check("client secret", "ok", "kept in the OS keyring (not checked here)")]
+    secrets = ClientSecretStore.beside(token_file)
+    if not secrets.path.exists():
+        return [
+            Check(
+                "client secret",
+                "fail",
+                f"{secrets.path}: no client secret stored, so no token can be minted",
+                "sign in again: tui-console login --client-credentials --client-secret-file F",
+            )
+        ]
+    return _private_file_checks("client secret", secrets.path, secrets.load)
+
+
 def _lock_check(path: Path) -> Check:
     """Whether a sign-in or refresh could take the profile's lock now (held: a stuck process?)."""
     import filelock
@@ -403,8 +436,12 @@ async def run_checks(args: argparse.Namespace) -> list[Check]:
         checks += _private_file_checks("dpop key", keys.path, keys.load)
         checks.append(_lock_check(store.lock_path))
         checks += await _issuer_checks(profile.issuer)
-        checks.append(_ports_check(profile.redirect_ports))
-    checks.append(_browser_check())
+        if profile.machine:
+            checks += _machine_credential_checks(profile, store.path)
+        else:
+            checks.append(_ports_check(profile.redirect_ports))
+    if profile is None or not profile.machine:  # a machine sign-in opens no browser
+        checks.append(_browser_check())
     checks.append(_clipboard_check())
     checks.append(_keymap_check(found.keymap if found else {}))
     return checks
