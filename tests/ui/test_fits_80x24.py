@@ -202,3 +202,28 @@ async def test_every_focusable_control_is_on_screen_when_focused(view: str) -> N
             if seen.height < wanted or seen.width < min(region.width, 10):
                 hidden.append(f"{widget!r} at {region}, visible {seen}")
         assert not hidden, f"{view}: focused but not on screen:\n" + "\n".join(hidden)
+
+
+async def test_a_dialog_field_shows_with_its_label_and_the_title_on_opening() -> None:
+    """The add-key form opens scrolled to its top: title and first label in view, not centred.
+
+    Reproduced before the fix: Textual's animated centring of the auto-focused first field
+    left the body scrolled by 2-3 rows, "Device name" cut off the top (a flaky e2e test)."""
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _modal(AddDeviceKeyScreen)(pilot)
+        await pilot.wait_for_scheduled_animations()
+        screen = app.screen
+        title = screen.query_one("#title", Widget)
+        labels = list(screen.query(".field-label").results(Widget))
+        assert _visible_region(title).height == 1
+        assert _visible_region(labels[0]).height == 1
+        fields = [widget for widget in screen.focus_chain if widget.parent is labels[0].parent]
+        for field in fields:
+            field.focus()
+            await pilot.pause(0.05)
+            await pilot.wait_for_scheduled_animations()
+            siblings = list(field.parent.children) if field.parent else []
+            label = siblings[siblings.index(field) - 1]
+            if label.has_class("field-label"):
+                assert _visible_region(label).height == 1, f"{label} hidden while {field} focused"

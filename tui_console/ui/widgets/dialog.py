@@ -19,13 +19,14 @@ Keys, the same in every dialog (issue 10 §2), unless the focus is in a text fie
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import Click
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Static, TextArea
 
 __all__ = ["Dialog", "DialogBody", "button_row"]
@@ -120,6 +121,33 @@ class Dialog(ModalScreen[ResultType]):
         hints = self.query("#keys-hint")
         if hints:
             hints.first(Static).update(Content(self.key_hint()))
+
+    def scroll_to_center(self, widget: Widget, *args: Any, **kwargs: Any) -> None:
+        """Show a control that gets the focus without centring it (Textual's focus scroll).
+
+        Textual centres a newly focused widget it thinks is out of view, with an animation;
+        at mount, before the layout settles, it thinks so of the first field too, and the
+        centring scrolled that field's label and the dialog's title off the top at 80x24.
+        """
+        self.call_after_refresh(self._reveal, widget)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A field in view whose label is not (Tab back up to it) shows its label too."""
+        self.call_after_refresh(self._reveal, event.widget)
+
+    def _reveal(self, widget: Widget) -> None:
+        """Scroll the body, at once, so the focused ``widget`` and its field label show."""
+        bodies = self.query(DialogBody)
+        if self.focused is not widget or not bodies:
+            return
+        body = bodies.first(DialogBody)
+        if body not in widget.ancestors or widget.parent is None:
+            return
+        siblings = list(widget.parent.children)
+        index = siblings.index(widget)
+        if index > 0 and siblings[index - 1].has_class("field-label"):
+            body.scroll_to_widget(siblings[index - 1], animate=False, immediate=True)
+        body.scroll_to_widget(widget, animate=False, immediate=True)
 
     def on_key(self, event: events.Key) -> None:
         """Letters answer, arrows move between buttons (not while typing in a field)."""
