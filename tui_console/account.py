@@ -67,7 +67,6 @@ from tui_console.session_status import (
 )
 from tui_console.storage.client_secrets import ClientSecretStore
 from tui_console.storage.dpop_keys import DPoPKeyStore
-from tui_console.storage.file_lock import InterProcessLock
 from tui_console.storage.keyring_secrets import KeyringSecretStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
@@ -400,7 +399,7 @@ class AccountSession:
         tokens = await request_client_credentials(
             self.http, metadata.token_endpoint, credentials, audience=audience, now=self._clock
         )
-        async with InterProcessLock(self.store.lock_path):
+        async with self.store.process_lock():
             if isinstance(credentials, SecretCredentials):
                 self.client_secrets.save(credentials.secret)
             else:
@@ -428,7 +427,7 @@ class AccountSession:
                 "not ES256.",
                 hint="Sign in without DPoP (leave out --dpop, or set dpop = false).",
             )
-        async with InterProcessLock(self.store.lock_path):
+        async with self.store.process_lock():
             key = self.dpop_keys.load_or_create()
         return DPoP(key, self.dpop_nonces, clock=self._clock)
 
@@ -525,7 +524,7 @@ class AccountSession:
 
         The new tokens are saved first, so a failed revocation never costs the new session.
         """
-        async with InterProcessLock(self.store.lock_path):  # a refresh elsewhere may be writing
+        async with self.store.process_lock():  # a refresh elsewhere may be writing
             previous = self.store.get(tokens.audience)
             self.store.put(tokens)
             if not any(stored.dpop_jkt for stored in self.store.load().values()):
@@ -640,7 +639,7 @@ class AccountSession:
         reported, and the local tokens go even if some failed. Another issuer's or client's
         session in the file is left alone (it is not this run's to revoke or delete).
         """
-        async with InterProcessLock(self.store.lock_path):
+        async with self.store.process_lock():
             other = self.store.foreign_owner()
             if other is not None:
                 return LogoutReport(wiped=False, other_session=str(other))

@@ -8,7 +8,7 @@ one process, and several tui-console processes, share one token file, so a refre
    behind one refresh): with a Multi-Resource Refresh Token several audiences share one
    rotating refresh token, and two audiences refreshed at once must not present it twice
    (auth0/auth0-spa-js#1684; auth0-reference.md §8.5);
-2. the profile's :class:`InterProcessLock` (other processes queue too);
+2. the profile's process lock, :meth:`TokenStore.process_lock` (other processes queue too);
 3. re-read the store *after* taking both: if someone else already renewed the token while we
    waited, adopt theirs and send nothing (the aspect-cli pattern in ux-notes.md P5);
 4. otherwise exchange the refresh token and persist the result *before* releasing the lock,
@@ -56,13 +56,12 @@ from tui_console.errors import (
 )
 from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret, redact
-from tui_console.storage.file_lock import InterProcessLock
 from tui_console.token_set import REFRESH_LEEWAY
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tui_console.storage.token_store import FileTokenStore
+    from types import TracebackType
 
-__all__ = ["AudienceToken", "RefreshState", "Renewal", "TokenManager"]
+__all__ = ["AudienceToken", "ProcessLock", "RefreshState", "Renewal", "TokenManager", "TokenStore"]
 
 RefreshState = Literal["fresh", "refreshing", "expired", "signed out"]
 """A session's refresh state in words, for the UI's session strip and ``status``."""
@@ -84,6 +83,47 @@ class AudienceToken:
     tokens: TokenSet
     missing_scopes: tuple[str, ...] = ()
     """Requested scopes the token does not carry (Auth0 drops disallowed ones silently)."""
+
+
+class ProcessLock(Protocol):
+    """A lock shared by all the user's processes (``storage.file_lock.InterProcessLock``)."""
+
+    async def __aenter__(self) -> object: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+class TokenStore(Protocol):
+    """Where a profile's token sets live (:class:`~tui_console.storage.token_store.FileTokenStore`).
+
+    A protocol on this side, so the refresh logic depends on no file format and ``storage``
+    depends on ``auth`` only through data types: no import cycle between the two.
+    """
+
+    def load(self) -> dict[str, TokenSet]:
+        """Every stored token set, by audience key."""
+        ...
+
+    def get(self, audience: str | None) -> TokenSet | None:
+        """The token set for ``audience``, if one is stored."""
+        ...
+
+    def put(self, tokens: TokenSet) -> None:
+        """Store ``tokens`` under their audience, durably, before returning."""
+        ...
+
+    def remove(self, audience: str | None) -> None:
+        """Forget the token set for ``audience``."""
+        ...
+
+    def process_lock(self) -> ProcessLock:
+        """The lock that serialises renewals of these tokens across processes."""
+        ...
 
 
 class Renewal(Protocol):
@@ -121,8 +161,8 @@ class TokenManager:
         http: httpx.AsyncClient,
         token_endpoint: str,
         client_id: str,
-        store: FileTokenStore,
-        lock: InterProcessLock | None = None,
+        store: TokenStore,
+        lock: ProcessLock | None = None,
         leeway: float = REFRESH_LEEWAY,
         clock: Callable[[], float] = time.time,
         on_change: Callable[[TokenSet | None], None] | None = None,
@@ -134,7 +174,7 @@ class TokenManager:
         self._token_endpoint = token_endpoint
         self._client_id = client_id
         self._store = store
-        self._lock = lock if lock is not None else InterProcessLock(store.lock_path)
+        self._lock = lock if lock is not None else store.process_lock()
         self._leeway = leeway
         self._clock = clock
         self._on_change = on_change

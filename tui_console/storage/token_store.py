@@ -33,7 +33,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_console.errors import StorageError, TokenValidationError
 from tui_console.jwt_claims import unverified_claims
@@ -43,6 +43,9 @@ from tui_console.storage.private_files import (
     write_private_file,
 )
 from tui_console.token_set import TokenSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tui_console.storage.file_lock import InterProcessLock
 
 __all__ = ["FORMAT_VERSION", "FileTokenStore", "TokenOwner"]
 
@@ -104,6 +107,13 @@ class FileTokenStore:
     def lock_path(self) -> Path:
         """The lock file beside the token file that serialises refreshes across processes."""
         return self._path.with_suffix(".lock")
+
+    def process_lock(self) -> InterProcessLock:
+        """A fresh :class:`InterProcessLock` on :attr:`lock_path`: one renewal at a time."""
+        # Imported here: filelock is not needed by `token` and `status` answered from disk.
+        from tui_console.storage.file_lock import InterProcessLock
+
+        return InterProcessLock(self.lock_path)
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self._path)!r})"
