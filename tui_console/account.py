@@ -19,6 +19,7 @@ from typing import Any, Self
 import httpx
 
 from tui_console.auth.bearer import BearerAuth
+from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.browser_flow import run_browser_flow
 from tui_console.auth.client_assertion import ClientAssertionSigner
 from tui_console.auth.client_credentials import (
@@ -43,20 +44,30 @@ from tui_console.auth.refresh import TokenManager
 from tui_console.auth.revocation import revoke_token
 from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
-from tui_console.call_log import CallLog, CallLogTransport
+from tui_console.call_log import CallLog, CallLogTransport, CallRecord
 from tui_console.config import Profile, load_profiles, management_audience, unknown_profile
 from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
 from tui_console.management import (
+    PROFILE_LIMIT_BYTES,
+    DeviceCredential,
     DeviceCredentialPage,
     Identity,
+    InsufficientScope,
+    InvalidMetadata,
     ManagementClient,
     MetadataUpdate,
+    NothingUnlinked,
     User,
+    metadata_patch,
+    metadata_size,
+    metadata_size_warnings,
+    public_key_bytes,
+    public_key_from_file,
 )
 from tui_console.my_account.pending import PendingEnrollments, pending_path
 from tui_console.paths import config_file, token_dir
 from tui_console.profile_summaries import ProfileSummary, profile_summaries
-from tui_console.ratelimit import RateLimitBoard, RateLimitedTransport
+from tui_console.ratelimit import BucketView, RateLimitBoard, RateLimitedTransport
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
 from tui_console.session_status import (
@@ -67,6 +78,7 @@ from tui_console.session_status import (
 )
 from tui_console.storage.client_secrets import ClientSecretStore
 from tui_console.storage.dpop_keys import DPoPKeyStore
+from tui_console.storage.drafts import DraftStore
 from tui_console.storage.keyring_secrets import KeyringSecretStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
@@ -85,6 +97,31 @@ __all__ = [
     "configured_profile",
     "profile_summaries",
     "stored_session_status",
+    # The vocabulary the front ends read, re-exported so the UI needs no core module (the
+    # import contract in pyproject.toml): views of the account, the calls, the rate limits.
+    "PROFILE_LIMIT_BYTES",
+    "BucketView",
+    "CallLog",
+    "CallRecord",
+    "DeviceCredential",
+    "DeviceCredentialPage",
+    "DraftStore",
+    "Identity",
+    "InsufficientScope",
+    "InvalidMetadata",
+    "MetadataUpdate",
+    "NothingUnlinked",
+    "PollProgress",
+    "RateLimitBoard",
+    "TokenView",
+    "User",
+    "browser_is_usable",
+    "metadata_patch",
+    "metadata_size",
+    "metadata_size_warnings",
+    "open_in_browser",
+    "public_key_bytes",
+    "public_key_from_file",
 ]
 
 USER_AGENT = "tui-console"

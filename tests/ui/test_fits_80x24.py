@@ -23,7 +23,7 @@ from tui_console.ratelimit.headers import RateLimitState
 from tui_console.redact import MASK
 from tui_console.ui.app import ConsoleApp
 from tui_console.ui.panes.call_detail import CallDetailScreen
-from tui_console.ui.panes.devices import AddDeviceKeyScreen
+from tui_console.ui.screens.add_device_key import AddDeviceKeyScreen
 from tui_console.ui.screens.help import HelpScreen
 from tui_console.ui.screens.main import MainScreen
 from tui_console.ui.screens.setup import SetupScreen

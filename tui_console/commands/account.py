@@ -31,7 +31,7 @@ from tui_console.commands.output import (
 )
 from tui_console.durations import iso_utc
 from tui_console.errors import ResponseLost, UsageError
-from tui_console.management import Identity, public_key_bytes
+from tui_console.management import Identity, public_key_from_file
 from tui_console.management.metadata import metadata_patch, unchanged_keys
 
 __all__ = ["devices", "identities", "link", "metadata", "unlink", "user"]
@@ -250,11 +250,9 @@ async def devices(session: AccountSession, args: argparse.Namespace) -> int:
 
 async def _add_device(session: AccountSession, args: argparse.Namespace) -> int:
     try:
-        key = public_key_bytes(Path(args.public_key).read_bytes())
-    except OSError as exc:
-        raise UsageError(f"Cannot read {args.public_key}: {exc.strerror}.") from None
+        key = public_key_from_file(Path(args.public_key))
     except ValueError as exc:
-        raise UsageError(f"{args.public_key}: {exc}") from None
+        raise UsageError(str(exc)) from None
     new_id = await _write(
         session.add_device(
             name=args.name, public_key=key, device_id=args.device_id or socket.gethostname()

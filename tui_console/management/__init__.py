@@ -38,7 +38,7 @@ from tui_console.management.models import (
     User,
     parse_identities,
 )
-from tui_console.management.public_keys import public_key_bytes
+from tui_console.management.public_keys import public_key_bytes, public_key_from_file
 
 __all__ = [
     "PROFILE_LIMIT_BYTES",
@@ -67,5 +67,6 @@ __all__ = [
     "metadata_size_warnings",
     "parse_identities",
     "public_key_bytes",
+    "public_key_from_file",
     "size_warnings",
 ]

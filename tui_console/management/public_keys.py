@@ -4,6 +4,7 @@ Auth0 stores a ``public_key`` credential's ``value`` as base64 of the key (auth0
 §6.6); people have a PEM file, base64 text, a DER file, or by mistake a private or OpenSSH
 key. :func:`public_key_bytes` accepts the first three and refuses the rest with the command
 that converts them, so the CLI and the Devices pane give the same answers.
+:func:`public_key_from_file` reads one from a file for both, with the same size cap.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from pathlib import Path
 
-__all__ = ["public_key_bytes"]
+__all__ = ["MAX_KEY_FILE_BYTES", "public_key_bytes", "public_key_from_file"]
+
+MAX_KEY_FILE_BYTES = 64 * 1024
+"""Larger than any public key (an RSA-16384 PEM is under 3 KiB): a bigger file is a mistake."""
 
 _PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
 
@@ -60,3 +65,23 @@ def public_key_bytes(data: bytes) -> bytes:
     if not der.startswith(b"\x30"):
         raise ValueError("The base64 text does not decode to a DER public key.")
     return der
+
+
+def public_key_from_file(path: Path) -> bytes:
+    """The DER public key in the file at ``path`` (``~`` expanded).
+
+    Raises ``ValueError`` naming the file: unreadable, larger than
+    :data:`MAX_KEY_FILE_BYTES`, or not a public key (:func:`public_key_bytes`'s reasons).
+    """
+    path = path.expanduser()
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"Could not read {path}: {error.strerror or error}.") from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise ValueError(f"{path} is too large to be a public key (over 64 KiB).")
+    try:
+        return public_key_bytes(data)
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None

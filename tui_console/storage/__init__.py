@@ -1,8 +1,8 @@
-"""Where the session lives on disk: the per-profile token file, and the lock and the DPoP key
-file beside it.
+"""What tui-console keeps on disk: the per-profile token file with its lock and DPoP key,
+a machine profile's client secret, and unsaved metadata drafts, all as private files.
 
-No Textual and no HTTP here; ``auth/refresh.py`` composes the two into single-flight
-refresh.
+No Textual and no HTTP here; ``auth/refresh.py`` drives the token file and its lock through
+its ``TokenStore`` protocol for single-flight refresh.
 
 The names below are imported from their modules when first asked for (PEP 562): reading the
 token file (``tui-console token`` with a valid token) must not load the lock's ``filelock``

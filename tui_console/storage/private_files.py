@@ -1,7 +1,7 @@
 """Private files on disk: a 0700 directory, 0600 files, written atomically.
 
 Shared by the token store (:mod:`.token_store`) and the metadata drafts
-(:mod:`tui_console.drafts`), which both keep something only this user should read and must
+(:mod:`.drafts`), which both keep something only this user should read and must
 never leave a half-written file behind:
 
 * :func:`ensure_private_directory` makes (or checks) a 0700 directory, refusing a symlinked

@@ -60,7 +60,7 @@ def _open_with_panes(start: SessionStart) -> AccountSession:
 
 
 def _browser_is_usable() -> tuple[bool, str]:
-    from tui_console.auth.browser import browser_is_usable
+    from tui_console.account import browser_is_usable
 
     return browser_is_usable()
 
@@ -273,7 +273,7 @@ class ConsoleApp(App[None]):
     def _open_browser(self, url: str) -> bool:
         """Open ``url``; a ``BROWSER`` the person chose may be a console one, so hand it the
         terminal while it runs (textual-notes.md §8)."""
-        from tui_console.auth.browser import open_in_browser
+        from tui_console.account import open_in_browser
 
         if os.environ.get("BROWSER"):
             try:

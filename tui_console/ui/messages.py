@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from tui_console.ratelimit import BucketView
+    from tui_console.account import BucketView
 
 __all__ = ["RateLimitUpdated", "StepUpRequested"]
 

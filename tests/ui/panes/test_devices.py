@@ -6,20 +6,17 @@ import base64
 from pathlib import Path
 from typing import Any
 
-import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.text import Text
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
+from tests.management.test_public_keys import key_pair
 from tests.ui.helpers import text_of, wait_for
 from tests.ui.panes.harness import FrozenSession, PaneHarness
 from tui_console.account import AccountSession
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.seed import DEMO_USER_ID
-from tui_console.management import public_key_bytes
 from tui_console.ui.panes import DevicesPane
-from tui_console.ui.panes.devices import AddDeviceKeyScreen
+from tui_console.ui.screens.add_device_key import AddDeviceKeyScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen
 
 SEEDED_KEY = "dcr_Ad4L0v3lac3K3y01"
@@ -32,25 +29,6 @@ def on_tenant(tenant: RunningTenant) -> dict[str, Any]:
 def ids_shown(pane: DevicesPane) -> list[str]:
     table: DataTable[Text] = pane.query_one("#devices-table", DataTable)
     return [table.get_cell(row, "id").plain for row in table.rows]
-
-
-def key_pair() -> tuple[bytes, bytes, bytes]:
-    """(private PEM, public PEM, public DER) of a fresh Ed25519 key."""
-    private = Ed25519PrivateKey.generate()
-    public = private.public_key()
-    return (
-        private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ),
-        public.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ),
-        public.public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        ),
-    )
 
 
 async def press_confirm(pilot: Any) -> None:
@@ -215,31 +193,3 @@ class TestListedCredentials:
                 "delete:current_user_device_credentials",
                 "create:current_user_device_credentials",
             )
-
-
-class TestPublicKeyBytes:
-    def test_pem_base64_and_der_all_give_the_der(self) -> None:
-        """The three accepted forms of a public key read as the same DER bytes."""
-        _, pem, der = key_pair()
-        assert public_key_bytes(pem) == der
-        assert public_key_bytes(base64.b64encode(der) + b"\n") == der
-        assert public_key_bytes(der) == der
-
-    @pytest.mark.parametrize(
-        ("data", "said"),
-        [
-            (b"", "empty"),
-            (b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI user@host", "OpenSSH public key"),
-            (b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "CERTIFICATE"),
-            (b"not a key at all!", "not a PEM public key"),
-            (base64.b64encode(b"hello"), "does not decode to a DER public key"),
-        ],
-    )
-    def test_anything_else_is_refused_with_a_reason(self, data: bytes, said: str) -> None:
-        with pytest.raises(ValueError, match=said):
-            public_key_bytes(data)
-
-    def test_a_private_key_is_refused(self) -> None:
-        private_pem, _, _ = key_pair()
-        with pytest.raises(ValueError, match="private key"):
-            public_key_bytes(private_pem)

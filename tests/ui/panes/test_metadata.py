@@ -18,8 +18,8 @@ from tests.ui.panes.harness import PaneHarness
 from tui_console.account import AccountSession
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.seed import DEMO_USER_ID
-from tui_console.drafts import DraftStore
 from tui_console.errors import ResponseLost
+from tui_console.storage.drafts import DraftStore
 from tui_console.ui.panes import MetadataPane
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview

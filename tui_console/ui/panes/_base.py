@@ -26,12 +26,18 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from tui_console.account import TokenDetails, UserProfile
-from tui_console.call_log import CallLog
+from tui_console.account import (
+    CallLog,
+    DeviceCredentialPage,
+    Identity,
+    MetadataUpdate,
+    TokenDetails,
+    User,
+    UserProfile,
+)
 from tui_console.config import Profile
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
-from tui_console.management import DeviceCredentialPage, Identity, MetadataUpdate, User
 from tui_console.redact import redact
 from tui_console.terminal_text import printable
 from tui_console.ui.messages import StepUpRequested

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from tui_console.call_log import CallRecord
+from tui_console.account import CallRecord
 from tui_console.redact import MASK
 from tui_console.terminal_text import printable
 from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from tui_console.call_log import CallRecord
+from tui_console.account import CallRecord
 from tui_console.ui.panes._base import Pane, StatusLine, cell, local_time
 from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter

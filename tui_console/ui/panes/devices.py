@@ -9,10 +9,7 @@ added in this session.
 
 from __future__ import annotations
 
-import socket
 import weakref
-from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -21,130 +18,23 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static
 
+from tui_console.account import DeviceCredential, InsufficientScope
 from tui_console.errors import TuiConsoleError
-from tui_console.management import DeviceCredential, InsufficientScope, public_key_bytes
-from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, PaneSession, StatusLine, cell
+from tui_console.ui.screens.add_device_key import AddDeviceKeyScreen, NewDeviceKey
 from tui_console.ui.widgets.confirm import ConfirmScreen
-from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
-__all__ = [
-    "CREDENTIAL_TYPES",
-    "AddDeviceKeyScreen",
-    "DevicesPane",
-    "NewDeviceKey",
-]
+__all__ = ["CREDENTIAL_TYPES", "DevicesPane"]
 
 #: The type filter's choices, in the order ``t`` cycles through them.
 CREDENTIAL_TYPES: tuple[str, ...] = ("all", "public_key", "refresh_token", "rotating_refresh_token")
 
-_MAX_KEY_FILE_BYTES = 64 * 1024
-
 #: Credentials added through this console, per session (kept while the session lives), so the
 #: pane can show them even when Auth0 will not list credentials for a personal sign-in.
 _ADDED: weakref.WeakKeyDictionary[PaneSession, list[DeviceCredential]] = weakref.WeakKeyDictionary()
-
-
-@dataclass(frozen=True)
-class NewDeviceKey:
-    """What the add-key dialog collected."""
-
-    name: str
-    device_id: str
-    public_key: bytes
-
-
-class AddDeviceKeyScreen(Dialog["NewDeviceKey | None"]):
-    """Ask for a device name, its id and a public key (a file path, or pasted).
-
-    The error line sits right above the buttons, and both stay on screen at 80x24 while the
-    fields scroll.
-
-    | Key | Action |
-    | --- | --- |
-    | `enter` | Add (in a one-line field) |
-    | `escape` | Cancel, from any field |
-    """
-
-    DEFAULT_CSS = """
-    AddDeviceKeyScreen {
-        & .field-label { margin-top: 1; }
-        & #key-text { height: 5; }
-        & #error { dock: bottom; color: $text-error; height: auto; background: $surface; }
-    }
-    """
-
-    YES = "add"
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="add_key.cancel", tooltip="Add nothing"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with DialogBody(id="dialog"):
-            yield Label("Add a device public key", id="title")
-            yield Label("Device name", classes="field-label")
-            yield Input(placeholder="e.g. Ada's laptop", id="name")
-            yield Label("Device id (empty: this machine's host name)", classes="field-label")
-            yield Input(placeholder="device id", id="device-id")
-            yield Label("Public key file (PEM, base64 or DER)", classes="field-label")
-            yield Input(placeholder="~/.ssh/device.pub.pem", id="key-path")
-            yield Label("…or paste the public key", classes="field-label")
-            yield TextArea("", id="key-text", soft_wrap=True)
-            yield Static("", markup=False, id="error")
-            yield button_row(
-                Button("Cancel", id="cancel"),
-                Button("Add key", id="add", variant="primary"),
-            )
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        for field in self.query(Input):
-            field.cursor_blink = False
-        self.query_one("#name", Input).focus()
-
-    def _fail(self, message: str) -> None:
-        self.query_one("#error", Static).update(Content(printable(message)))
-
-    @on(Button.Pressed, "#add")
-    @on(Input.Submitted)
-    def _submit(self) -> None:
-        name = self.query_one("#name", Input).value.strip()
-        device_id = self.query_one("#device-id", Input).value.strip() or socket.gethostname()
-        path_text = self.query_one("#key-path", Input).value.strip()
-        pasted = self.query_one("#key-text", TextArea).text.strip()
-        if not name:
-            self._fail("Give the device a name.")
-            return
-        if bool(path_text) == bool(pasted):
-            self._fail("Give either a key file or a pasted key (one of the two).")
-            return
-        if path_text:
-            path = Path(path_text).expanduser()
-            try:
-                if path.stat().st_size > _MAX_KEY_FILE_BYTES:
-                    self._fail(f"{path} is too large to be a public key.")
-                    return
-                data = path.read_bytes()
-            except OSError as error:
-                self._fail(f"Could not read {path}: {error.strerror or error}.")
-                return
-        else:
-            data = pasted.encode()
-        try:
-            key = public_key_bytes(data)
-        except ValueError as error:
-            self._fail(str(error))
-            return
-        self.dismiss(NewDeviceKey(name=name, device_id=device_id, public_key=key))
-
-    @on(Button.Pressed, "#cancel")
-    def _cancelled(self) -> None:
-        """Close without adding anything."""
-        self.dismiss(None)
 
 
 class DevicesPane(Pane):

@@ -23,9 +23,9 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
+from tui_console.account import Identity, NothingUnlinked
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
-from tui_console.management import Identity, NothingUnlinked
 from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import Pane, StatusLine, cell, error_text
 from tui_console.ui.widgets.confirm import TypedConfirmScreen

@@ -10,9 +10,9 @@ Saving is a sequence a person can follow and stop at any point:
    loaded, nothing is sent and both versions are shown (reload theirs, overwrite, or cancel);
 4. the PATCH. An empty change is never sent: ``{}`` would wipe every key.
 
-The draft survives every failure: it is written to a private file (:mod:`tui_console.drafts`)
-on every change, restored when the pane loads (also after a crash, an expired token or a new
-sign-in), and cleared only after a successful save.
+The draft survives every failure: it is written to a private file
+(:mod:`tui_console.storage.drafts`) on every change, restored when the pane loads (also after
+a crash, an expired token or a new sign-in), and cleared only after a successful save.
 """
 
 from __future__ import annotations
@@ -36,15 +36,15 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from tui_console.drafts import DraftStore
-from tui_console.errors import StorageError, TuiConsoleError
-from tui_console.management import (
+from tui_console.account import (
     PROFILE_LIMIT_BYTES,
+    DraftStore,
     InvalidMetadata,
     metadata_patch,
     metadata_size,
     metadata_size_warnings,
 )
+from tui_console.errors import StorageError, TuiConsoleError
 from tui_console.ui.panes._base import Pane, PaneSession, StatusLine, error_text, local_time
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.json_diff import (

@@ -23,8 +23,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from tui_console.account import REQUIRED_SCOPES, TokenDetails
-from tui_console.auth.inspect import TokenView
+from tui_console.account import REQUIRED_SCOPES, TokenDetails, TokenView
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import MASK

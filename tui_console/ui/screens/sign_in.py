@@ -54,8 +54,7 @@ from tui_console.ui.widgets.countdown import Countdown
 from tui_console.ui.widgets.qr_code import QrCode
 
 if TYPE_CHECKING:
-    from tui_console.account import AccountSession, DevicePrompt, SessionStatus
-    from tui_console.auth.device import PollProgress
+    from tui_console.account import AccountSession, DevicePrompt, PollProgress, SessionStatus
 
 __all__ = ["Flow", "Phase", "SignInScreen", "looks_like_redirect"]
 

@@ -24,7 +24,7 @@ from tui_console.durations import words
 from tui_console.ui.messages import RateLimitUpdated
 
 if TYPE_CHECKING:
-    from tui_console.ratelimit import BucketView, RateLimitBoard
+    from tui_console.account import BucketView, RateLimitBoard
 
 __all__ = ["BAR_WIDTH", "RateLimitGauge", "bucket_line"]
 

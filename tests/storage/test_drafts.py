@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.files import mode, umask
-from tui_console.drafts import Draft, DraftStore, drafts_dir
 from tui_console.errors import StorageError
+from tui_console.storage.drafts import Draft, DraftStore, drafts_dir
 
 
 @pytest.fixture
