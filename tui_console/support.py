@@ -264,8 +264,9 @@ class SupportSession:
         if not missing:
             return None
         named = (" or ".join((s, *_SATISFIED_BY.get(s, ()))) for s in missing)
+        what = _ACTION_WORDS[action]
         return (
-            f"{_ACTION_WORDS[action].capitalize()} needs the scope"
+            f"{what[0].upper()}{what[1:]} needs the scope"
             f"{'s' if len(missing) > 1 else ''} {', '.join(named)}, which this "
             "application was not granted."
         )
@@ -400,10 +401,12 @@ class SupportSession:
         """One page of the user's log events, newest first."""
         return await (await self._api("logs.read")).user_logs(user_id, page=page, per_page=per_page)
 
-    async def log_tail(self, user_id: str, *, types: Iterable[str] = ()) -> LogTail:
-        """A tail of the user's events (``types``: only those codes): :meth:`LogTail.start`
-        for the recent ones, then :meth:`LogTail.poll`."""
-        return LogTail(await self._api("logs.read"), user_id, types=types)
+    async def log_tail(
+        self, user_id: str, *, types: Iterable[str] = (), take: int = 100
+    ) -> LogTail:
+        """A tail of the user's events (``types``: only those codes; ``take`` per request):
+        :meth:`LogTail.start` for the recent ones, then :meth:`LogTail.poll`."""
+        return LogTail(await self._api("logs.read"), user_id, types=types, take=take)
 
     # -- brute-force blocks and the blocked flag --------------------------------------------
 
