@@ -114,7 +114,9 @@ def test_recorded_log_types_are_in_words() -> None:
         if item.get("type")
     }
     assert codes >= {"sapi", "ss", "fp", "fu", "seccft"}
-    unknown = {code for code in codes if not LogEvent.from_json({"log_id": "1", "type": code}).kind.known}
+    unknown = {
+        code for code in codes if not LogEvent.from_json({"log_id": "1", "type": code}).kind.known
+    }
     assert unknown == set()
 
 

@@ -294,8 +294,7 @@ def _confirm(
         return True
     if not sys.stdin.isatty():
         raise UsageError(
-            f"{change} needs a confirmation, but there is no terminal to "
-            "ask on. Nothing was sent.",
+            f"{change} needs a confirmation, but there is no terminal to ask on. Nothing was sent.",
             hint="Add --yes to confirm on the command line.",
         )
     say(question, sys.stderr)
