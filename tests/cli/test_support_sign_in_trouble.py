@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import queue
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
