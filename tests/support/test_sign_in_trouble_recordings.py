@@ -15,7 +15,6 @@ invalidate-remember-browser.json), both ways:
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -54,9 +53,11 @@ def _assert_sent_as_recorded(sent: Sent, record: dict[str, Any]) -> None:
     assert request.url.raw_path.decode().split("?")[0] == record["url_path"]  # %7C, as sent
 
 
-async def _call(record: dict[str, Any], call: Callable[[SupportClient], Awaitable[Any]]) -> Any:
+async def _call(record: dict[str, Any], method: str, *args: Any, **kwargs: Any) -> Any:
+    """``SupportClient.<method>(*args, **kwargs)`` answered with ``record``; the request it
+    sent is checked against the recorded one."""
     sent: Sent = []
-    result = await call(_client(record, sent))
+    result = await getattr(_client(record, sent), method)(*args, **kwargs)
     _assert_sent_as_recorded(sent, record)
     return result
 
@@ -79,10 +80,10 @@ async def test_every_recorded_log_answer_is_read_and_asked_for_as_recorded() -> 
         parts, query = _segments(record), record.get("query") or {}
         body = record["response_body"]
         if parts[0] == "users":
-            page: LogPage = await _call(record, lambda c, p=parts: c.user_logs(p[1]))
+            page: LogPage = await _call(record, "user_logs", parts[1])
             assert [e.log_id for e in page.events] == [i["log_id"] for i in body]
         elif len(parts) == 2:
-            event = await _call(record, lambda c, p=parts: c.get_log(p[1]))
+            event = await _call(record, "get_log", parts[1])
             _check_event(event, body)
         elif "from" in query:
             sent: Sent = []
@@ -91,7 +92,7 @@ async def test_every_recorded_log_answer_is_read_and_asked_for_as_recorded() -> 
             assert [e.log_id for e in found] == [i["log_id"] for i in body]
             assert all(e.log_id > query["from"] for e in found)  # forward, oldest first
         else:
-            found = await _call(record, lambda c: c.latest_logs(per_page=1))
+            found = await _call(record, "latest_logs", per_page=1)
             for event, item in zip(found, body, strict=True):
                 if "fields" not in query:
                     _check_event(event, item)
@@ -163,12 +164,12 @@ async def test_every_recorded_enrollment_list_and_remember_browser_answer() -> N
     for record in load_recordings("enrollments"):
         parts = _segments(record)
         if record["method"] == "GET" and parts[0] == "users" and parts[2] == "enrollments":
-            assert await _call(record, lambda c, p=parts: c.enrollments(p[1])) == ()
+            assert await _call(record, "enrollments", parts[1]) == ()
             listed += 1
     assert listed == 2
     for record in load_recordings("invalidate-remember-browser"):
         parts = _segments(record)
-        status = await _call(record, lambda c, p=parts: c.invalidate_remember_browser(p[1]))
+        status = await _call(record, "invalidate_remember_browser", parts[1])
         assert status == 204
 
 
@@ -178,7 +179,7 @@ async def test_every_recorded_authentication_methods_answer() -> None:
         parts, method = _segments(record), record["method"]
         body = record["response_body"]
         if method == "GET" and len(parts) == 3:
-            page = await _call(record, lambda c, p=parts: c.mfa_methods(p[1], per_page=50))
+            page = await _call(record, "mfa_methods", parts[1], per_page=50)
             assert [m.id for m in page.methods] == [m["id"] for m in body["authenticators"]]
             assert page.total == body.get("total")  # absent when the list is empty
             assert not page.has_more
@@ -191,10 +192,10 @@ async def test_every_recorded_authentication_methods_answer() -> None:
                     assert found.detail is not None and found.detail.startswith("XXXX")
                     assert found.linked == (found.id.replace("phone|", "sms|"),)
         elif method == "DELETE" and len(parts) == 4:
-            status = await _call(record, lambda c, p=parts: c.delete_mfa_method(p[1], p[3]))
+            status = await _call(record, "delete_mfa_method", parts[1], parts[3])
             assert status == 204
         elif method == "DELETE":
-            assert await _call(record, lambda c, p=parts: c.reset_mfa(p[1])) == 204
+            assert await _call(record, "reset_mfa", parts[1]) == 204
     assert seen_masked
 
 
