@@ -58,6 +58,7 @@ __all__ = [
     "SUPPORT_SCOPES",
     "AuthenticationMethod",
     "BlockReport",
+    "BlockedFor",
     "Device",
     "DeviceCredential",
     "DeviceList",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -124,7 +123,7 @@ def _print_event(event: LogEvent, as_json: bool) -> None:
         print(_event_line(event), flush=True)
 
 
-def _waits_shown(as_json: bool) -> Callable[[str, BucketView], None]:
+def _waits_shown(clock: Callable[[], float], as_json: bool) -> Callable[[str, BucketView], None]:
     """A board observer that says on stderr when the transport holds a request for a token."""
     held: set[str] = set()
 
@@ -135,7 +134,7 @@ def _waits_shown(as_json: bool) -> Callable[[str, BucketView], None]:
         if bucket in held:
             return
         held.add(bucket)
-        wait = words(max(0.0, view.waiting_until - time.time()))
+        wait = words(max(0.0, view.waiting_until - clock()))
         notice(
             f"Rate limit: waiting {wait} for a {bucket} token before the next request.",
             as_json=as_json,
@@ -148,7 +147,8 @@ async def _follow(desk: SupportSession, user_id: str, args: argparse.Namespace) 
     """The tail: recent events, then each new one as it arrives, until Ctrl+C."""
     interval = max(_MIN_INTERVAL, args.interval)
     tail = await desk.log_tail(user_id, types=args.types)
-    stop_watching = desk.account.rate_limits.subscribe(_waits_shown(args.json))
+    board = desk.account.rate_limits
+    stop_watching = board.subscribe(_waits_shown(board.clock, args.json))
     try:
         for event in await _with_backoff(tail.start, args.json):
             _print_event(event, args.json)
