@@ -159,3 +159,18 @@ async def test_each_action_declares_its_scope_and_read_logs_users_stands_in_for_
         with pytest.raises(ScopeMissing):
             await refused
     assert desk.tenant.state.stats.management_requests == before
+
+
+async def test_a_tail_on_an_empty_log_starts_at_its_first_event_and_filters_types(
+    desk: SupportDesk,
+) -> None:
+    support = await _support(desk)
+    desk.tenant.state.logs.clear()
+    tail = await support.log_tail(ADA, types=("s",))
+    assert await tail.start() == () and tail.checkpoint is None
+    _write(desk, "fp")
+    wanted = _write(desk, "s")
+    batch = await tail.poll()
+    assert [e.log_id for e in batch.events] == [wanted] and tail.checkpoint == wanted
+    later = [_write(desk, "fp"), _write(desk, "s")]
+    assert [e.log_id for e in (await tail.poll()).events] == later[1:]
