@@ -227,3 +227,10 @@ def test_follow_waits_out_a_429_storm_and_loses_or_repeats_nothing(
             tail.wait(timeout=15)
         out.close()
         err.close()
+
+
+def test_an_unknown_user_is_the_server_s_refusal_worded_for_support(support: Support) -> None:
+    for args in (("logs", "auth0|nobody"), ("mfa", "auth0|nobody"), ("blocks", "auth0|nobody")):
+        result = support(*args)
+        assert result.returncode in (2, 3) and "Traceback" not in result.stderr
+        assert "support find" in result.stderr and "login" not in result.stderr

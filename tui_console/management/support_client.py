@@ -28,10 +28,10 @@ And the calls behind "why can't this user sign in?" (§8.6, issue 12):
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from tui_console.management.client import CredentialType, ManagementClient, parse_body
-from tui_console.management.errors import ManagementAPIError, RequestRefused
+from tui_console.management.errors import ManagementAPIError, RequestRefused, UserNotFound
 from tui_console.management.models import DeviceCredential
 from tui_console.management.support_models import (
     Enrollment,
@@ -49,6 +49,9 @@ from tui_console.management.support_models import (
     parse_user_blocks,
 )
 from tui_console.ratelimit.transport import IDEMPOTENT_EXTENSION
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["PlanLacksFeature", "SupportClient"]
 
@@ -111,6 +114,23 @@ class SupportClient(ManagementClient):
     def sharing(cls, client: ManagementClient) -> SupportClient:
         """A support client on ``client``'s HTTP client, base URL and auth."""
         return cls(client._http, client._base_url, auth=client._auth)
+
+    async def _request(
+        self, method: str, segments: tuple[str, ...], **kwargs: Any
+    ) -> httpx.Response:
+        """As the base client's, with a missing user worded for support staff (the base's hint
+        is about the person's own account)."""
+        try:
+            return await super()._request(method, segments, **kwargs)
+        except UserNotFound as error:
+            raise UserNotFound(
+                "Auth0 has no such user; it may have been deleted or linked into another account.",
+                status=error.status,
+                error=error.error,
+                error_code=error.error_code,
+                server_message=error.server_message,
+                hint="Find the user first: tui-console support find EMAIL-OR-QUERY",
+            ) from None
 
     async def _enterprise(
         self, what: str, method: str, segments: tuple[str, ...], **kwargs: Any
