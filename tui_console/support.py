@@ -12,35 +12,62 @@ Each action declares the scopes it needs (:data:`SUPPORT_SCOPES`); one the machi
 not granted is refused before anything is sent (:class:`ScopeMissing`, in words, with where
 to grant it). Endings are worded as they are at Auth0: accepted, carried out asynchronously,
 and access tokens already issued stay valid until they expire.
+
+The other half of a support day, "why can't this user sign in?" (issue 12): the user's log
+events in words and a tail of them (:class:`LogTail`), brute-force blocks and the
+administrator's ``blocked`` flag, MFA methods and enrollments with their removal, reset and
+"forget remembered browsers", and device credentials with the admin scope. Those changes
+answer 204 at Auth0 (done, not queued) and their outcomes say so; a 202 would be worded as
+accepted and carried out asynchronously.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from tui_console.account import AccountSession
 from tui_console.errors import AuthError, UsageError
 from tui_console.management.errors import UserNotFound
+from tui_console.management.log_events import LOG_EVENTS, EventType, describe_event, event_type
+from tui_console.management.log_tail import LogTail, TailBatch
+from tui_console.management.models import DeviceCredential
 from tui_console.management.support_client import PlanLacksFeature, SupportClient
 from tui_console.management.support_models import (
     AuthenticationMethod,
     Device,
+    Enrollment,
+    LogEvent,
+    LogPage,
+    MfaMethod,
     RefreshToken,
     RefreshTokenPage,
     ResourceServerGrant,
     Session,
     SessionPage,
     SupportUser,
+    UserBlock,
     UserSearchPage,
 )
 from tui_console.user_agents import UserAgent, describe_user_agent
 
 __all__ = [
+    "LOG_EVENTS",
     "SUPPORT_SCOPES",
     "AuthenticationMethod",
+    "BlockReport",
+    "BlockedFor",
     "Device",
+    "DeviceCredential",
+    "DeviceList",
+    "Enrollment",
+    "EventType",
+    "LogEvent",
+    "LogPage",
+    "LogTail",
+    "MfaMethod",
     "NoUserFound",
     "Outcome",
     "PlanLacksFeature",
@@ -52,10 +79,14 @@ __all__ = [
     "SessionPage",
     "SupportSession",
     "SupportUser",
+    "TailBatch",
     "UserAgent",
+    "UserBlock",
     "UserSearch",
     "UserSearchPage",
+    "describe_event",
     "describe_user_agent",
+    "event_type",
 ]
 
 #: What each support action needs from the machine token (auth0-reference.md §8.2, §8.3, §8.6).
@@ -68,7 +99,21 @@ SUPPORT_SCOPES: Mapping[str, tuple[str, ...]] = {
     "refresh_tokens.list": ("read:refresh_tokens",),
     "refresh_tokens.revoke": ("delete:refresh_tokens",),
     "access.revoke": ("delete:sessions", "delete:refresh_tokens"),
+    "logs.read": ("read:logs",),
+    "blocks.read": ("read:users",),
+    "blocks.release": ("update:users",),
+    "users.block": ("update:users",),
+    "mfa.list": ("read:authentication_methods",),
+    "mfa.enrollments": ("read:users",),
+    "mfa.remove": ("delete:authentication_methods",),
+    "mfa.reset": ("delete:authentication_methods",),
+    "mfa.forget_browsers": ("update:users",),
+    "devices.list": ("read:device_credentials",),
+    "devices.revoke": ("delete:device_credentials",),
 }
+
+#: A scope another one stands in for: Auth0 takes either for reading logs (§8.6).
+_SATISFIED_BY: Mapping[str, tuple[str, ...]] = {"read:logs": ("read:logs_users",)}
 
 _ACTION_WORDS: Mapping[str, str] = {
     "users.find": "finding users",
@@ -79,6 +124,17 @@ _ACTION_WORDS: Mapping[str, str] = {
     "refresh_tokens.list": "listing refresh tokens",
     "refresh_tokens.revoke": "revoking a refresh token",
     "access.revoke": "signing a user out everywhere",
+    "logs.read": "reading log events",
+    "blocks.read": "reading brute-force blocks",
+    "blocks.release": "releasing brute-force blocks",
+    "users.block": "blocking or unblocking a user",
+    "mfa.list": "listing MFA methods",
+    "mfa.enrollments": "listing MFA enrollments",
+    "mfa.remove": "removing an MFA method",
+    "mfa.reset": "resetting MFA",
+    "mfa.forget_browsers": "forgetting remembered browsers",
+    "devices.list": "listing device credentials",
+    "devices.revoke": "revoking a device credential",
 }
 _GRANT_THEM = (
     "Grant them to the application: Auth0 dashboard > Applications > APIs > Auth0 Management "
@@ -90,6 +146,9 @@ _STILL_VALID = (
 )
 _ASYNCHRONOUS = "Auth0 carries this out asynchronously: it may take a few seconds to show."
 _EMAIL = re.compile(r"^[^\s@:]+@[^\s@:]+$")
+_SESSIONS_STAY = (
+    "Sessions already signed in stay signed in: end them with sign-out-everywhere if needed."
+)
 
 
 class ScopeMissing(AuthError):
@@ -136,6 +195,41 @@ def _case_note(email: str) -> str | None:
     )
 
 
+@dataclass(frozen=True)
+class BlockedFor:
+    """One brute-force block, and since when (the ``limit_wc`` event that set it, when the
+    logs can be read and still hold it)."""
+
+    block: UserBlock
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class BlockReport:
+    """What keeps ``who`` from signing in: brute-force blocks per IP, and for a user the
+    administrator's ``blocked`` flag (``None``: not looked up, ``who`` was an identifier)."""
+
+    who: str
+    by: str
+    """``user_id`` (``/user-blocks/{id}``) or ``identifier`` (``?identifier=``)."""
+    blocks: tuple[BlockedFor, ...]
+    blocked_flag: bool | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DeviceList:
+    """A user's device credentials of every type; ``cut`` when Auth0's cap of 1,000 hid some."""
+
+    credentials: tuple[DeviceCredential, ...]
+    cut: bool = False
+
+
+def _done_or_queued(status: int, done: str, queued: str) -> str:
+    """204 (or 200) means it is done; 202 that Auth0 accepted it and will do it soon."""
+    return queued if status == 202 else done
+
+
 class SupportSession:
     """Support verbs on a machine sign-in (``account``); one Management client, reused."""
 
@@ -159,16 +253,22 @@ class SupportSession:
         granted = self.account.granted_scopes()
         if not granted:
             return ()
-        return tuple(s for s in SUPPORT_SCOPES[action] if s not in granted)
+        return tuple(
+            s
+            for s in SUPPORT_SCOPES[action]
+            if s not in granted and not any(alt in granted for alt in _SATISFIED_BY.get(s, ()))
+        )
 
     def unavailable_reason(self, action: str) -> str | None:
         """Why ``action`` cannot be done with this sign-in, in words; ``None`` if it can."""
         missing = self.missing_scopes(action)
         if not missing:
             return None
+        named = (" or ".join((s, *_SATISFIED_BY.get(s, ()))) for s in missing)
+        what = _ACTION_WORDS[action]
         return (
-            f"{_ACTION_WORDS[action].capitalize()} needs the scope"
-            f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}, which this "
+            f"{what[0].upper()}{what[1:]} needs the scope"
+            f"{'s' if len(missing) > 1 else ''} {', '.join(named)}, which this "
             "application was not granted."
         )
 
@@ -295,3 +395,158 @@ class SupportSession:
             f"Auth0 accepted {what}, and {tokens}. {_ASYNCHRONOUS}",
             caveats=(_STILL_VALID,),
         )
+
+    # -- log events -------------------------------------------------------------------------
+
+    async def user_logs(self, user_id: str, *, page: int = 0, per_page: int = 100) -> LogPage:
+        """One page of the user's log events, newest first."""
+        return await (await self._api("logs.read")).user_logs(user_id, page=page, per_page=per_page)
+
+    async def log_tail(
+        self, user_id: str, *, types: Iterable[str] = (), take: int = 100
+    ) -> LogTail:
+        """A tail of the user's events (``types``: only those codes; ``take`` per request):
+        :meth:`LogTail.start` for the recent ones, then :meth:`LogTail.poll`."""
+        return LogTail(await self._api("logs.read"), user_id, types=types, take=take)
+
+    # -- brute-force blocks and the blocked flag --------------------------------------------
+
+    async def blocks(self, who: str) -> BlockReport:
+        """The brute-force blocks of a user id, or of an identifier (an e-mail, username or
+        phone number as typed at the login page). For a user id also the ``blocked`` flag and,
+        with ``read:logs``, when each block began."""
+        text = who.strip()
+        if not text:
+            raise UsageError("Give a user id, or the e-mail, username or phone number typed.")
+        api = await self._api("blocks.read")
+        if not _is_user_id(text):
+            found = await api.identifier_blocks(text)
+            return BlockReport(text, "identifier", tuple(BlockedFor(b) for b in found))
+        found = await api.user_blocks(text)
+        try:
+            user = await api.support_user(text)
+        except UserNotFound:
+            raise NoUserFound(
+                f"There is no user with the id {text}.",
+                hint="Find the user first: tui-console support find EMAIL-OR-QUERY",
+            ) from None
+        since: dict[str, datetime] = {}
+        note = None
+        if found and self.unavailable_reason("logs.read") is None:
+            events = (await api.user_logs(text, per_page=100)).events
+            for event in reversed(events):  # oldest first: the block began at the last trip
+                if event.type == "limit_wc" and event.ip and event.date:
+                    since[event.ip] = event.date
+        elif found:
+            note = "When each block began is in the logs, which this application cannot read."
+        return BlockReport(
+            text,
+            "user_id",
+            tuple(BlockedFor(b, since.get(b.ip or "")) for b in found),
+            blocked_flag=user.blocked,
+            note=note,
+        )
+
+    async def unblock(self, who: str) -> Outcome:
+        """Release the brute-force blocks of a user id or an identifier (every IP)."""
+        text = who.strip()
+        api = await self._api("blocks.release")
+        if _is_user_id(text):
+            status = await api.unblock_user(text)
+        else:
+            status = await api.unblock_identifier(text)
+        summary = _done_or_queued(
+            status,
+            f"Released every brute-force block of {text}: they can sign in again from any IP.",
+            f"Auth0 accepted releasing the brute-force blocks of {text}. {_ASYNCHRONOUS}",
+        )
+        return Outcome(
+            summary,
+            caveats=(
+                "The administrator's block (the user's blocked flag), if set, is not changed.",
+            ),
+        )
+
+    async def set_blocked(self, user_id: str, blocked: bool) -> Outcome:
+        """Set or clear the administrator's ``blocked`` flag (``PATCH /users/{id}``)."""
+        user = await (await self._api("users.block")).set_blocked(user_id, blocked)
+        if user.blocked:
+            return Outcome(
+                f"{user_id} is blocked: every sign-in is refused until the flag is cleared.",
+                caveats=(
+                    "Sessions and tokens already issued are not ended: sign the user out "
+                    "everywhere for that.",
+                ),
+            )
+        return Outcome(f"{user_id} is no longer blocked by an administrator.")
+
+    # -- MFA --------------------------------------------------------------------------------
+
+    async def mfa_methods(self, user_id: str) -> tuple[MfaMethod, ...]:
+        """Every authentication method of the user (pages of 100)."""
+        api = await self._api("mfa.list")
+        methods: list[MfaMethod] = []
+        page = 0
+        while True:
+            found = await api.mfa_methods(user_id, page=page, per_page=100)
+            methods.extend(found.methods)
+            if not found.methods or not found.has_more or page >= 9:
+                return tuple(methods)
+            page += 1
+
+    async def enrollments(self, user_id: str) -> tuple[Enrollment, ...]:
+        """The user's Guardian enrollments (the first confirmed ones)."""
+        return await (await self._api("mfa.enrollments")).enrollments(user_id)
+
+    async def remove_mfa_method(self, user_id: str, method_id: str) -> Outcome:
+        """Delete one authentication method of the user."""
+        status = await (await self._api("mfa.remove")).delete_mfa_method(user_id, method_id)
+        summary = _done_or_queued(
+            status,
+            f"Removed the authentication method {method_id} of {user_id}.",
+            f"Auth0 accepted removing {method_id} of {user_id}. {_ASYNCHRONOUS}",
+        )
+        return Outcome(summary, caveats=(_SESSIONS_STAY,))
+
+    async def reset_mfa(self, user_id: str) -> Outcome:
+        """Delete every authentication method of the user ("lost my phone")."""
+        status = await (await self._api("mfa.reset")).reset_mfa(user_id)
+        summary = _done_or_queued(
+            status,
+            f"Removed every authentication method of {user_id}: where MFA is required they "
+            "enrol a new factor at their next sign-in.",
+            f"Auth0 accepted removing every authentication method of {user_id}. {_ASYNCHRONOUS}",
+        )
+        return Outcome(summary, caveats=("This cannot be undone.", _SESSIONS_STAY))
+
+    async def forget_browsers(self, user_id: str) -> Outcome:
+        """Every browser the user chose to remember for MFA must do MFA again."""
+        status = await (await self._api("mfa.forget_browsers")).invalidate_remember_browser(user_id)
+        summary = _done_or_queued(
+            status,
+            f"Forgot every browser {user_id} asked to remember: their next sign-in in each "
+            "asks for MFA again.",
+            f"Auth0 accepted forgetting the browsers {user_id} remembered. {_ASYNCHRONOUS}",
+        )
+        return Outcome(summary, caveats=(_SESSIONS_STAY,))
+
+    # -- device credentials -----------------------------------------------------------------
+
+    async def device_credentials(self, user_id: str) -> DeviceList:
+        """Every device credential of the user (public keys and refresh tokens)."""
+        found, cut = await (await self._api("devices.list")).user_device_credentials(user_id)
+        return DeviceList(found, cut)
+
+    async def revoke_device(self, credential_id: str) -> Outcome:
+        """Revoke one device credential by id (Auth0 answers the same once it is gone)."""
+        await (await self._api("devices.revoke")).revoke_device_credential(credential_id)
+        return Outcome(
+            f"Revoked device credential {credential_id} (Auth0 answers the same when it was "
+            "already gone): the device must sign in again.",
+            caveats=(_STILL_VALID,),
+        )
+
+
+def _is_user_id(text: str) -> bool:
+    """``provider|id`` (``auth0|…``, ``google-oauth2|…``): a user id, not an identifier."""
+    return "|" in text and " " not in text and not _EMAIL.match(text)

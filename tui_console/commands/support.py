@@ -64,7 +64,11 @@ def _machine_only(profile: Profile) -> None:
 async def support(session: AccountSession, args: argparse.Namespace) -> int:
     _machine_only(session.profile)
     desk = SupportSession(session)
-    action: Callable[[SupportSession, argparse.Namespace], Awaitable[int]] = _ACTIONS[args.action]
+    action = _ACTIONS.get(args.action)
+    if action is None:  # logs, blocks, MFA, devices: their own module, loaded when asked for
+        from tui_console.commands.support_signin_trouble import SIGN_IN_TROUBLE
+
+        action = SIGN_IN_TROUBLE[args.action]
     return await action(desk, args)
 
 
@@ -281,14 +285,16 @@ async def _refresh_tokens(desk: SupportSession, args: argparse.Namespace) -> int
 # -- acting ---------------------------------------------------------------------------------------
 
 
-def _confirm(question: str, word: str, *, yes: bool) -> bool:
-    """``--yes``, or ``word`` typed on a terminal; without either, a :class:`UsageError`."""
+def _confirm(
+    question: str, word: str, *, yes: bool, change: str = "This ends a user's access and"
+) -> bool:
+    """``--yes``, or ``word`` typed on a terminal; without either, a :class:`UsageError`
+    naming the ``change``."""
     if yes:
         return True
     if not sys.stdin.isatty():
         raise UsageError(
-            "This ends a user's access and needs a confirmation, but there is no terminal to "
-            "ask on. Nothing was sent.",
+            f"{change} needs a confirmation, but there is no terminal to ask on. Nothing was sent.",
             hint="Add --yes to confirm on the command line.",
         )
     say(question, sys.stderr)
@@ -296,12 +302,13 @@ def _confirm(question: str, word: str, *, yes: bool) -> bool:
     return sys.stdin.readline().strip().lower() == word
 
 
-async def _act(change: Awaitable[Outcome]) -> int:
-    """Await an ending and say its outcome; a lost answer says it may have applied."""
+async def _act(change: Awaitable[Outcome], check: str = _CHECK_LISTS) -> int:
+    """Await a change and say its outcome; a lost answer says it may have applied and how to
+    ``check``."""
     try:
         outcome = await change
     except ResponseLost as exc:
-        raise may_have_applied(exc, _CHECK_LISTS) from None
+        raise may_have_applied(exc, check) from None
     say(outcome.summary, sys.stderr)
     for caveat in outcome.caveats:
         say(f"Note: {caveat}", sys.stderr)

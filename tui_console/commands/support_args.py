@@ -42,7 +42,10 @@ def add_support_parser(
     add_profile_flags: Callable[[argparse.ArgumentParser], None],
 ) -> None:
     """``support ACTION ...`` under the verbs ``verb`` makes (see :mod:`tui_console.cli`)."""
-    parser = verb("support", "support staff: find users, their sessions and refresh tokens")
+    parser = verb(
+        "support",
+        "support staff: find users, their sessions, logs, blocks, MFA and device credentials",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str, *, json: bool = True) -> argparse.ArgumentParser:
@@ -88,3 +91,63 @@ def add_support_parser(
         "--keep-refresh-tokens", action="store_true", help="end sessions, keep refresh tokens"
     )
     yes(out)
+    _add_sign_in_trouble(action, yes)
+
+
+def _add_sign_in_trouble(
+    action: Callable[..., argparse.ArgumentParser],
+    yes: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """ "Why can't this user sign in?": logs, blocks, MFA and device credentials (issue 12)."""
+    logs = action("logs", "a user's log events in words, oldest first; --follow for new ones")
+    logs.add_argument("user", help="the user id or e-mail")
+    logs.add_argument(
+        "--type",
+        dest="types",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only events of this type code (s, f, fp, limit_wc...); repeat for more",
+    )
+    logs.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep showing new events as they happen (Ctrl+C stops); with --json one JSON "
+        "object per line",
+    )
+    logs.add_argument(
+        "--interval",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="with --follow: seconds between polls when nothing is waiting (default 2)",
+    )
+    action(
+        "blocks", "brute-force blocks of a user, or of what was typed at the login page"
+    ).add_argument(
+        "who", metavar="USER|IDENTIFIER", help="a user id, or an e-mail, username or phone number"
+    )
+    unblock = action("unblock", "release the brute-force blocks (every IP)", json=False)
+    unblock.add_argument("who", metavar="USER|IDENTIFIER")
+    yes(unblock)
+    action("mfa", "a user's MFA methods and enrollments").add_argument(
+        "user", help="the user id or e-mail"
+    )
+    remove = action("mfa-remove", "remove one MFA method of a user", json=False)
+    remove.add_argument("user", help="the user id or e-mail")
+    remove.add_argument("method_id", metavar="METHOD_ID", help="e.g. totp|dev_... (support mfa)")
+    yes(remove)
+    reset = action("mfa-reset", "remove every MFA method of a user (lost phone)", json=False)
+    reset.add_argument("user", help="the user id or e-mail")
+    yes(reset)
+    forget = action(
+        "forget-browsers", "ask for MFA again in browsers the user chose to remember", json=False
+    )
+    forget.add_argument("user", help="the user id or e-mail")
+    yes(forget)
+    action("devices", "a user's device credentials (refresh tokens and keys)").add_argument(
+        "user", help="the user id or e-mail"
+    )
+    revoke = action("revoke-device", "revoke one device credential by id", json=False)
+    revoke.add_argument("credential_id", metavar="ID")
+    yes(revoke)

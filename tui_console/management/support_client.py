@@ -12,26 +12,56 @@ recordings (auth0-recordings/NOTES.md §11):
   :class:`PlanLacksFeature`, saying what still works;
 * ``users-by-email`` is exact and case-sensitive; ``GET /users`` searches with ``q`` and
   ``search_engine=v3``, 0-based pages of at most 100 (and 1,000 results in all).
+
+And the calls behind "why can't this user sign in?" (§8.6, issue 12):
+
+* logs: ``GET /users/{id}/logs`` pages (no checkpoint there); ``GET /logs`` with ``from``/
+  ``take`` is a checkpoint read that **ignores every other parameter** (``q`` too) and walks
+  forward to newer events, oldest first: a tail remembers the greatest ``log_id`` it saw;
+* user blocks by id or ``?identifier=`` (``{"blocked_for": []}`` when none) and their deletes,
+  204 and idempotent; the ``blocked`` flag is a user PATCH (``update:users``);
+* authentication methods listed under the key ``authenticators``; their deletes, the reset of
+  all of them and ``invalidate-remember-browser`` answer 204 with no body: done, not queued;
+* device credentials with the admin scope, per type: Auth0 takes ``type`` as
+  ``refresh_token`` when paging without one (§8.6), so each type is asked for on its own.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, get_args
 
-from tui_console.management.client import ManagementClient, parse_body
-from tui_console.management.errors import ManagementAPIError, RequestRefused
+from tui_console.management.client import CredentialType, ManagementClient, parse_body
+from tui_console.management.errors import ManagementAPIError, RequestRefused, UserNotFound
+from tui_console.management.models import DeviceCredential
 from tui_console.management.support_models import (
+    Enrollment,
+    LogEvent,
+    LogPage,
+    MfaMethodPage,
     RefreshTokenPage,
     Session,
     SessionPage,
     SupportUser,
+    UserBlock,
     UserSearchPage,
+    parse_enrollments,
+    parse_log_events,
+    parse_user_blocks,
 )
+from tui_console.ratelimit.transport import IDEMPOTENT_EXTENSION
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["PlanLacksFeature", "SupportClient"]
 
 _MAX_PER_PAGE = 100
 _MAX_TAKE = 100
+#: The most device credentials Auth0 lets a listing reach (auth0-reference.md §6.6).
+_MAX_CREDENTIALS = 1000
+_CHECK_UNBLOCKED = "Unblocking again is harmless: list the blocks to see what is left."
+_CHECK_MFA = "List the user's authentication methods to see what is left before trying again."
+_CHECK_BLOCKED_FLAG = "Read the user again to see the flag; setting it again is harmless."
 _CHECK_ENDED = (
     "Ending something twice is harmless: list the user's sessions and refresh tokens to see "
     "what is left."
@@ -84,6 +114,23 @@ class SupportClient(ManagementClient):
     def sharing(cls, client: ManagementClient) -> SupportClient:
         """A support client on ``client``'s HTTP client, base URL and auth."""
         return cls(client._http, client._base_url, auth=client._auth)
+
+    async def _request(
+        self, method: str, segments: tuple[str, ...], **kwargs: Any
+    ) -> httpx.Response:
+        """As the base client's, with a missing user worded for support staff (the base's hint
+        is about the person's own account)."""
+        try:
+            return await super()._request(method, segments, **kwargs)
+        except UserNotFound as error:
+            raise UserNotFound(
+                "Auth0 has no such user; it may have been deleted or linked into another account.",
+                status=error.status,
+                error=error.error,
+                error_code=error.error_code,
+                server_message=error.server_message,
+                hint="Find the user first: tui-console support find EMAIL-OR-QUERY",
+            ) from None
 
     async def _enterprise(
         self, what: str, method: str, segments: tuple[str, ...], **kwargs: Any
@@ -190,6 +237,155 @@ class SupportClient(ManagementClient):
         await self._request(
             "POST", ("users", user_id, "revoke-access"), body=body, check=_CHECK_ENDED
         )
+
+    # -- logs ----------------------------------------------------------------------------------
+
+    async def user_logs(self, user_id: str, *, page: int = 0, per_page: int = 100) -> LogPage:
+        """One page of ``user_id``'s log events, newest first (``read:logs``)."""
+        _page_range(page, per_page)
+        params = {
+            "page": str(page),
+            "per_page": str(per_page),
+            "include_totals": "true",
+            "sort": "date:-1",
+        }
+        response = await self._request("GET", ("users", user_id, "logs"), params=params)
+        return parse_body(
+            response, lambda data: LogPage.from_json(data, page=page, per_page=per_page)
+        )
+
+    async def latest_logs(self, *, per_page: int = 1) -> tuple[LogEvent, ...]:
+        """The tenant's newest events, newest first (page mode, ``read:logs``): where a tail
+        starts."""
+        _page_range(0, per_page)
+        params = {"page": "0", "per_page": str(per_page)}
+        response = await self._request("GET", ("logs",), params=params)
+        return parse_body(response, parse_log_events)
+
+    async def logs_after(self, checkpoint: str, *, take: int = 100) -> tuple[LogEvent, ...]:
+        """Up to ``take`` of the tenant's events with a greater ``log_id`` than ``checkpoint``,
+        oldest first (``from``/``take``; every other parameter would be ignored)."""
+        _take_range(take)
+        params = {"from": checkpoint, "take": str(take)}
+        response = await self._request("GET", ("logs",), params=params)
+        return parse_body(response, parse_log_events)
+
+    async def get_log(self, log_id: str) -> LogEvent:
+        """One event by ``log_id`` (``read:logs``)."""
+        response = await self._request("GET", ("logs", log_id))
+        return parse_body(response, LogEvent.from_json)
+
+    # -- brute-force blocks and the blocked flag -----------------------------------------------
+
+    async def user_blocks(self, user_id: str) -> tuple[UserBlock, ...]:
+        """``GET /user-blocks/{id}`` (``read:users``)."""
+        response = await self._request("GET", ("user-blocks", user_id))
+        return parse_body(response, parse_user_blocks)
+
+    async def identifier_blocks(self, identifier: str) -> tuple[UserBlock, ...]:
+        """``GET /user-blocks?identifier=`` (a username, phone number or e-mail; ``read:users``)."""
+        params = {"identifier": identifier}
+        response = await self._request("GET", ("user-blocks",), params=params)
+        return parse_body(response, parse_user_blocks)
+
+    async def unblock_user(self, user_id: str) -> int:
+        """``DELETE /user-blocks/{id}`` (``update:users``): 204, also with nothing blocked."""
+        response = await self._request("DELETE", ("user-blocks", user_id), check=_CHECK_UNBLOCKED)
+        return response.status_code
+
+    async def unblock_identifier(self, identifier: str) -> int:
+        """``DELETE /user-blocks?identifier=`` (``update:users``)."""
+        response = await self._request(
+            "DELETE",
+            ("user-blocks",),
+            params={"identifier": identifier},
+            check=_CHECK_UNBLOCKED,
+        )
+        return response.status_code
+
+    async def set_blocked(self, user_id: str, blocked: bool) -> SupportUser:
+        """Set the administrator's ``blocked`` flag: ``PATCH /users/{id}`` (``update:users``);
+        replaying it changes nothing more, so a 429 may resend it."""
+        response = await self._request(
+            "PATCH",
+            ("users", user_id),
+            body={"blocked": blocked},
+            extensions={IDEMPOTENT_EXTENSION: True},
+            check=_CHECK_BLOCKED_FLAG,
+        )
+        return parse_body(response, SupportUser.from_json, check=_CHECK_BLOCKED_FLAG)
+
+    # -- MFA -----------------------------------------------------------------------------------
+
+    async def enrollments(self, user_id: str) -> tuple[Enrollment, ...]:
+        """The user's first confirmed Guardian enrollments (``read:users``)."""
+        response = await self._request("GET", ("users", user_id, "enrollments"))
+        return parse_body(response, parse_enrollments)
+
+    async def mfa_methods(
+        self, user_id: str, *, page: int = 0, per_page: int = 100
+    ) -> MfaMethodPage:
+        """One page of the user's authentication methods (``read:authentication_methods``)."""
+        _page_range(page, per_page)
+        params = {"page": str(page), "per_page": str(per_page), "include_totals": "true"}
+        response = await self._request(
+            "GET", ("users", user_id, "authentication-methods"), params=params
+        )
+        return parse_body(
+            response, lambda data: MfaMethodPage.from_json(data, page=page, per_page=per_page)
+        )
+
+    async def delete_mfa_method(self, user_id: str, method_id: str) -> int:
+        """Delete one method (``delete:authentication_methods``); ``method_id`` holds a ``|``,
+        sent as ``%7C``. 204."""
+        segments = ("users", user_id, "authentication-methods", method_id)
+        response = await self._request("DELETE", segments, check=_CHECK_MFA)
+        return response.status_code
+
+    async def reset_mfa(self, user_id: str) -> int:
+        """Delete every method of the user ("reset MFA", ``delete:authentication_methods``)."""
+        segments = ("users", user_id, "authentication-methods")
+        response = await self._request("DELETE", segments, check=_CHECK_MFA)
+        return response.status_code
+
+    async def invalidate_remember_browser(self, user_id: str) -> int:
+        """Every browser the user told to skip MFA must do MFA again (``update:users``). No
+        body; 204. Sending it twice does no more than once, but it is a POST: never replayed."""
+        segments = ("users", user_id, "multifactor", "actions", "invalidate-remember-browser")
+        response = await self._request(
+            "POST", segments, check="Forgetting the browsers again is harmless."
+        )
+        return response.status_code
+
+    # -- device credentials (admin) ------------------------------------------------------------
+
+    async def user_device_credentials(
+        self, user_id: str
+    ) -> tuple[tuple[DeviceCredential, ...], bool]:
+        """Every device credential of ``user_id``, each type asked for on its own in pages of
+        100 (``read:device_credentials``); and whether Auth0's 1,000-result cap cut it short."""
+        found: list[DeviceCredential] = []
+        cut = False
+        kinds: tuple[CredentialType, ...] = get_args(CredentialType)
+        for kind in kinds:
+            page = 0
+            while True:
+                batch = await self.list_device_credentials(
+                    user_id, page=page, per_page=_MAX_PER_PAGE, include_totals=True, type=kind
+                )
+                found.extend(batch.credentials)
+                reached = batch.start + len(batch.credentials)
+                if batch.total is not None:
+                    more = reached < batch.total
+                else:
+                    more = len(batch.credentials) >= _MAX_PER_PAGE
+                if not batch.credentials or not more:
+                    break
+                if reached >= _MAX_CREDENTIALS:
+                    cut = True
+                    break
+                page += 1
+        return tuple(found), cut
 
 
 def _users(data: Any) -> tuple[SupportUser, ...]:
