@@ -16,8 +16,9 @@ from tests.ui.helpers import DESKTOP, NO_BROWSER, Opener, text_of, wait_for
 from tui_console.account import AccountSession
 from tui_console.auth.device import PollProgress
 from tui_console.ui.app import ConsoleApp
-from tui_console.ui.screens.sign_in import SignInScreen, looks_like_redirect
+from tui_console.ui.screens.sign_in import SignInScreen
 from tui_console.ui.widgets.countdown import Countdown
+from tui_console.ui.widgets.sign_in_views import looks_like_redirect
 
 CODE = re.compile(r"^[B-Z]{4}-[B-Z]{4}$")
 

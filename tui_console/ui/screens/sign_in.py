@@ -27,17 +27,15 @@ import asyncio
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import parse_qs, urlsplit
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.validation import Function
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -50,33 +48,18 @@ from tui_console.errors import (
 )
 from tui_console.redact import redact
 from tui_console.terminal_text import printable
-from tui_console.ui.widgets.countdown import Countdown
-from tui_console.ui.widgets.qr_code import QrCode
+from tui_console.ui.screens.sign_in_advice import Flow, first_flow, flow_advice
+from tui_console.ui.widgets.sign_in_views import BrowserWaitView, DeviceCodeView
 
 if TYPE_CHECKING:
     from tui_console.account import AccountSession, DevicePrompt, PollProgress, SessionStatus
 
-__all__ = ["Flow", "Phase", "SignInScreen", "looks_like_redirect"]
+__all__ = ["Flow", "Phase", "SignInScreen"]
 
-Flow = Literal["device", "browser"]
 Phase = Literal["idle", "starting", "waiting", "finishing", "failed", "cancelled", "done"]
 
 BROWSER_TIMEOUT = 300.0
 """Seconds the browser flow waits for the redirect (or a paste)."""
-
-#: Rows and columns the device view needs beside the QR code: the title lines, the footer,
-#: and a details column wide enough for a tenant URL and the code box.
-_CHROME_ROWS = 5
-_DETAILS_COLUMNS = 42
-
-
-def looks_like_redirect(text: str) -> bool:
-    """Whether ``text`` is an address the browser flow can take: a URL with a code or error."""
-    parts = urlsplit(text.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return False
-    query = parse_qs(parts.query)
-    return "code" in query or "error" in query
 
 
 class SignInScreen(Screen["SessionStatus | None"]):
@@ -130,6 +113,10 @@ class SignInScreen(Screen["SessionStatus | None"]):
     phase: reactive[Phase] = reactive("starting")
     """Where the flow stands."""
 
+    device_view = getters.query_one("#device-view", DeviceCodeView)
+    browser_view = getters.query_one("#browser-view", BrowserWaitView)
+    status_line = getters.query_one("#sign-in-status", Static)
+
     def __init__(
         self,
         session: AccountSession,
@@ -153,16 +140,13 @@ class SignInScreen(Screen["SessionStatus | None"]):
         self.reason = reason
         self.can_go_back = can_go_back
         self.start = start
-        self.prompt: DevicePrompt | None = None
-        self.authorize_url: str | None = None
         self.interval: float | None = None
         self.slowed_down = False
-        self.result: SessionStatus | None = None
         self._pastes: asyncio.Queue[str] = asyncio.Queue()
         usable, why = browser_check()
         self.browser_usable = usable
         self.browser_reason = why
-        self.set_reactive(SignInScreen.flow, "browser" if usable and not demo else "device")
+        self.set_reactive(SignInScreen.flow, first_flow(browser_usable=usable, demo=demo))
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -171,53 +155,8 @@ class SignInScreen(Screen["SessionStatus | None"]):
             yield Static(self._title(), id="sign-in-title")
             yield Static(id="sign-in-why", markup=False)
             with ContentSwitcher(initial="device-view", id="sign-in-views"):
-                with Horizontal(id="device-view"):
-                    yield QrCode(id="qr")
-                    with Vertical(id="device-details"):
-                        yield Static("On your phone or any computer, open:")
-                        yield Static(id="verification-uri", markup=False)
-                        yield Static("and enter the code:")
-                        yield Static(id="user-code", markup=False)
-                        yield Static(id="qr-note", markup=False)
-                        yield Countdown(
-                            "The code expires in {left}.",
-                            expired="The code has expired: press r for a new one.",
-                            clock=self.clock,
-                            id="device-expiry",
-                        )
-                        yield Static(id="poll-interval", markup=False)
-                        yield Static(
-                            "Approve only if the page shows this same code.",
-                            id="device-check",
-                        )
-                with VerticalScroll(id="browser-view"):
-                    yield Static(id="browser-opened", markup=False)
-                    yield Static(id="authorize-url", markup=False)
-                    yield Countdown(
-                        "Waiting for the browser to come back: {left} left.",
-                        expired="The browser sign-in timed out: press r to try again.",
-                        clock=self.clock,
-                        id="browser-countdown",
-                    )
-                    yield Static(
-                        "Browser on another machine? Sign in there; its last page will not "
-                        "load. Copy that page's address, press p, paste it here and press Enter.",
-                        id="paste-help",
-                    )
-                    paste = Input(
-                        placeholder="http://127.0.0.1:PORT/callback?code=…&state=…",
-                        validators=[
-                            Function(
-                                looks_like_redirect,
-                                "That is not the address the browser landed on "
-                                "(it has ?code=… or ?error=… in it).",
-                            )
-                        ],
-                        validate_on=["submitted"],
-                        id="paste",
-                    )
-                    paste.cursor_blink = False
-                    yield paste
+                yield DeviceCodeView(clock=self.clock, id="device-view")
+                yield BrowserWaitView(clock=self.clock, id="browser-view")
             yield Static(id="sign-in-status", markup=False)
         yield Footer()
 
@@ -227,34 +166,15 @@ class SignInScreen(Screen["SessionStatus | None"]):
             return Content(f"{self.reason} (profile {profile.name})")
         return Content(f"Sign in to {profile.issuer} (profile {profile.name})")
 
-    def _recommendation(self) -> Content:
-        """Which flow suits this machine and why, in words, for the flow on screen."""
-        reason = self.browser_reason
-        if self.demo:
-            if self.flow == "device":
-                return Content(
-                    "Demo tenant: it approves this code by itself in a few seconds, as Ada "
-                    "Lovelace. b for the browser flow instead."
-                )
-            return Content(
-                "Demo tenant: sign in on its page as Ada (ada@example.com, password lovelace). "
-                "d for the device flow, which it approves by itself."
-            )
-        if self.flow == "device":
-            if self.browser_usable:
-                return Content(
-                    f"Device flow: approve the code on any device. The browser flow would also "
-                    f"work here ({reason}): b."
-                )
-            return Content(f"Device flow recommended: {reason}. b for the browser flow anyway.")
-        if self.browser_usable:
-            return Content(
-                f"Browser flow recommended: {reason}. d for a code to approve on another device."
-            )
-        return Content(
-            f"Browser flow, although {reason}: open the address on your own machine and paste "
-            "the address it lands on. d for the device flow (recommended here)."
-        )
+    @property
+    def prompt(self) -> DevicePrompt | None:
+        """The device code on screen, if any."""
+        return self.device_view.prompt
+
+    @property
+    def authorize_url(self) -> str | None:
+        """The browser flow's sign-in address, once made."""
+        return self.browser_view.authorize_url
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -271,32 +191,17 @@ class SignInScreen(Screen["SessionStatus | None"]):
         self._fit_qr()
 
     def _fit_qr(self) -> None:
-        """Show the QR code only when it fits whole; a clipped code does not scan."""
-        qr = self.query_one("#qr", QrCode)
-        note = self.query_one("#qr-note", Static)
-        if self.prompt is None:
-            qr.display = False
-            note.update("")
-            return
-        need = QrCode.size_for(qr.data)
-        size = self.app.size
-        fits = size.width >= need.width + _DETAILS_COLUMNS and size.height >= (
-            need.height + _CHROME_ROWS
-        )
-        qr.display = fits
-        if fits and self.prompt.verification_uri_complete:
-            note.update("Or scan the QR code: it opens the page with the code filled in.")
-        elif fits:
-            note.update("Or scan the QR code to open the page, then enter the code.")
-        else:
-            note.update(
-                f"(A QR code needs a {need.width + _DETAILS_COLUMNS}x"
-                f"{need.height + _CHROME_ROWS} terminal; open the URL above instead.)"
-            )
+        self.device_view.fit_qr(self.app.size)
 
     def _show_flow(self) -> None:
         self.query_one(ContentSwitcher).current = f"{self.flow}-view"
-        self.query_one("#sign-in-why", Static).update(self._recommendation())
+        advice = flow_advice(
+            self.flow,
+            browser_usable=self.browser_usable,
+            reason=self.browser_reason,
+            demo=self.demo,
+        )
+        self.query_one("#sign-in-why", Static).update(Content(advice))
 
     def watch_phase(self) -> None:
         self.refresh_bindings()
@@ -305,14 +210,11 @@ class SignInScreen(Screen["SessionStatus | None"]):
         self.refresh_bindings()
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#sign-in-status", Static)
-        status.update(Content(printable(text)))
-        status.set_class(error, "-error")
+        self.status_line.update(Content(printable(text)))
+        self.status_line.set_class(error, "-error")
 
     def _start(self, flow: Flow) -> None:
         self.flow = flow
-        self.prompt = None
-        self.authorize_url = None
         self.interval = None
         self.slowed_down = False
         self._pastes = asyncio.Queue()
@@ -328,16 +230,13 @@ class SignInScreen(Screen["SessionStatus | None"]):
 
     def _reset_views(self) -> None:
         self.query_one("#sign-in-views").display = False  # until there is a code or URL
-        self.query_one("#device-expiry", Countdown).deadline = None
-        self.query_one("#browser-countdown", Countdown).deadline = None
-        for name in ("verification-uri", "user-code", "poll-interval", "browser-opened"):
-            self.query_one(f"#{name}", Static).update("")
-        self.query_one("#authorize-url", Static).update("")
-        self.query_one("#user-code", Static).display = False
-        paste = self.query_one("#paste", Input)
-        paste.value = ""
-        paste.disabled = False
+        self.device_view.reset()
+        self.browser_view.reset()
         self._fit_qr()
+
+    def _stop_countdowns(self) -> None:
+        self.device_view.stop()
+        self.browser_view.stop()
 
     # -- the device flow -----------------------------------------------------------------------
 
@@ -354,18 +253,8 @@ class SignInScreen(Screen["SessionStatus | None"]):
         self._succeeded(status)
 
     def _show_prompt(self, prompt: DevicePrompt) -> None:
-        self.prompt = prompt
         self.interval = float(prompt.interval)
-        self.query_one("#verification-uri", Static).update(
-            Content(printable(prompt.verification_uri, one_line=True))
-        )
-        code = self.query_one("#user-code", Static)
-        code.update(Content(printable(prompt.user_code, one_line=True)))
-        code.display = True
-        self.query_one("#qr", QrCode).data = (
-            prompt.verification_uri_complete or prompt.verification_uri
-        )
-        self.query_one("#device-expiry", Countdown).deadline = prompt.expires_at
+        self.device_view.show(prompt)
         self.query_one("#sign-in-views").display = True
         self._show_interval()
         self._fit_qr()
@@ -380,19 +269,15 @@ class SignInScreen(Screen["SessionStatus | None"]):
             self._show_interval()
 
     def _show_interval(self) -> None:
-        if self.interval is None:
-            return
-        text = f"Checking for your approval every {self.interval:g} s."
-        if self.slowed_down:
-            text = f"Checking every {self.interval:g} s: the server asked us to slow down."
-        self.query_one("#poll-interval", Static).update(Content(text))
+        if self.interval is not None:
+            self.device_view.show_interval(self.interval, slowed_down=self.slowed_down)
 
     # -- the browser flow ----------------------------------------------------------------------
 
     @work(exclusive=True, group="sign-in", exit_on_error=False)
     async def _browser_flow(self) -> None:
         """Authorization code + PKCE; the redirect comes to the loopback port or is pasted."""
-        self.query_one("#browser-countdown", Countdown).deadline = self.clock() + BROWSER_TIMEOUT
+        self.browser_view.wait_until(self.clock() + BROWSER_TIMEOUT)
         try:
             status = await self.session.login_with_browser(
                 open_url=self._open_authorize_url,
@@ -409,9 +294,6 @@ class SignInScreen(Screen["SessionStatus | None"]):
 
     def _open_authorize_url(self, url: str) -> bool:
         """Show the authorize URL, and open a browser with it where one is usable."""
-        self.authorize_url = url
-        self.query_one("#authorize-url", Static).update(Content(printable(url, one_line=True)))
-        self.query_one("#sign-in-views").display = True
         opened = self.browser_usable and self.opener(url)
         if opened:
             text = "Your browser should show the sign-in page. If it did not, open this address:"
@@ -419,22 +301,20 @@ class SignInScreen(Screen["SessionStatus | None"]):
             text = "No browser could be opened. Open this address in a browser to sign in:"
         else:
             text = "No browser was opened here. Open this address in a browser on your own machine:"
-        self.query_one("#browser-opened", Static).update(Content(text))
+        self.browser_view.show(url, opened=text)
+        self.query_one("#sign-in-views").display = True
         self.phase = "waiting"
         self._set_status("Waiting for the browser sign-in… (c copies the address)")
         return opened
 
     def _bad_paste(self, error: TuiConsoleError) -> None:
         """A pasted address that is not this sign-in's: say why, and take another."""
-        paste = self.query_one("#paste", Input)
-        paste.disabled = False
-        paste.value = ""
-        paste.focus()
+        self.browser_view.paste_again()
         self.phase = "waiting"
         self._set_status(f"{error.message} Paste the address again.", error=True)
 
     def _on_browser_tick(self, seconds_left: float) -> None:
-        self.query_one("#browser-countdown", Countdown).deadline = self.clock() + seconds_left
+        self.browser_view.wait_until(self.clock() + seconds_left)
 
     @on(Input.Submitted, "#paste")
     def _pasted(self, event: Input.Submitted) -> None:
@@ -454,15 +334,13 @@ class SignInScreen(Screen["SessionStatus | None"]):
     # -- outcomes ------------------------------------------------------------------------------
 
     def _succeeded(self, status: SessionStatus) -> None:
-        self.result = status
         self.phase = "done"
         self._set_status(f"Signed in as {status.who}.")
         self.dismiss(status)
 
     def _failed(self, error: TuiConsoleError) -> None:
         self.phase = "failed"
-        self.query_one("#device-expiry", Countdown).deadline = None
-        self.query_one("#browser-countdown", Countdown).deadline = None
+        self._stop_countdowns()
         lines = [error.message]
         if error.hint:
             lines.append(error.hint)
@@ -584,7 +462,7 @@ class SignInScreen(Screen["SessionStatus | None"]):
 
     def action_paste(self) -> None:
         """Focus the paste input."""
-        self.query_one("#paste", Input).focus()
+        self.browser_view.paste.focus()
 
     def action_cancel(self) -> None:
         """Leave the paste input, else stop the sign-in, else go back (step-up)."""
@@ -594,8 +472,7 @@ class SignInScreen(Screen["SessionStatus | None"]):
         if self.phase in ("starting", "waiting", "finishing"):
             self.workers.cancel_group(self, "sign-in")
             self.phase = "cancelled"
-            self.query_one("#device-expiry", Countdown).deadline = None
-            self.query_one("#browser-countdown", Countdown).deadline = None
+            self._stop_countdowns()
             back = " or escape to go back" if self.can_go_back else ""
             self._set_status(
                 f"Sign-in cancelled. Press r to start again, d or b to pick a flow{back}."
