@@ -319,7 +319,7 @@ async def test_browser_sign_in_sends_dpop_jkt_and_gets_bound_tokens(tmp_path: Pa
             assert token.dpop_bound is True and token.dpop_jkt == key.thumbprint
             stored = store.get(None)
             assert stored is not None and stored.refresh_token is not None
-            assert tenant.state.refresh_token_binding(stored.refresh_token.reveal()) == (
+            assert tenant.state.refresh_tokens.binding(stored.refresh_token.reveal()) == (
                 key.thumbprint
             )
             assert tenant.state.stats.dpop_nonce_challenges == 1

@@ -17,7 +17,7 @@ Besides the Authentication API it serves the Management API endpoints the consol
 ``<issuer>api/v2/`` (:mod:`.management_routes`), with Auth0's scope checks, error bodies and
 rate limits. Tests can make those requests fail on cue with
 ``tenant.state.inject_failure("users", 429, times=2)`` (:mod:`.faults`), drain a bucket with
-``tenant.state.drain_rate_limit("global")``, and mint admin tokens a person's sign-in never
+``tenant.state.limits.drain("global")``, and mint admin tokens a person's sign-in never
 gets with ``tenant.state.mint_access_token(["read:device_credentials"])``.
 
 For the support console it also has two machine applications (``tenant.support_client`` with a

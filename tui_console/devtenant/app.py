@@ -22,9 +22,9 @@ from tui_console.devtenant import (
     support_routes,
     token_routes,
 )
-from tui_console.devtenant.auth_api import auth_error_response, json_response
+from tui_console.devtenant.http import AuthApiError, auth_error_response, json_response, tenant
 from tui_console.devtenant.settings import TenantSettings
-from tui_console.devtenant.state import AuthApiError, TenantState
+from tui_console.devtenant.state import TenantState
 
 __all__ = ["create_app"]
 
@@ -37,7 +37,7 @@ async def _auth_api_error(request: Request, exc: Exception) -> Response:
 
 async def _index(request: Request) -> Response:
     """Where things are, for a person who opens the issuer URL in a browser."""
-    state = login_routes.tenant(request)
+    state = tenant(request)
     return json_response(
         {
             "issuer": state.issuer,

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tui_console.devtenant.management import ManagementApiError
+from tui_console.devtenant.management_rules import ManagementApiError
 from tui_console.devtenant.models import NO_PASSWORD, Identity, User
 from tui_console.devtenant.seed import DATABASE_CONNECTION, gravatar_url, seed_password_hash
 

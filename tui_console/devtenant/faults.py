@@ -32,7 +32,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_console.devtenant.management import (
+from tui_console.devtenant.management_rules import (
     GLOBAL_LIMIT_BODY,
     error_body,
     insufficient_scope,

@@ -37,11 +37,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui_console.devtenant import seed
-from tui_console.devtenant.auth_api import json_response
 from tui_console.devtenant.dpop import resource_request
 from tui_console.devtenant.faults import InjectedFailure, default_body
-from tui_console.devtenant.login_routes import tenant
-from tui_console.devtenant.management import (
+from tui_console.devtenant.http import json_response, tenant
+from tui_console.devtenant.management_rules import (
     GLOBAL_LIMIT_BODY,
     ManagementApiError,
     error_body,
@@ -100,7 +99,7 @@ def _error(exc: ManagementApiError, headers: dict[str, str] | None = None) -> Re
 
 def _empty_bucket(state: TenantState, spec: EndpointSpec) -> RateLimitDecision:
     """The headers of an empty per-caller bucket, for an injected 429."""
-    registry = state.endpoint_limits(spec.device_credentials_write, logs=spec.logs)
+    registry = state.limits.endpoint(spec.device_credentials_write, logs=spec.logs)
     full_in = registry.capacity / registry.refill_per_second
     return RateLimitDecision(
         allowed=False,
@@ -142,7 +141,7 @@ async def _injected(
     elif status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     else:
-        headers = state.peek_management(
+        headers = state.limits.peek_management(
             caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
         ).headers()
     body = failure.body
@@ -168,7 +167,7 @@ def endpoint_for(spec: EndpointSpec, handler: Handler) -> Callable[[Request], Aw
             injected = await _injected(request, state, spec, caller, failure)
             if injected is not None:
                 return injected
-        decision = state.take_management(
+        decision = state.limits.take_management(
             caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
         )
         headers = decision.headers()
@@ -290,7 +289,9 @@ async def get_user(
     )
     if access == "current_user" and user_id != caller.sub:
         raise subject_mismatch()
-    return 200, filter_fields(state.management_user(user_id), query.get("fields"), include)
+    return 200, filter_fields(
+        state.directory.management_user(user_id), query.get("fields"), include
+    )
 
 
 async def patch_user(
@@ -303,7 +304,7 @@ async def patch_user(
     required_patch_scopes(body, access, caller.scopes)
     if access == "current_user" and user_id != caller.sub:
         raise subject_mismatch()
-    return 200, state.patch_user(user_id, body)
+    return 200, state.directory.patch_user(user_id, body)
 
 
 _LINK_WITH = "JWT for the secondary account being linked."
@@ -341,7 +342,7 @@ async def link_identity(
         provider, given = body["provider"], body["user_id"]
         # Recorded (ruby, go): the full "auth0|…" id is accepted here; a bare one is qualified.
         secondary = given if "|" in given else f"{provider}|{given}"
-    return 201, state.link_identity(user_id, secondary)
+    return 201, state.directory.link_identity(user_id, secondary)
 
 
 async def unlink_identity(
@@ -351,7 +352,7 @@ async def unlink_identity(
     access = policy("unlink").access(caller.scopes)
     if access == "current_user" and params["id"] != caller.sub:
         raise subject_mismatch()
-    return 200, state.unlink_identity(params["id"], params["provider"], params["user_id"])
+    return 200, state.directory.unlink_identity(params["id"], params["provider"], params["user_id"])
 
 
 # -- device credentials -------------------------------------------------------------------------
@@ -445,7 +446,7 @@ async def create_device_credential(
             "value",
             _CREATE_PROPERTIES["value"],
         ) from None
-    credential_id = state.create_device_credential(
+    credential_id = state.directory.create_device_credential(
         user_id=caller.sub,
         client_id=body.get("client_id") or caller.azp or seed.CLIENT_ID,
         device_name=body["device_name"],
@@ -461,7 +462,7 @@ async def delete_device_credential(
     """204 with an empty body, also when the credential is already gone (recorded)."""
     access = policy("delete_device_credential").access(caller.scopes)
     acting_user = caller.sub if access == "current_user" else None
-    state.delete_device_credential(request.path_params["id"], acting_user=acting_user)
+    state.directory.delete_device_credential(request.path_params["id"], acting_user=acting_user)
     return 204, None
 
 

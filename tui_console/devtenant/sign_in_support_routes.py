@@ -22,7 +22,13 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui_console.devtenant.directory import parse_query
-from tui_console.devtenant.management import (
+from tui_console.devtenant.management_routes import (
+    EndpointSpec,
+    endpoint_for,
+    json_body,
+    object_body,
+)
+from tui_console.devtenant.management_rules import (
     ManagementApiError,
     filter_fields,
     invalid_body,
@@ -30,12 +36,6 @@ from tui_console.devtenant.management import (
     parse_int,
     policy,
     subject_mismatch,
-)
-from tui_console.devtenant.management_routes import (
-    EndpointSpec,
-    endpoint_for,
-    json_body,
-    object_body,
 )
 from tui_console.devtenant.state import TenantState
 from tui_console.devtenant.support_queries import (
@@ -167,7 +167,7 @@ async def delete_identifier_blocks(
 ) -> tuple[int, Any]:
     policy("delete_user_blocks").access(caller.scopes)
     identifier = _identifier(request)
-    known = state.find_user_by_email(identifier)
+    known = state.directory.find_user_by_email(identifier)
     if state.brute_force.release_identifier(identifier):
         _log_unblock(state, caller, known.user_id if known else None)
     return 204, None
