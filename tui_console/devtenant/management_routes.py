@@ -63,7 +63,15 @@ from tui_console.devtenant.tokens import (
     read_management_token,
 )
 
-__all__ = ["EndpointSpec", "endpoint_for", "json_body", "object_body", "respond", "routes"]
+__all__ = [
+    "EndpointSpec",
+    "endpoint_for",
+    "json_body",
+    "not_found_route",
+    "object_body",
+    "respond",
+    "routes",
+]
 
 _JSON_UTF8 = "application/json; charset=utf-8"
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -467,12 +475,18 @@ async def delete_device_credential(
 
 
 async def not_found(request: Request) -> Response:
-    """Hapi's answer for a route it does not have (recorded body, errors.json)."""
+    """Hapi's answer for a route it does not have (recorded body, errors.json); mounted after
+    every Management route (:data:`not_found_route`)."""
     tenant(request).count("management_requests")
     return respond(error_body(404, "Not Found"), 404, {})
 
 
+#: Anything under ``/api/v2`` no route matched; it must come last in the mount.
+not_found_route = Route("/{rest:path}", not_found, methods=_ALL_METHODS)
+
+
 def routes() -> list[Route]:
+    """The account endpoints, relative to the ``/api/v2`` mount (:func:`.app.create_app`)."""
     users = EndpointSpec("get_user")
     identities = EndpointSpec(
         "link", conflict="Specified identity already exists.", action="Link a User Account"
@@ -484,34 +498,34 @@ def routes() -> list[Route]:
         action="Create a Device Public Key",
     )
     return [
-        Route("/api/v2/users/{id}", endpoint_for(users, get_user), methods=["GET"]),
+        Route("/users/{id}", endpoint_for(users, get_user), methods=["GET"]),
         Route(
-            "/api/v2/users/{id}",
+            "/users/{id}",
             endpoint_for(EndpointSpec("patch_user", action="Update a User"), patch_user),
             methods=["PATCH"],
         ),
         Route(
-            "/api/v2/users/{id}/identities",
+            "/users/{id}/identities",
             endpoint_for(identities, link_identity),
             methods=["POST"],
         ),
         Route(
-            "/api/v2/users/{id}/identities/{provider}/{user_id}",
+            "/users/{id}/identities/{provider}/{user_id}",
             endpoint_for(EndpointSpec("unlink", action="Unlink a User Account"), unlink_identity),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/device-credentials",
+            "/device-credentials",
             endpoint_for(EndpointSpec("list_device_credentials"), list_device_credentials),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/device-credentials",
+            "/device-credentials",
             endpoint_for(writes, create_device_credential),
             methods=["POST"],
         ),
         Route(
-            "/api/v2/device-credentials/{id}",
+            "/device-credentials/{id}",
             endpoint_for(
                 EndpointSpec(
                     "delete_device_credential",
@@ -522,5 +536,4 @@ def routes() -> list[Route]:
             ),
             methods=["DELETE"],
         ),
-        Route("/api/v2/{rest:path}", not_found, methods=_ALL_METHODS),
     ]

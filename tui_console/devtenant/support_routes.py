@@ -321,59 +321,60 @@ async def _revoke_access_body(request: Request) -> dict[str, Any]:
 
 
 def routes() -> list[Route]:
+    """Relative to the ``/api/v2`` mount (:func:`.app.create_app`)."""
     users = EndpointSpec("list_users")
     read_sessions = EndpointSpec("read_sessions")
     delete_sessions = EndpointSpec("delete_sessions", action="Delete a Session")
     read_tokens = EndpointSpec("read_refresh_tokens")
     delete_tokens = EndpointSpec("delete_refresh_tokens", action="Delete a Refresh Token")
     return [
-        Route("/api/v2/users", endpoint_for(users, list_users), methods=["GET"]),
-        Route("/api/v2/users-by-email", endpoint_for(users, users_by_email), methods=["GET"]),
+        Route("/users", endpoint_for(users, list_users), methods=["GET"]),
+        Route("/users-by-email", endpoint_for(users, users_by_email), methods=["GET"]),
         Route(
-            "/api/v2/users/{id}/sessions",
+            "/users/{id}/sessions",
             endpoint_for(read_sessions, user_sessions),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/users/{id}/sessions",
+            "/users/{id}/sessions",
             endpoint_for(delete_sessions, delete_user_sessions),
             methods=["DELETE"],
         ),
-        Route("/api/v2/sessions/{id}", endpoint_for(read_sessions, get_session), methods=["GET"]),
+        Route("/sessions/{id}", endpoint_for(read_sessions, get_session), methods=["GET"]),
         Route(
-            "/api/v2/sessions/{id}",
+            "/sessions/{id}",
             endpoint_for(delete_sessions, delete_session),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/sessions/{id}/revoke",
+            "/sessions/{id}/revoke",
             endpoint_for(
                 EndpointSpec("delete_sessions", action="Revoke a Session"), revoke_session
             ),
             methods=["POST"],
         ),
         Route(
-            "/api/v2/users/{id}/refresh-tokens",
+            "/users/{id}/refresh-tokens",
             endpoint_for(read_tokens, user_refresh_tokens),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/users/{id}/refresh-tokens",
+            "/users/{id}/refresh-tokens",
             endpoint_for(delete_tokens, delete_user_refresh_tokens),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/refresh-tokens/{id}",
+            "/refresh-tokens/{id}",
             endpoint_for(read_tokens, get_refresh_token),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/refresh-tokens/{id}",
+            "/refresh-tokens/{id}",
             endpoint_for(delete_tokens, delete_refresh_token),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/users/{id}/revoke-access",
+            "/users/{id}/revoke-access",
             endpoint_for(
                 EndpointSpec("delete_sessions", action="Revoke a User's Access"), revoke_access
             ),

@@ -102,15 +102,12 @@ def _tokens_for(state: TenantState, grant: Grant) -> Response:
 async def device_code(request: Request) -> Response:
     """RFC 8628 §3.1-3.2: start a device authorization."""
     state = tenant(request)
-    try:
-        params = await read_params(request)
-        client = _client(state, params)
-        _require_grant(client, DEVICE_CODE_GRANT)
-        audience = params.get("audience") or None
-        if audience is not None and state.resource_server(audience) is None:
-            raise AuthApiError(403, "access_denied", f"Service not found: {audience}")
-    except AuthApiError as exc:
-        return auth_error_response(exc)
+    params = await read_params(request)
+    client = _client(state, params)
+    _require_grant(client, DEVICE_CODE_GRANT)
+    audience = params.get("audience") or None
+    if audience is not None and state.resource_server(audience) is None:
+        raise AuthApiError(403, "access_denied", f"Service not found: {audience}")
     scopes = state.grant_scopes(params.get("scope"), audience, client)
     code = state.device_codes.create(client.client_id, scopes, audience)
     verification_uri = f"{state.issuer}activate"
@@ -167,6 +164,9 @@ def _bound(state: TenantState, grant: Grant, proof: VerifiedProof | None) -> Gra
 
 
 async def token(request: Request) -> Response:
+    """RFC 6749 §3.2. The one route that renders its own :class:`AuthApiError`: a refusal is
+    logged (:func:`_log_refusal`) and, like a success, carries the current ``DPoP-Nonce``, so
+    it cannot leave through the app-level handler, which adds no headers."""
     state = tenant(request)
     state.count("token_requests")
     response = await _token(request, state)
@@ -343,12 +343,9 @@ def _refresh(
 
 async def revoke(request: Request) -> Response:
     state = tenant(request)
-    try:
-        params = await read_params(request)
-        client = _client(state, params)
-        presented = _required(params, "token")
-    except AuthApiError as exc:
-        return auth_error_response(exc)
+    params = await read_params(request)
+    client = _client(state, params)
+    presented = _required(params, "token")
     if state.refresh_tokens.revoke(presented, client.client_id):
         state.logs.record("srrt", client_id=client.client_id, ip=_ip(request))
     # Recorded: 200, empty body, Content-Type application/json (NOTES.md §8).
