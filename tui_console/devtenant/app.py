@@ -10,7 +10,7 @@ so handlers are plain module functions that reach it through :func:`.http.tenant
 An :class:`~.http.AuthApiError` a handler raises is rendered here, once, as Auth0's
 ``{error, error_description}`` body at its status. The one route that renders its own is
 ``/oauth/token``: it logs the refusal and adds ``DPoP-Nonce`` (:mod:`.token_routes`). The
-Management API renders its errors in its pipeline (:func:`.management_routes.endpoint_for`),
+Management API renders its errors in its pipeline (:func:`.management_pipeline.endpoint_for`),
 because they carry the caller's rate-limit headers.
 """
 
@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 
 from tui_console.devtenant import (
     login_routes,
+    management_pipeline,
     management_routes,
     my_account_routes,
     oidc_routes,
@@ -72,7 +73,7 @@ def create_app(state: TenantState, settings: TenantSettings | None = None) -> St
                     *support_routes.routes(),
                     *sign_in_support_routes.routes(),
                     *management_routes.routes(),
-                    management_routes.not_found_route,
+                    management_pipeline.not_found_route,
                 ],
             ),
             *my_account_routes.routes(),

@@ -1,7 +1,7 @@
 """The Management API endpoints behind "why can't this user sign in?" (issue 12): log events,
 brute-force blocks and MFA factors, admin scopes only except a user's own enrollments.
 
-They run through the pipeline of :mod:`.management_routes`; shapes are the recordings'
+They run through the pipeline of :mod:`.management_pipeline`; shapes are the recordings'
 (auth0-recordings/NOTES.md §11), and the modules that own the data list what was guessed:
 
 * logs (:mod:`.logs`): ``GET /api/v2/logs`` (page or checkpoint mode), ``/logs/{id}``,
@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui_console.devtenant.directory import parse_query
-from tui_console.devtenant.management_routes import (
+from tui_console.devtenant.management_pipeline import (
     EndpointSpec,
     endpoint_for,
     json_body,

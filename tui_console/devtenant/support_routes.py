@@ -1,8 +1,8 @@
 """The Management API endpoints of the support console for finding a user and ending their
 sessions (issue 11; admin scopes only).
 
-They run through the same pipeline as :mod:`.management_routes` (token, injected failure,
-rate limit, scope, validation, data; :func:`~.management_routes.endpoint_for`). Shapes are the
+They run through the same pipeline as the account endpoints (token, injected failure, rate
+limit, scope, validation, data; :func:`~.management_pipeline.endpoint_for`). Shapes are the
 recordings' (auth0-recordings/NOTES.md §5, §11); where nothing was recorded the module that
 owns the data says what was guessed.
 
@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui_console.devtenant.directory import SEARCH_RESULT_CAP, parse_query, sort_users
-from tui_console.devtenant.management_routes import (
+from tui_console.devtenant.management_pipeline import (
     EndpointSpec,
     endpoint_for,
     json_body,
