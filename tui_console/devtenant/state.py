@@ -164,6 +164,10 @@ class TenantState:
             if device_credentials is not None
             else seed.demo_device_credentials(),
         )
+        self.get_user = self.directory.get_user
+        """The user with this id: the lookup nearly every route and test makes."""
+        self.list_device_credentials = self.directory.list_device_credentials
+        """Device credentials matching the filters given (what the UI tests check)."""
         self.machine = MachineClients(self, support_key_pem)
         self.device_codes = DeviceCodeBook(self)
         self.authorizations = AuthorizationBook(self)
@@ -232,22 +236,6 @@ class TenantState:
     def device_credentials(self) -> dict[str, DeviceCredential]:
         """Device credentials by id (:attr:`directory`'s)."""
         return self.directory.device_credentials
-
-    def get_user(self, user_id: str) -> User | None:
-        """The user with this id: the lookup nearly every route and test makes."""
-        return self.directory.get_user(user_id)
-
-    def list_device_credentials(
-        self,
-        *,
-        user_id: str | None = None,
-        client_id: str | None = None,
-        type: str | None = None,
-    ) -> list[DeviceCredential]:
-        """:meth:`.users.UserDirectory.list_device_credentials` (what UI tests check)."""
-        return self.directory.list_device_credentials(
-            user_id=user_id, client_id=client_id, type=type
-        )
 
     # -- applications, APIs and scopes --------------------------------------------------------
 
