@@ -51,6 +51,19 @@ class RefreshFamilies:
             self._tokens.clear()
             self._families.clear()
 
+    def _find(self, token: str) -> tuple[RefreshToken, RefreshFamily] | None:
+        """``token``'s record and family (None: a token this tenant never issued)."""
+        record = self._tokens.get(token)
+        return None if record is None else (record, self._families[record.family_id])
+
+    def _unrevoked(self, token: str, client_id: str) -> tuple[RefreshToken, RefreshFamily] | None:
+        """``token``'s record and family when the family is not revoked and is ``client_id``'s:
+        a token of another application is as unknown as a made-up one."""
+        found = self._find(token)
+        if found is None or found[1].revoked or found[1].grant.client_id != client_id:
+            return None
+        return found
+
     def _new_token(self, family: RefreshFamily, now: float) -> str:
         token = "v1." + secrets.token_urlsafe(48)
         self._tokens[token] = RefreshToken(token, family.id, now)
@@ -84,12 +97,10 @@ class RefreshFamilies:
         with state.lock:
             now = state.now()
             invalid = AuthApiError(403, "invalid_grant", _INVALID_REFRESH)
-            record = self._tokens.get(token)
-            if record is None:
+            found = self._unrevoked(token, client_id)
+            if found is None:
                 raise invalid
-            family = self._families[record.family_id]
-            if family.revoked or family.grant.client_id != client_id:
-                raise invalid
+            record, family = found
             s = state.settings
             if (
                 now - family.created_at > s.refresh_absolute_ttl
@@ -146,13 +157,10 @@ class RefreshFamilies:
         """End ``token``'s family (RFC 7009: unknown tokens are not an error). True when a
         live family was revoked."""
         with self._state.lock:
-            record = self._tokens.get(token)
-            if record is None:
+            found = self._unrevoked(token, client_id)
+            if found is None:
                 return False
-            family = self._families[record.family_id]
-            if family.revoked or family.grant.client_id != client_id:
-                return False
-            family.revoked = True
+            found[1].revoked = True
             self._state.stats.revocations += 1
             return True
 
@@ -205,11 +213,11 @@ class RefreshFamilies:
     def binding(self, token: str) -> str | None:
         """The DPoP ``jkt`` ``token``'s family is bound to (None: unbound or unknown)."""
         with self._state.lock:
-            record = self._tokens.get(token)
-            return None if record is None else self._families[record.family_id].grant.dpop_jkt
+            found = self._find(token)
+            return None if found is None else found[1].grant.dpop_jkt
 
     def family_revoked(self, token: str) -> bool | None:
         """Whether ``token``'s family is revoked (None: unknown token). For tests."""
         with self._state.lock:
-            record = self._tokens.get(token)
-            return None if record is None else self._families[record.family_id].revoked
+            found = self._find(token)
+            return None if found is None else found[1].revoked
