@@ -299,7 +299,8 @@ class AccountSession:
         self.dpop_keys = DPoPKeyStore.beside(self.store.path)
         """The profile's DPoP key file, beside the token file."""
         self.dpop_nonces = DPoPNonces()
-        """The latest DPoP nonce per server origin; every response updates it."""
+        """The latest DPoP nonce per server origin; every answer to a signed request updates
+        it (:class:`~tui_console.auth.dpop.NonceRetry`)."""
         self.client_secrets: ClientSecretStore | KeyringSecretStore = (
             KeyringSecretStore(profile.name, profile.client_id)
             if profile.secret_store == "keyring"
@@ -312,7 +313,6 @@ class AccountSession:
             timeout=httpx.Timeout(15.0, connect=10.0),
             headers={"User-Agent": USER_AGENT},
             follow_redirects=False,
-            event_hooks={"response": [self.dpop_nonces.hook]},
         )
         self._clock = clock
         self._metadata: ServerMetadata | None = None

@@ -8,10 +8,11 @@ before trying again, or a second try could apply it twice. Auth0 (or a proxy in 
 answering a 5xx or an HTML page on a good day is a passing fault, not a sign that the domain
 is wrong.
 
-Every place that turns an httpx failure into our error goes through :func:`transport_error`
-(the auth flows' ``send``, the Management API client, discovery, the device poll), and the
-places that find an answer unreadable through :func:`answer_lost`, so the distinction is made
-once. Messages name the host, method and path, never a body: bodies carry tokens.
+Every exchange of the core is sent through :func:`send` (the auth flows, discovery, the
+device poll, the Management API client), which turns an httpx failure into our error with
+:func:`transport_error`, and the places that find an answer unreadable go through
+:func:`answer_lost`, so the distinction is made once and no httpx exception type leaks past
+the core. Messages name the host, method and path, never a body: bodies carry tokens.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "is_read",
     "nothing_sent",
     "request_of",
+    "send",
     "server_failed",
     "status_reason",
     "transport_error",
@@ -137,3 +139,24 @@ def transport_error(
         f"the exchange failed ({type(exc).__name__})",
     )
     return answer_lost(request, reason, check=check, effect=effect)
+
+
+async def send(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    auth: httpx.Auth | None = None,
+    check: str = "",
+    effect: str = "The change may have applied.",
+) -> httpx.Response:
+    """``client.send(request)`` with the body read; a transport failure is our error.
+
+    ``auth=None`` keeps the client's own auth (httpx would read ``None`` as "no auth").
+    ``check`` and ``effect`` word a lost answer (see :func:`answer_lost`).
+    """
+    try:
+        if auth is None:
+            return await client.send(request)
+        return await client.send(request, auth=auth)
+    except httpx.TransportError as exc:
+        raise transport_error(request, exc, check=check, effect=effect) from None

@@ -48,13 +48,6 @@ class Secret:
         """The secret value. Call this only where the value leaves for the server or disk."""
         return self._value
 
-    @property
-    def fingerprint(self) -> str:
-        """A short, non-reversible id (first 8 hex of SHA-256) to tell tokens apart in logs."""
-        import hashlib  # about 3 ms, and only logs and the token inspector ask for this
-
-        return hashlib.sha256(self._value.encode()).hexdigest()[:8]
-
     def __repr__(self) -> str:
         return f"Secret('{MASK}')"
 

@@ -96,10 +96,6 @@ class TokenSet:
         lifetime = max(0.0, self.expires_at - self.issued_at)
         return self.expires_within(min(leeway, lifetime / 2), now=now)
 
-    def has_scopes(self, *scopes: str) -> bool:
-        """True when every one of ``scopes`` was granted."""
-        return set(scopes) <= set(self.scope)
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict *with the secrets revealed*: only the token store calls this."""
         return {

@@ -1,4 +1,5 @@
-"""Test doubles shared by the auth tests: an issuer, a clock, a sleeper and a signing key."""
+"""Test doubles shared by the auth tests: an issuer, a sleeper and a signing key (the clock is
+:class:`tests.clocks.Clock`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.clocks import Clock
 from tui_console.auth.discovery import ServerMetadata
 
 ISSUER = "https://tenant.example/"
@@ -31,16 +33,6 @@ METADATA = ServerMetadata(
     userinfo_endpoint="https://tenant.example/userinfo",
     revocation_endpoint="https://tenant.example/oauth/revoke",
 )
-
-
-class Clock:
-    """A settable wall clock."""
-
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class FakeSleep:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from tui_console.auth.device import (
     DEVICE_CODE_GRANT,
     DeviceAuthorization,
@@ -35,7 +36,7 @@ from tui_console.errors import (
 )
 from tui_console.redact import Secret
 
-from .fakes import AUDIENCE, CLIENT_ID, METADATA, NOW, Clock, FakeSleep, form, json_response
+from .fakes import AUDIENCE, CLIENT_ID, METADATA, NOW, FakeSleep, form, json_response
 
 LATENCY = 0.5
 DEVICE_CODE = "Ag_EE...ko1p"
@@ -102,7 +103,7 @@ async def poll(
     **kwargs: Any,
 ) -> tuple[TokenSet, TokenEndpoint]:
     """Run :func:`poll_for_tokens` against ``script``; returns the tokens and the endpoint."""
-    clock = clock or Clock()
+    clock = clock or Clock(NOW)
     endpoint = TokenEndpoint(clock, script)
     async with httpx.AsyncClient(transport=httpx.MockTransport(endpoint)) as client:
         tokens = await poll_for_tokens(
@@ -220,7 +221,7 @@ def test_the_token_request_carries_the_device_code_grant() -> None:
 async def test_pending_slow_down_pending_success() -> None:
     """Polls wait `interval` after each response; slow_down adds 5 s for good."""
     progress: list[PollProgress] = []
-    clock = Clock()
+    clock = Clock(NOW)
     sleep = FakeSleep(clock)
     tokens, endpoint = await poll(
         [PENDING, SLOW_DOWN, PENDING, SUCCESS],
@@ -301,7 +302,7 @@ async def test_other_errors_are_raised_as_they_are() -> None:
 
 async def test_the_local_expiry_ends_the_flow_without_another_poll() -> None:
     """When the code's lifetime runs out, stop at once rather than poll a dead code."""
-    clock = Clock()
+    clock = Clock(NOW)
     with pytest.raises(LoginTimedOut, match="expired"):
         await poll([PENDING] * 5, clock=clock, grant=authorization(clock.now, expires_in=12))
     assert clock.now == NOW + 12
@@ -309,7 +310,7 @@ async def test_the_local_expiry_ends_the_flow_without_another_poll() -> None:
 
 async def test_expiry_follows_the_wall_clock() -> None:
     """A laptop asleep past the expiry finds the code expired on waking, without polling."""
-    clock = Clock()
+    clock = Clock(NOW)
 
     class Suspend(FakeSleep):
         async def __call__(self, seconds: float) -> None:
@@ -363,7 +364,7 @@ async def test_validate_runs_before_the_tokens_are_returned() -> None:
 
 async def test_cancelling_the_task_stops_polling() -> None:
     """Task cancellation propagates as CancelledError and no further poll is sent."""
-    clock = Clock()
+    clock = Clock(NOW)
     endpoint = TokenEndpoint(clock, [PENDING] * 10)
     task: asyncio.Task[TokenSet] | None = None
 

@@ -20,7 +20,8 @@ import httpx
 import jwt
 import pytest
 
-from tests.auth.fakes import NOW, Clock
+from tests.auth.fakes import NOW
+from tests.clocks import Clock
 from tui_console.auth.bearer import BearerAuth
 from tui_console.auth.dpop import (
     DPoP,
@@ -297,7 +298,7 @@ class Session:
         self.store = FileTokenStore(tmp_path / "tokens", "p")
         self.keys = DPoPKeyStore.beside(self.store.path)
         self.key = self.keys.load_or_create()
-        self.clock = Clock()
+        self.clock = Clock(NOW)
         self.client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
         self.manager = TokenManager(
             http=self.client,

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
-import time
-from collections.abc import AsyncIterator, Callable, Generator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,9 @@ import pytest
 
 from tests.cli.conftest import free_ports
 from tests.cli.fake_browser import sign_in as browser_sign_in
+from tests.clocks import OffsetClock
 from tests.conftest import TEST_TENANT_SETTINGS
+from tests.fixed_proof import FixedProof
 from tui_console.account import AccountSession
 from tui_console.auth.dpop import DPoPError, DPoPKey
 from tui_console.auth.userinfo import fetch_userinfo
@@ -45,23 +46,13 @@ async def no_sleep(seconds: float) -> None:
     await asyncio.sleep(0)
 
 
-class Clock:
-    """The session's clock, moved together with the tenant's."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-
 @dataclass
 class Setup:
     state: TenantState
     transport: httpx.ASGITransport
     tmp: Path
     stack: AsyncExitStack
-    clock: Clock
+    clock: OffsetClock
 
     def profile(self, audience: str | None = None, **changes: Any) -> Profile:
         return Profile(name="p", issuer=ISSUER, client_id=CLIENT_ID, audience=audience, **changes)
@@ -96,7 +87,7 @@ async def make_setup(tmp_path: Path) -> AsyncIterator[Callable[..., Setup]]:
             settings = TenantSettings(**{**TEST_TENANT_SETTINGS, **overrides})
             state = TenantState(settings, issuer=ISSUER)
             transport = httpx.ASGITransport(app=create_app(state, settings))
-            return Setup(state, transport, tmp_path, stack, Clock())
+            return Setup(state, transport, tmp_path, stack, OffsetClock())
 
         yield factory
 
@@ -228,20 +219,6 @@ async def test_a_bearer_sign_in_leaves_no_key_behind(setup: Setup) -> None:
 # --- refusals, reported clearly ---------------------------------------------------------------
 
 
-class FixedProof(httpx.Auth):
-    """Sends one access token with a given scheme and proof (to probe the server)."""
-
-    def __init__(self, authorization: str, proof: str | None = None) -> None:
-        self.authorization = authorization
-        self.proof = proof
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self.authorization
-        if self.proof is not None:
-            request.headers["DPoP"] = self.proof
-        yield request
-
-
 async def test_the_tenants_refusals_reach_the_person_as_clear_errors(setup: Setup) -> None:
     """A bound token as Bearer, a proof from another key, a proof without ath and a replayed
     proof are each refused by /userinfo and read by the client as a specific error."""
@@ -319,7 +296,7 @@ async def test_browser_sign_in_sends_dpop_jkt_and_gets_bound_tokens(tmp_path: Pa
             assert token.dpop_bound is True and token.dpop_jkt == key.thumbprint
             stored = store.get(None)
             assert stored is not None and stored.refresh_token is not None
-            assert tenant.state.refresh_token_binding(stored.refresh_token.reveal()) == (
+            assert tenant.state.refresh_tokens.binding(stored.refresh_token.reveal()) == (
                 key.thumbprint
             )
             assert tenant.state.stats.dpop_nonce_challenges == 1

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.clocks import Clock
 from tui_console.auth.id_token import IdTokenValidator, unverified_claims
 from tui_console.auth.jwks import JwksCache
 from tui_console.errors import TokenValidationError
@@ -31,7 +32,6 @@ from .fakes import (
     KID,
     METADATA,
     NOW,
-    Clock,
     b64url,
     id_token_claims,
     jwks_handler,

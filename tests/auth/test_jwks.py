@@ -7,10 +7,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from tui_console.auth.jwks import JwksCache
 from tui_console.errors import DiscoveryError, NetworkError, TokenValidationError
 
-from .fakes import METADATA, Clock, jwks_handler, public_jwk, rsa_key
+from .fakes import METADATA, NOW, jwks_handler, public_jwk, rsa_key
 
 
 def cache(handler: Any, clock: Clock) -> tuple[JwksCache, httpx.AsyncClient]:
@@ -36,7 +37,7 @@ class RotatingIssuer:
 
 async def test_keys_are_fetched_once_and_cached() -> None:
     """Repeated lookups within the TTL cost one request."""
-    issuer, clock = RotatingIssuer(), Clock()
+    issuer, clock = RotatingIssuer(), Clock(NOW)
     jwks, client = cache(issuer, clock)
     async with client:
         first = await jwks.signing_key("old")
@@ -48,7 +49,7 @@ async def test_keys_are_fetched_once_and_cached() -> None:
 
 async def test_the_cache_expires_after_the_ttl() -> None:
     """After ten minutes the set is fetched again."""
-    issuer, clock = RotatingIssuer(), Clock()
+    issuer, clock = RotatingIssuer(), Clock(NOW)
     jwks, client = cache(issuer, clock)
     async with client:
         await jwks.signing_key("old")
@@ -59,7 +60,7 @@ async def test_the_cache_expires_after_the_ttl() -> None:
 
 async def test_an_unknown_kid_refetches_exactly_once() -> None:
     """A rotated key is found by one refetch; a flood of bad kids adds no more requests."""
-    issuer, clock = RotatingIssuer(), Clock()
+    issuer, clock = RotatingIssuer(), Clock(NOW)
     jwks, client = cache(issuer, clock)
     async with client:
         await jwks.signing_key("old")
@@ -80,7 +81,7 @@ async def test_an_unknown_kid_refetches_exactly_once() -> None:
 
 async def test_a_token_without_kid_uses_the_only_key() -> None:
     """No kid is fine when the set is unambiguous, and refused when it is not."""
-    clock = Clock()
+    clock = Clock(NOW)
     jwks, client = cache(jwks_handler(public_jwk(rsa_key(0), None)), clock)
     async with client:
         assert (await jwks.signing_key(None)).key is not None
@@ -98,7 +99,7 @@ async def test_encryption_and_unusable_keys_are_skipped() -> None:
         {"kty": "weird", "kid": "weird"},
         public_jwk(rsa_key(1), "sig"),
     ]
-    jwks, client = cache(jwks_handler(*keys), Clock())
+    jwks, client = cache(jwks_handler(*keys), Clock(NOW))
     async with client:
         assert (await jwks.signing_key("sig")).key is not None
         with pytest.raises(TokenValidationError):
@@ -120,7 +121,7 @@ async def test_a_malformed_key_set_is_a_discovery_error(
     response: httpx.Response, message: str
 ) -> None:
     """The issuer's key set is unusable: DiscoveryError naming why."""
-    jwks, client = cache(lambda request: response, Clock())
+    jwks, client = cache(lambda request: response, Clock(NOW))
     async with client:
         with pytest.raises(DiscoveryError, match=message):
             await jwks.signing_key("any")
@@ -132,7 +133,7 @@ async def test_an_unreachable_key_set_is_a_network_error() -> None:
     def fail(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectTimeout("timed out")
 
-    jwks, client = cache(fail, Clock())
+    jwks, client = cache(fail, Clock(NOW))
     async with client:
         with pytest.raises(NetworkError, match="tenant.example"):
             await jwks.signing_key("any")

@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.tokens import TokenSet
 from tui_console.errors import (
@@ -43,16 +44,6 @@ API = "https://tenant.example/api/v2/"
 TOKEN_ENDPOINT = "https://tenant.example/oauth/token"
 CLIENT_ID = "client-123"
 NOW = 1_900_000_000.0
-
-
-class Clock:
-    """A settable clock, so expiry is decided by the test and not by the wall."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
 
 
 Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
@@ -132,7 +123,7 @@ async def manager(
             client_id=CLIENT_ID,
             store=store,
             lock=InterProcessLock(store.lock_path, timeout=10),
-            clock=Clock(),
+            clock=Clock(NOW),
             on_change=changes.append,
         )
 
@@ -638,7 +629,7 @@ async def rotation_manager(
             token_endpoint=TOKEN_ENDPOINT,
             client_id=CLIENT_ID,
             store=store,
-            clock=Clock(),
+            clock=Clock(NOW),
         )
 
 

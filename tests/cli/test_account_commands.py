@@ -108,7 +108,7 @@ def test_link_signs_in_to_the_second_account_and_links_it(cli: Cli) -> None:
     with serve(settings) as tenant:
         write_profile(cli, tenant.issuer, tenant.client_id, ports)
         assert cli.run("login", "--device").returncode == 0
-        charles = tenant.state.find_user_by_email("charles@example.com")
+        charles = tenant.state.directory.find_user_by_email("charles@example.com")
         assert charles is not None
         cli.use_browser("charles@example.com", "babbage")
         result = cli.run("link", "--json")

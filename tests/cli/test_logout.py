@@ -87,8 +87,8 @@ async def test_one_failed_revocation_does_not_stop_the_others(
     async with AccountSession(_profile(tenant), store=store, transport=recorder) as session:
         report = await session.logout()
     assert recorder.revoked == [first, second]
-    assert tenant.state.refresh_family_revoked(second) is True
-    assert tenant.state.refresh_family_revoked(first) is False
+    assert tenant.state.refresh_tokens.family_revoked(second) is True
+    assert tenant.state.refresh_tokens.family_revoked(first) is False
     by_token = dict(zip(refresh.values(), report.revocations, strict=True))
     assert by_token[first].revoked is False and by_token[first].detail
     assert by_token[second].revoked is True

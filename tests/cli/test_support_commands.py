@@ -102,7 +102,7 @@ def test_ending_a_session_needs_a_terminal_or_yes_and_is_worded_honestly(
     assert ended.stdout == ""
     assert "accepted" in ended.stderr and "asynchronously" in ended.stderr
     assert "stay valid until they expire" in ended.stderr
-    assert dev_tenant.state.get_session(session.id) is None
+    assert dev_tenant.state.sessions.get(session.id) is None
 
 
 def test_unknown_ids_are_the_server_s_refusal(support: Support) -> None:
@@ -159,7 +159,7 @@ def test_on_a_terminal_the_ending_needs_the_typed_word(
     declined = _on_a_terminal(cli, args, "y")
     assert declined.returncode == 0 and "Nothing was changed." in declined.stderr
     assert 'Type "end" to confirm' in declined.stderr
-    assert dev_tenant.state.get_session(session.id) is not None
+    assert dev_tenant.state.sessions.get(session.id) is not None
     confirmed = _on_a_terminal(cli, args, "end")
     assert confirmed.returncode == 0 and "accepted" in confirmed.stderr
-    assert dev_tenant.state.get_session(session.id) is None
+    assert dev_tenant.state.sessions.get(session.id) is None

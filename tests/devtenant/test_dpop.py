@@ -269,7 +269,7 @@ async def test_a_bound_refresh_token_needs_a_proof_from_the_same_key(tenant: Ten
     assert "bound to a key" in missing.json()["error_description"]
     assert (other.status_code, other.json()["error"]) == (400, "invalid_dpop_proof")
     assert "does not match" in other.json()["error_description"]
-    assert tenant.state.refresh_family_revoked(refresh_token) is False
+    assert tenant.state.refresh_tokens.family_revoked(refresh_token) is False
     renewed = await tenant.refresh(refresh_token, key.proof("POST", TOKEN_URL, nonce=nonce))
     assert renewed.status_code == 200 and renewed.json()["token_type"] == "DPoP"
     assert tenant.state.stats.reuse_detections == 0
@@ -352,7 +352,7 @@ async def test_a_code_bound_with_dpop_jkt_takes_only_that_keys_proof(
     code, verifier = await _bound_code(dev_tenant, browser, key.thumbprint)
     granted = await exchange(code, verifier, key.proof("POST", token_url, nonce=nonce))
     assert granted.status_code == 200, granted.text
-    assert dev_tenant.state.refresh_token_binding(granted.json()["refresh_token"]) == (
+    assert dev_tenant.state.refresh_tokens.binding(granted.json()["refresh_token"]) == (
         key.thumbprint
     )
 

@@ -73,8 +73,8 @@ async def test_link_with_moves_charles_into_ada(
 
     state = tenant.state
     assert state.get_user(SECOND_USER_ID) is None
-    assert state.find_user_by_email(SECOND_EMAIL) is None
-    signed_in = state.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
+    assert state.directory.find_user_by_email(SECOND_EMAIL) is None
+    signed_in = state.directory.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
     assert signed_in is not None and signed_in.user_id == DEMO_USER_ID
 
     user = (await client.get(api(tenant, "users", DEMO_USER_ID), headers=bearer(token))).json()
@@ -251,7 +251,7 @@ async def test_unlink_then_charles_gets_his_account_back(
     )
     assert response.status_code == 200
     assert len(response.json()) == 3
-    signed_in = tenant.state.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
+    signed_in = tenant.state.directory.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
     assert signed_in is not None and signed_in.user_id == SECOND_USER_ID
     assert signed_in.user_metadata is None
 
@@ -295,13 +295,13 @@ def test_a_linked_accounts_password_survives_the_state_file(tmp_path: Path) -> N
     """Saved and loaded, the linked database identity still signs in as the primary, and an
     unlink after the reload gives Charles his own account back; no hash reaches the wire."""
     state = TenantState()
-    state.link_identity(DEMO_USER_ID, SECOND_USER_ID)
+    state.directory.link_identity(DEMO_USER_ID, SECOND_USER_ID)
     path = tmp_path / "tenant.json"
     state.save(path)
     loaded = TenantState.load(path)
-    owner = loaded.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
+    owner = loaded.directory.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
     assert owner is not None and owner.user_id == DEMO_USER_ID
-    assert "password_hash" not in json.dumps(loaded.management_user(DEMO_USER_ID))
-    loaded.unlink_identity(DEMO_USER_ID, "auth0", CHARLES_BARE)
-    charles = loaded.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
+    assert "password_hash" not in json.dumps(loaded.directory.management_user(DEMO_USER_ID))
+    loaded.directory.unlink_identity(DEMO_USER_ID, "auth0", CHARLES_BARE)
+    charles = loaded.directory.authenticate(SECOND_EMAIL, SECOND_PASSWORD)
     assert charles is not None and charles.user_id == SECOND_USER_ID

@@ -112,7 +112,7 @@ async def test_the_tenant_wide_bucket_stops_everyone(
     charles = await user_token(client, tenant, user_id=SECOND_USER_ID)
     first = await client.get(api(tenant, "users", DEMO_USER_ID), headers=bearer(ada))
     assert rate_headers(first)[:2] == (3, 2)  # global: 2 left, Ada's own bucket: 9
-    tenant.state.drain_rate_limit("global")
+    tenant.state.limits.drain("global")
     for token, user in ((ada, DEMO_USER_ID), (charles, SECOND_USER_ID)):
         response = await client.get(api(tenant, "users", user), headers=bearer(token))
         assert response.status_code == 429 and response.json() == TOO_MANY
@@ -130,12 +130,12 @@ async def test_device_credential_writes_have_their_own_bucket(
     url = api(tenant, "device-credentials", "dcr_nothing")
     response = await client.delete(url, headers=bearer(token))
     assert response.status_code == 204 and rate_headers(response)[:2] == (5, 4)
-    tenant.state.drain_rate_limit("device_credentials_write", DEMO_USER_ID)
+    tenant.state.limits.drain("device_credentials_write", DEMO_USER_ID)
     limited = await client.delete(url, headers=bearer(token))
     assert limited.status_code == 429 and rate_headers(limited)[:2] == (5, 0)
     read = await client.get(api(tenant, "users", DEMO_USER_ID), headers=bearer(token))
     assert read.status_code == 200 and rate_headers(read)[:2] == (10, 9)
-    tenant.state.reset_rate_limits()
+    tenant.state.limits.rebuild()
     again = await client.delete(url, headers=bearer(token))
     assert again.status_code == 204 and rate_headers(again)[:2] == (5, 4)
 

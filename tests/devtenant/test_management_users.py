@@ -108,7 +108,7 @@ async def test_a_deleted_users_own_token_gets_404(
 ) -> None:
     """Its own ``sub`` no longer exists (linked away, say): 404 inexistent_user."""
     token = await user_token(client, tenant, user_id=SECOND_USER_ID)
-    tenant.state.replace_directory([tenant.state.users[DEMO_USER_ID]])
+    tenant.state.directory.replace([tenant.state.users[DEMO_USER_ID]])
     response = await client.get(api(tenant, "users", SECOND_USER_ID), headers=bearer(token))
     assert_error(response, 404, NOT_FOUND, "inexistent_user")
 
@@ -260,8 +260,8 @@ async def test_admin_patch_changes_attributes_as_recorded(
     assert ISO.match(user["last_password_reset"])
     assert user["app_metadata"] == {"foo": "bar"}
     state = tenant.state
-    assert state.authenticate("charles@example.com", "difference-engine") is not None
-    assert state.authenticate("charles@example.com", "babbage") is None
+    assert state.directory.authenticate("charles@example.com", "difference-engine") is not None
+    assert state.directory.authenticate("charles@example.com", "babbage") is None
 
 
 async def test_malformed_patch_bodies_get_400(
@@ -328,10 +328,10 @@ async def test_patches_are_saved_to_the_state_file(
 
 
 def test_recorded_user_bodies_load_with_auth0_defaults(tenant: RunningTenant) -> None:
-    """:meth:`TenantState.add_user` keeps what a recorded body has and fills Auth0's defaults
+    """:meth:`UserDirectory.add_user` keeps what a recorded body has and fills Auth0's defaults
     for what it lacks (name = e-mail, nickname = its local part, gravatar, created = updated)."""
     state = tenant.state
-    full = state.add_user(
+    full = state.directory.add_user(
         {
             "user_id": "auth0|testaccuser",
             "email": "testaccuser@acceptance.test.com",

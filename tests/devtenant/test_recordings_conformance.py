@@ -9,7 +9,7 @@ the replay must have none.
 
 How each recording becomes a starting state (only what the recording itself shows is used):
 
-* a user object in an answer is loaded with :meth:`TenantState.add_user` (a filtered GET uses
+* a user object in an answer is loaded with :meth:`UserDirectory.add_user` (a filtered GET uses
   the unfiltered answer for the same user);
 * a PATCH starts from its own answer *before* the change: keys the PATCH sets are removed,
   keys it deletes are present, an object it wipes has a stale key, ``last_password_reset`` and
@@ -209,8 +209,8 @@ class Replayer:
         self, users: Iterable[User] = (), credentials: Iterable[DeviceCredential] = ()
     ) -> None:
         state = self.tenant.state
-        state.replace_directory(users, credentials)
-        state.reset_rate_limits()
+        state.directory.replace(users, credentials)
+        state.limits.rebuild()
         state.clear_failures()
 
     async def replay(self, record: dict[str, Any]) -> httpx.Response:
@@ -221,7 +221,7 @@ class Replayer:
             # Recorded with legacy Basic user credentials, which Auth0 refuses since 2021.
             headers = {"Authorization": "Basic dXNlcjpwYXNzd29yZA=="}
         if record["status"] == 429:
-            self.tenant.state.drain_rate_limit("global")
+            self.tenant.state.limits.drain("global")
         body = record.get("request_body")
         return await self.client.request(
             record["method"],
@@ -421,7 +421,7 @@ async def test_recorded_error_shapes_elsewhere_match_ours(
             tenant.url("api/v2/anomaly/blocks/ips/1.1.1.1"), headers=admin
         ),
     }
-    state.drain_rate_limit("global")
+    state.limits.drain("global")
     ours["too_many_requests"] = await client.get(
         tenant.url("api/v2/users/auth0%7Cnobody"), headers=admin
     )
@@ -458,7 +458,7 @@ async def test_ratelimit_headers_on_our_endpoints(
         limit, remaining, reset = (int(response.headers[h]) for h in _RATE_HEADERS)
         state = tenant.state
         writes = route_of(record) in ("create_device_credential", "delete_device_credential")
-        bucket = state.device_credentials_write_limits if writes else state.management_limits
+        bucket = state.limits.device_credentials_write if writes else state.limits.management
         assert limit == bucket.capacity
         full_in = (limit - remaining) / bucket.refill_per_second
         assert abs(reset - (state.now() + full_in)) <= 1.5

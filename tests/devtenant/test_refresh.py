@@ -45,7 +45,7 @@ async def test_reusing_a_rotated_token_revokes_the_whole_family(
     assert reused.headers["content-type"] == "application/json"
     assert dev_tenant.state.stats.reuse_detections == 1
     assert (await refresh(client, dev_tenant, new)).json() == INVALID
-    assert dev_tenant.state.refresh_family_revoked(new) is True
+    assert dev_tenant.state.refresh_tokens.family_revoked(new) is True
     assert dev_tenant.state.stats.reuse_detections == 1  # a revoked family is not reuse again
     assert dev_tenant.state.stats.refresh_exchanges == 1
 

@@ -43,9 +43,9 @@ def test_seeded_users_look_like_auth0_users() -> None:
     charles = state.users[seed.SECOND_USER_ID].to_management_json()
     assert charles["name"] == "Charles Babbage"
     assert "user_metadata" not in charles and "app_metadata" not in charles
-    assert state.authenticate("charles@example.com", "babbage") is not None
-    assert state.authenticate("ada@example.com", DEMO_PASSWORD) is not None
-    assert state.authenticate("ada@example.com", "wrong") is None
+    assert state.directory.authenticate("charles@example.com", "babbage") is not None
+    assert state.directory.authenticate("ada@example.com", DEMO_PASSWORD) is not None
+    assert state.directory.authenticate("ada@example.com", "wrong") is None
 
     assert re.fullmatch(r"[A-Za-z0-9]{32}", seed.CLIENT_ID)
     client = state.get_client(seed.CLIENT_ID)
@@ -123,7 +123,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     }
     assert loaded.users[seed.DEMO_USER_ID].user_metadata == ada.user_metadata
     assert loaded.device_credentials.keys() == state.device_credentials.keys()
-    assert loaded.authenticate("ada@example.com", "lovelace") is not None
+    assert loaded.directory.authenticate("ada@example.com", "lovelace") is not None
 
 
 def test_load_refuses_a_file_that_is_not_a_state(tmp_path: Path) -> None:

@@ -219,7 +219,7 @@ async def test_logs_have_their_own_bucket(
     tenant = tenant_with(logs_burst=2)
     token = await support_token(client, tenant)
     caller = tenant.support_client["client_id"] + "@clients"
-    tenant.state.drain_rate_limit("logs", caller)
+    tenant.state.limits.drain("logs", caller)
     limited = await client.get(api(tenant, "logs"), headers=bearer(token))
     assert limited.status_code == 429
     assert limited.headers["x-ratelimit-limit"] == "2"

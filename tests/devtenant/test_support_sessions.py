@@ -297,7 +297,7 @@ async def test_refresh_tokens_recordings(tenant: RunningTenant, client: httpx.As
         started = await start_device(client, tenant, scope="openid profile offline_access")
         tenant.state.approve_pending_device_codes(SECOND_USER_ID)
         assert (await poll(client, tenant, started["device_code"])).status_code == 200
-    families = [f.id for f in tenant.state.live_families(SECOND_USER_ID)]
+    families = [f.id for f in tenant.state.refresh_tokens.live_families(SECOND_USER_ID)]
     assert len(families) == 2
     for record in load_recordings("refresh-tokens"):
         path = record["url_path"].replace("UserID", SECOND_USER_ID)
@@ -306,7 +306,7 @@ async def test_refresh_tokens_recordings(tenant: RunningTenant, client: httpx.As
                 started = await start_device(client, tenant, scope="openid offline_access")
                 tenant.state.approve_pending_device_codes(SECOND_USER_ID)
                 await poll(client, tenant, started["device_code"])
-            family = tenant.state.live_families(SECOND_USER_ID)[0].id
+            family = tenant.state.refresh_tokens.live_families(SECOND_USER_ID)[0].id
             path = path.replace("RefreshTokenID", family)
         query = dict(record.get("query") or {})
         if query.pop("per_page", None):

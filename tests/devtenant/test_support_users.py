@@ -70,7 +70,7 @@ async def test_users_list_recordings(
             )
             decoy.updated_at = "2010-01-01T00:00:00.000Z"
             users.append(decoy)
-        tenant.state.replace_directory(users)
+        tenant.state.directory.replace(users)
         response = await client.get(
             tenant.url(record["url_path"].lstrip("/")), params=query, headers=bearer(token)
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.fixed_proof import FixedProof
 from tui_console.auth.authorization_code import (
     build_authorization_request,
     build_code_exchange_request,
@@ -164,20 +165,6 @@ def manager_for(
         dpop_keys=keys,
         dpop_nonces=nonces,
     )
-
-
-class FixedProof(httpx.Auth):
-    """One fixed Authorization header and proof, to see what the provider makes of them."""
-
-    def __init__(self, authorization: str, proof: str | None = None) -> None:
-        self.authorization = authorization
-        self.proof = proof
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self.authorization
-        if self.proof is not None:
-            request.headers["DPoP"] = self.proof
-        yield request
 
 
 # --- device sign-in, refresh with the same key, userinfo -----------------------------------

@@ -12,7 +12,8 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from tests.ratelimit.fakes import Clock, FakeSleep
+from tests.clocks import Clock
+from tests.ratelimit.fakes import NOW, FakeSleep
 from tests.recordings import as_response, load
 from tui_console.errors import NetworkError, RateLimited
 from tui_console.management import (
@@ -394,7 +395,7 @@ class TestThroughTheRateLimitedTransport:
     """The client on the real transport stack: limits are handled below it, errors above."""
 
     def client(self, api: FakeApi) -> tuple[ManagementClient, FakeSleep]:
-        clock = Clock()
+        clock = Clock(NOW)
         sleep = FakeSleep(clock)
         transport = RateLimitedTransport(
             httpx.MockTransport(api),

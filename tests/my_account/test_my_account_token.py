@@ -105,13 +105,13 @@ async def test_both_audiences_refreshed_at_once_share_one_rotating_token(sign_in
         await methods.connect()
         state = signed.tenant.state
         presented: list[str] = []
-        exchange = state.exchange_refresh_token
+        exchange = state.refresh_tokens.exchange
 
         def recording(token: str, *args: Any, **kwargs: Any) -> Any:
             presented.append(token)
             return exchange(token, *args, **kwargs)
 
-        state.exchange_refresh_token = recording  # type: ignore[method-assign,unused-ignore]
+        state.refresh_tokens.exchange = recording  # type: ignore[method-assign,unused-ignore]
         await asyncio.sleep(2.1)  # both access tokens are now expired
         before = state.stats.refresh_exchanges
         results = await asyncio.gather(

@@ -1,4 +1,5 @@
-"""Test doubles for the rate-limit tests: a clock, a sleeper and a token-bucket server."""
+"""Test doubles for the rate-limit tests: a sleeper and a token-bucket server (the clock is
+:class:`tests.clocks.Clock`)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,9 @@ from email.utils import formatdate
 
 import httpx
 
+from tests.clocks import Clock
+
 NOW = 1_700_000_000.25  # a fractional instant, so second-resolution headers must be rounded
-
-
-class Clock:
-    """A settable epoch-seconds clock."""
-
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class FakeSleep:

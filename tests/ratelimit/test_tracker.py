@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.clocks import Clock
 from tui_console.ratelimit import (
     DEVICE_CREDENTIALS_WRITE,
     MANAGEMENT_READ,
@@ -17,7 +18,7 @@ from tui_console.ratelimit import (
     bucket_for,
 )
 
-from .fakes import NOW, Clock
+from .fakes import NOW
 
 
 def empty(limit: int = 10, refill: float = 6.0, at: float = NOW) -> RateLimitState:
@@ -88,7 +89,7 @@ class TestDelay:
         assert board.delay_before_next(MANAGEMENT_READ, NOW) == 0
 
     def test_clock_is_the_default_now(self) -> None:
-        clock = Clock()
+        clock = Clock(NOW)
         board = RateLimitBoard(clock=clock)
         board.record(USERINFO, empty())
         clock.now += 5

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from tests.recordings import load
 from tui_console.errors import RateLimited
 from tui_console.ratelimit import (
@@ -24,7 +25,7 @@ from tui_console.ratelimit import (
     RateLimitState,
 )
 
-from .fakes import NOW, Clock, FakeSleep, TokenBucketServer
+from .fakes import NOW, FakeSleep, TokenBucketServer
 
 BASE = "https://tenant.example"
 TOO_MANY = {
@@ -45,7 +46,7 @@ class Rig:
         max_attempts: int = 3,
         jitter: float = 0.0,
     ) -> None:
-        self.clock = clock or Clock()
+        self.clock = clock or Clock(NOW)
         self.sleep = FakeSleep(self.clock)
         self.board = RateLimitBoard(clock=self.clock)
         self.transport = RateLimitedTransport(
@@ -81,7 +82,7 @@ class TestGate:
     async def test_three_k_sequential_calls_never_hit_an_empty_bucket(self) -> None:
         """3k calls against a k-token bucket with a slow refill: no request meets an empty bucket,
         and each wait is one token's refill, not a wait for the full reset."""
-        clock = Clock()
+        clock = Clock(NOW)
         size, refill = 5, 4.0
         server = TokenBucketServer(clock, size=size, refill=refill)
         rig = Rig(server, clock=clock)
@@ -97,7 +98,7 @@ class TestGate:
 
     async def test_concurrent_callers_are_released_one_token_at_a_time(self) -> None:
         """Callers waiting together on one refill don't all go at once."""
-        clock = Clock()
+        clock = Clock(NOW)
         size = 3
         server = TokenBucketServer(clock, size=size, refill=2.0)
         rig = Rig(server, clock=clock)
@@ -141,15 +142,20 @@ class TestGate:
     async def test_cancelling_a_waiting_request_clears_the_mark_and_sends_nothing(self) -> None:
         """The gate's sleep is cancellable; cancellation propagates and the mark goes."""
         script = Script(httpx.Response(200))
-        board = RateLimitBoard(clock=Clock())
+        board = RateLimitBoard(clock=Clock(NOW))
         board.record(MANAGEMENT_READ, RateLimitState(10, 0, NOW + 30, NOW))
         views: list[BucketView] = []
-        board.subscribe(lambda name, view: views.append(view))
+        marked = asyncio.Event()
+
+        def seen(name: str, view: BucketView) -> None:
+            views.append(view)
+            marked.set()
+
+        board.subscribe(seen)
         transport = RateLimitedTransport(httpx.MockTransport(script), board=board)
         async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
             task = asyncio.create_task(client.get("/api/v2/users/x"))
-            while not views:
-                await asyncio.sleep(0)
+            await asyncio.wait_for(marked.wait(), timeout=5)  # a regression fails, not hangs
             assert board.snapshot()[MANAGEMENT_READ].waiting_until is not None
             task.cancel()
             with pytest.raises(asyncio.CancelledError):

@@ -8,7 +8,6 @@ and a clock that moves with the tenant's.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from typing import Any, Literal
 import pytest
 
 from tests.cli.conftest import cli  # noqa: F401
+from tests.clocks import OffsetClock
 from tests.devtenant.conftest import _shared_tenant, client, tenant, tenant_with  # noqa: F401
 from tui_console.account import AccountSession
 from tui_console.config import Profile
@@ -26,22 +26,12 @@ from tui_console.redact import Secret
 from tui_console.storage.token_store import FileTokenStore
 
 
-class Clock:
-    """The session's clock, moved together with the tenant's."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-
 @dataclass
 class SupportDesk:
     tenant: RunningTenant
     tmp: Path
     stack: AsyncExitStack
-    clock: Clock
+    clock: OffsetClock
 
     def profile(self, method: Literal["secret", "private_key_jwt"] = "secret") -> Profile:
         if method == "secret":
@@ -95,4 +85,4 @@ class SupportDesk:
 @pytest.fixture
 async def desk(tenant: RunningTenant, tmp_path: Path) -> AsyncIterator[SupportDesk]:  # noqa: F811
     async with AsyncExitStack() as stack:
-        yield SupportDesk(tenant, tmp_path, stack, Clock())
+        yield SupportDesk(tenant, tmp_path, stack, OffsetClock())

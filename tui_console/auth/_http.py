@@ -1,10 +1,9 @@
-"""HTTP plumbing shared by the flows: sending, and reading a JSON object body.
+"""Reading a JSON object body, as every flow in this package must before it parses.
 
-Every flow in this package sends through :func:`send`, so a failure reaches the person as
-the same error with the same next step, and no httpx exception type leaks past the auth
-layer: a connection that never opened is a :class:`NetworkError` ("nothing was sent"), one
-that broke after the request left a :class:`~tui_console.errors.ResponseLost`
-(:mod:`tui_console.exchange_failures` draws the line).
+Sending is :func:`tui_console.exchange_failures.send`, shared with the Management and My
+Account clients: a connection that never opened is a :class:`~tui_console.errors.NetworkError`
+("nothing was sent"), one that broke after the request left a
+:class:`~tui_console.errors.ResponseLost`, and no httpx exception type leaks past the core.
 """
 
 from __future__ import annotations
@@ -14,31 +13,7 @@ from typing import Any
 
 import httpx
 
-from tui_console.exchange_failures import transport_error
-
-__all__ = ["json_object", "send"]
-
-
-async def send(
-    client: httpx.AsyncClient,
-    request: httpx.Request,
-    *,
-    auth: httpx.Auth | None = None,
-    check: str = "",
-    effect: str = "The change may have applied.",
-) -> httpx.Response:
-    """``client.send(request)`` with the body read; a transport failure is our error.
-
-    ``auth=None`` keeps the client's own auth (httpx would read ``None`` as "no auth").
-    ``check`` and ``effect`` word a lost answer (see :func:`~tui_console.exchange_failures.
-    answer_lost`).
-    """
-    try:
-        if auth is None:
-            return await client.send(request)
-        return await client.send(request, auth=auth)
-    except httpx.TransportError as exc:
-        raise transport_error(request, exc, check=check, effect=effect) from None
+__all__ = ["json_object"]
 
 
 def json_object(response: httpx.Response) -> dict[str, Any] | None:

@@ -10,7 +10,8 @@ A DPoP-bound token (``token_type: DPoP``, or ``cnf.jkt``) goes as ``Authorizatio
 with a fresh proof carrying ``ath``; any other token as Bearer, even in a DPoP session (an
 API without sender-constraining gets Bearer tokens; RFC 9449 §7.1 and Auth0's table in
 "Configure Sender Constraining"). A ``401`` whose ``DPoP`` challenge says ``use_dpop_nonce``
-earns exactly one retry with the server's new nonce, in this same flow; a second one is a
+earns exactly one retry with the server's new nonce, by the same rule as the token endpoint
+(:class:`~tui_console.auth.dpop.NonceRetry`); a second one is a
 :class:`~tui_console.auth.dpop.DPoPError`. So a request is sent at most three times: as is,
 with a new nonce, and with a refreshed token.
 """
@@ -21,7 +22,7 @@ from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
-from tui_console.auth.dpop import DPoP, nonce_challenge, refused_nonce_twice
+from tui_console.auth.dpop import NonceRetry
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.tokens import TokenSet
 
@@ -60,41 +61,36 @@ class BearerAuth(httpx.Auth):
         # this overrides: read a streamed body here, or a retry would find it consumed.
         await request.aread()
         token = await self._manager.valid_token(self._audience)
-        dpop = self._dpop(token)
-        nonce_retried = refreshed = False
+        retry = self._authorize(request, token, retried=False)
+        refreshed = False
         while True:
-            _authorize(request, token, dpop)
             response = yield request
-            if dpop is not None:
-                dpop.nonces.observe(response)
-            if response.status_code != httpx.codes.UNAUTHORIZED:
-                return
-            if dpop is not None and nonce_challenge(response):
-                if nonce_retried or not response.headers.get("dpop-nonce"):
-                    await response.aread()
-                    raise refused_nonce_twice(request, response)
-                nonce_retried = True
+            unauthorized = response.status_code == httpx.codes.UNAUTHORIZED
+            if unauthorized:
+                await response.aread()  # the retry or the error below needs it closed
+            if retry is not None and retry.again(response):
                 continue
-            if refreshed:
+            if not unauthorized or refreshed:
                 return
-            await response.aread()
             fresh = await self._manager.valid_token(
                 self._audience, force=True, rejected=token.access_token
             )
             if fresh.access_token == token.access_token:
                 return
-            token, dpop, refreshed = fresh, self._dpop(fresh), True
+            token, refreshed = fresh, True
+            retry = self._authorize(request, token, retried=retry is not None and retry.retried)
 
-    def _dpop(self, token: TokenSet) -> DPoP | None:
-        """The proof signer for a DPoP-bound access token; ``None`` for a Bearer one."""
-        return self._manager.dpop_for(token) if token.dpop_bound else None
-
-
-def _authorize(request: httpx.Request, token: TokenSet, dpop: DPoP | None) -> None:
-    if dpop is not None:
-        request.headers["Authorization"] = f"DPoP {token.access_token.reveal()}"
-        dpop.sign(request, access_token=token.access_token)
-        return
-    request.headers.pop("DPoP", None)
-    # RFC 6750's scheme name is case-insensitive; Auth0 says "Bearer", some servers "bearer".
-    request.headers["Authorization"] = f"Bearer {token.access_token.reveal()}"
+    def _authorize(
+        self, request: httpx.Request, token: TokenSet, *, retried: bool
+    ) -> NonceRetry | None:
+        """Put ``token`` on ``request``: DPoP with a proof for a bound token (its
+        :class:`NonceRetry` returned), Bearer otherwise (``None``)."""
+        dpop = self._manager.dpop_for(token) if token.dpop_bound else None
+        if dpop is not None:
+            request.headers["Authorization"] = f"DPoP {token.access_token.reveal()}"
+            return dpop.prove(request, access_token=token.access_token, retried=retried)
+        request.headers.pop("DPoP", None)
+        # RFC 6750's scheme name is case-insensitive; Auth0 says "Bearer", some servers
+        # "bearer".
+        request.headers["Authorization"] = f"Bearer {token.access_token.reveal()}"
+        return None

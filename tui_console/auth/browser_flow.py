@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import httpx
 
-from tui_console.auth._http import send
 from tui_console.auth.authorization_code import (
     build_authorization_request,
     build_code_exchange_request,
@@ -25,6 +24,7 @@ from tui_console.auth.dpop import DPoP
 from tui_console.auth.loopback import LoopbackListener
 from tui_console.auth.tokens import TokenSet, parse_token_response
 from tui_console.errors import AuthError, LoginCancelled, OAuthError
+from tui_console.exchange_failures import send
 
 __all__ = ["run_browser_flow"]
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 
 import httpx
 
-from tui_console.auth._http import send
 from tui_console.auth.client_assertion import ASSERTION_TYPE, ClientAssertionSigner
 from tui_console.auth.id_token import unverified_claims
 from tui_console.auth.tokens import FORM, TokenSet, no_usable_answer, parse_token_response
@@ -28,6 +27,7 @@ from tui_console.errors import (
     SessionExpired,
     TokenValidationError,
 )
+from tui_console.exchange_failures import send
 from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret, redact
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from tui_console.auth._http import json_object, send
+from tui_console.auth._http import json_object
 from tui_console.auth.discovery import ServerMetadata
 from tui_console.auth.dpop import DPoP
 from tui_console.auth.tokens import (
@@ -37,9 +37,10 @@ from tui_console.errors import (
     ConfigError,
     LoginCancelled,
     LoginTimedOut,
+    NetworkError,
     OAuthError,
 )
-from tui_console.exchange_failures import transport_error, unreadable_reason
+from tui_console.exchange_failures import send, unreadable_reason
 from tui_console.redact import Secret
 
 __all__ = [
@@ -293,14 +294,11 @@ async def poll_for_tokens(
         )
         attempts += 1
         try:
-            if dpop is None:
-                response = await client.send(request)
-            else:
-                response = await client.send(request, auth=dpop.auth())
-        except httpx.TransportError as exc:
+            response = await send(client, request, auth=dpop.auth() if dpop else None)
+        except NetworkError:  # nothing sent, or the answer lost: a poll is safe to repeat
             failures += 1
             if failures > MAX_TRANSIENT_FAILURES:
-                raise transport_error(request, exc) from None
+                raise
             delay = interval + 2.0**failures
             continue
         error = parse_oauth_error(response)

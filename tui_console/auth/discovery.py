@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from tui_console.errors import DiscoveryError, NetworkError
-from tui_console.exchange_failures import server_failed, transport_error, unreadable_reason
+from tui_console.exchange_failures import send, server_failed, unreadable_reason
 from tui_console.issuer_url import check_issuer_url, is_loopback_host  # re-exported
 
 __all__ = [
@@ -120,10 +120,9 @@ async def discover(client: httpx.AsyncClient, issuer: str) -> ServerMetadata:
         "GET", discovery_url(issuer), headers={"Accept": "application/json"}
     )
     try:
-        response = await client.send(request)
-    except httpx.TransportError as exc:
-        error = transport_error(request, exc)
+        response = await send(client, request)
+    except NetworkError as error:
         if type(error) is NetworkError:  # nothing sent: the host may be wrong, too
             error.hint = "Check the network and the issuer or domain, then try again."
-        raise error from None
+        raise
     return parse_discovery_response(response, issuer)

@@ -9,12 +9,15 @@ access or refresh token is useless without the private key. This module has the 
   (the target URI without query and fragment), ``iat``, plus ``ath`` (the access token's
   SHA-256, base64url) on resource calls and ``nonce`` once the server demanded one.
 * :class:`DPoPNonces`: the latest ``DPoP-Nonce`` each server origin handed out (§8, §9).
-  Every response updates it, so after the first challenge no request needs a retry.
+  Every response to a signed request updates it, so after the first challenge no request
+  needs a retry.
 * :class:`DPoP`: a key, the nonces and a clock: what a flow needs to sign its requests.
-* :class:`DPoPAuth`: the ``httpx.Auth`` for token endpoint requests: a proof on each, and
-  exactly **one** retry when the server answers ``use_dpop_nonce``. A second refusal is a
-  :class:`DPoPError`, never a loop. Resource calls go through
-  :class:`~tui_console.auth.bearer.BearerAuth`, which does the same next to its refresh.
+* :class:`NonceRetry`: one signed request and its nonce rule, written once: every response
+  is observed for a nonce (the only place that happens), and a ``use_dpop_nonce`` answer
+  earns exactly **one** re-signed retry; a second is a :class:`DPoPError`, never a loop.
+* :class:`DPoPAuth`: the ``httpx.Auth`` for token endpoint requests, which is that rule and
+  nothing else. Resource calls go through :class:`~tui_console.auth.bearer.BearerAuth`, which
+  follows the same :class:`NonceRetry` next to its refresh.
 
 Auth0 (auth0-reference.md §4.4 [D3]) makes public clients present a server nonce at
 ``/oauth/token``: the first exchange of a session answers ``400 use_dpop_nonce`` with a
@@ -49,6 +52,7 @@ __all__ = [
     "DPoPKey",
     "DPoPKeySource",
     "DPoPNonces",
+    "NonceRetry",
     "access_token_hash",
     "jwk_thumbprint",
     "nonce_challenge",
@@ -227,9 +231,9 @@ class DPoPKeySource(Protocol):
 class DPoPNonces:
     """The latest ``DPoP-Nonce`` per server origin (RFC 9449 §8 and §9).
 
-    Any response may carry a new one; :meth:`observe` takes it, so a later request from the
-    same origin (token endpoint or ``/userinfo`` on Auth0) starts with a nonce the server
-    accepts and needs no retry. :meth:`hook` does the same as an httpx response event hook.
+    Any response to a signed request may carry a new one; :class:`NonceRetry` hands each to
+    :meth:`observe`, so a later request to the same origin (token endpoint or ``/userinfo`` on
+    Auth0) starts with a nonce the server accepts and needs no retry.
     """
 
     def __init__(self) -> None:
@@ -253,10 +257,6 @@ class DPoPNonces:
             return None
         self.remember(response.request.url, nonce)
         return nonce
-
-    async def hook(self, response: httpx.Response) -> None:
-        """``observe`` as an ``httpx.AsyncClient`` response event hook."""
-        self.observe(response)
 
 
 class DPoPError(OAuthError):
@@ -340,9 +340,63 @@ class DPoP:
             now=self._clock(),
         )
 
+    def prove(
+        self,
+        request: httpx.Request,
+        *,
+        access_token: Secret | None = None,
+        retried: bool = False,
+    ) -> NonceRetry:
+        """Sign ``request`` and return its :class:`NonceRetry`; ``retried`` carries over a
+        retry already spent on this request (a resource call signed again after a refresh)."""
+        self.sign(request, access_token=access_token)
+        return NonceRetry(self, request, access_token=access_token, retried=retried)
+
     def auth(self) -> DPoPAuth:
         """The ``httpx.Auth`` for token endpoint requests."""
         return DPoPAuth(self)
+
+
+class NonceRetry:
+    """One signed request and RFC 9449's nonce rule for it (§8 token endpoint, §9 resource).
+
+    Usage, inside an auth flow::
+
+        retry = dpop.prove(request)
+        response = yield request
+        while retry.again(response):
+            response = yield request
+    """
+
+    def __init__(
+        self,
+        dpop: DPoP,
+        request: httpx.Request,
+        *,
+        access_token: Secret | None,
+        retried: bool,
+    ) -> None:
+        self._dpop = dpop
+        self._request = request
+        self._access_token = access_token
+        self.retried = retried
+        """Whether this request's one nonce retry is spent."""
+
+    def again(self, response: httpx.Response) -> bool:
+        """Remember ``response``'s nonce; True when the server demanded a new one and the
+        request is signed again with it, to be sent once more.
+
+        A second demand, or a demand without a usable nonce, raises :class:`DPoPError`. A
+        token endpoint's challenge is in its JSON body, so that body must have been read.
+        """
+        nonce = self._dpop.nonces.observe(response)
+        if not nonce_challenge(response):
+            return False
+        if self.retried or nonce is None:
+            raise refused_nonce_twice(self._request, response)
+        self.retried = True
+        self._dpop.sign(self._request, access_token=self._access_token)
+        return True
 
 
 class DPoPAuth(httpx.Auth):
@@ -364,15 +418,7 @@ class DPoPAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign, send, and on ``use_dpop_nonce`` sign with the new nonce and send once more."""
-        self._dpop.sign(request)
+        retry = self._dpop.prove(request)
         response = yield request
-        if not nonce_challenge(response):
-            self._dpop.nonces.observe(response)
-            return
-        if self._dpop.nonces.observe(response) is None:
-            raise refused_nonce_twice(request, response)
-        self._dpop.sign(request)
-        response = yield request
-        self._dpop.nonces.observe(response)
-        if nonce_challenge(response):
-            raise refused_nonce_twice(request, response)
+        while retry.again(response):
+            response = yield request

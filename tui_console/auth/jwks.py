@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 import jwt
 
-from tui_console.auth._http import json_object, send
+from tui_console.auth._http import json_object
 from tui_console.errors import DiscoveryError, TokenValidationError
+from tui_console.exchange_failures import send
 
 __all__ = ["JwksCache"]
 

@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import httpx
 
-from tui_console.auth._http import send
 from tui_console.auth.dpop import DPoP, DPoPError, DPoPKeySource, DPoPNonces
 from tui_console.auth.multi_resource import AudienceRefused, check_resource, missing_scopes
 from tui_console.auth.tokens import (
@@ -54,6 +53,7 @@ from tui_console.errors import (
     ResponseLost,
     SessionExpired,
 )
+from tui_console.exchange_failures import send
 from tui_console.ratelimit.headers import parse_retry_after
 from tui_console.redact import Secret, redact
 from tui_console.token_set import REFRESH_LEEWAY

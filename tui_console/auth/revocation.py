@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import httpx
 
-from tui_console.auth._http import send
 from tui_console.auth.discovery import ServerMetadata
 from tui_console.auth.tokens import build_revocation_request, raise_for_oauth_error
 from tui_console.errors import AuthError
+from tui_console.exchange_failures import send
 from tui_console.redact import Secret
 
 __all__ = ["parse_revocation_response", "revoke_token"]

@@ -20,13 +20,14 @@ from typing import Any
 
 import httpx
 
-from tui_console.auth._http import json_object, send
+from tui_console.auth._http import json_object
 from tui_console.auth.dpop import DPOP_ERRORS, dpop_error
 from tui_console.auth.www_authenticate import bearer_challenge, dpop_challenge
 from tui_console.errors import AuthError, OAuthError, RateLimited
 from tui_console.exchange_failures import (
     answer_lost,
     request_of,
+    send,
     server_failed,
     unreadable_reason,
 )

@@ -14,10 +14,10 @@ package. Importing it is cheap: starlette, uvicorn and cryptography load on firs
         print(tenant.issuer, tenant.client_id, tenant.demo_user["email"])
 
 Besides the Authentication API it serves the Management API endpoints the console uses at
-``<issuer>api/v2/`` (:mod:`.management_routes`), with Auth0's scope checks, error bodies and
-rate limits. Tests can make those requests fail on cue with
+``<issuer>api/v2/`` (:mod:`.management_routes`, run by :mod:`.management_pipeline`), with
+Auth0's scope checks, error bodies and rate limits. Tests can make those requests fail on cue with
 ``tenant.state.inject_failure("users", 429, times=2)`` (:mod:`.faults`), drain a bucket with
-``tenant.state.drain_rate_limit("global")``, and mint admin tokens a person's sign-in never
+``tenant.state.limits.drain("global")``, and mint admin tokens a person's sign-in never
 gets with ``tenant.state.mint_access_token(["read:device_credentials"])``.
 
 For the support console it also has two machine applications (``tenant.support_client`` with a

@@ -1,5 +1,8 @@
 """The users a support person searches, and the search itself (``GET /api/v2/users``).
 
+Who is seeded and how a query matches; the users the tenant holds, and the rules that change
+them, are :mod:`.users`.
+
 **Seed.** Besides Ada and Charles (:mod:`.seed`), the tenant holds a few dozen deterministic
 users with varied connections (database, Google, GitHub, Microsoft, passwordless e-mail),
 login counts, last logins and IPs, and some with the ``blocked`` flag, plus the people of the
@@ -39,7 +42,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tui_console.devtenant.management import ManagementApiError
+from tui_console.devtenant.management_rules import ManagementApiError
 from tui_console.devtenant.models import NO_PASSWORD, Identity, User
 from tui_console.devtenant.seed import DATABASE_CONNECTION, gravatar_url, seed_password_hash
 

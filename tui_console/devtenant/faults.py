@@ -32,7 +32,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_console.devtenant.management import (
+from tui_console.devtenant.management_rules import (
     GLOBAL_LIMIT_BODY,
     error_body,
     insufficient_scope,
@@ -92,6 +92,13 @@ class FailureInjector:
         method: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> InjectedFailure:
+        """Make the next ``times`` matching Management requests fail; the tenant exposes this
+        very method as ``state.inject_failure`` (the module docstring has examples).
+
+        ``path_prefix`` is a path under ``/api/v2/`` (``"users"``) or an absolute one;
+        ``method`` limits it to one HTTP method; ``status`` None with a ``delay`` only stalls;
+        ``body`` and ``headers`` replace the default body and add response headers.
+        """
         if times < 1:
             raise ValueError("times must be at least 1")
         if status is None and not delay:

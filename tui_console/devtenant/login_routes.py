@@ -18,15 +18,13 @@ lets a second ``/authorize`` or ``/activate`` skip the password.
 
 from __future__ import annotations
 
-from typing import cast
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from tui_console.devtenant import seed
 from tui_console.devtenant.attack_protection import BLOCKED_IP_MESSAGE, BLOCKED_USER_MESSAGE
-from tui_console.devtenant.auth_api import read_params, redirect_with_params
+from tui_console.devtenant.http import read_params, redirect_with_params, tenant
 from tui_console.devtenant.pages import (
     activate_page,
     consent_page,
@@ -46,7 +44,6 @@ __all__ = [
     "reuse_session",
     "routes",
     "sign_in_context",
-    "tenant",
 ]
 
 SESSION_COOKIE = "auth0"
@@ -55,13 +52,8 @@ _DEMO_HINT = (
 )
 
 
-def tenant(request: Request) -> TenantState:
-    """The :class:`TenantState` the app was created with."""
-    return cast(TenantState, request.app.state.tenant)
-
-
 def current_session(request: Request) -> Session | None:
-    return tenant(request).get_session(request.cookies.get(SESSION_COOKIE))
+    return tenant(request).sessions.get(request.cookies.get(SESSION_COOKIE))
 
 
 def sign_in_context(request: Request, client_id: str, method: str | None) -> SignInContext:
@@ -112,13 +104,13 @@ def finish_authorize(state: TenantState, txn: LoginTransaction) -> Response:
         nonce=txn.nonce,
         dpop_jkt=txn.dpop_jkt,
     )
-    code = state.create_authorization_code(
+    code = state.authorizations.create_code(
         grant,
         redirect_uri=txn.redirect_uri,
         redirect_uri_sent=txn.redirect_uri_sent,
         code_challenge=txn.code_challenge,
     )
-    state.finish_transaction(txn.id)
+    state.authorizations.finish_transaction(txn.id)
     return redirect_with_params(txn.redirect_uri, {"code": code, "state": txn.state})
 
 
@@ -127,7 +119,7 @@ def advance(state: TenantState, txn: LoginTransaction) -> Response:
     if txn.kind == "device":
         return RedirectResponse(f"/u/device-confirm?state={txn.id}", status_code=302)
     assert txn.user_id is not None
-    if "consent" in txn.prompt or not state.has_consent(
+    if "consent" in txn.prompt or not state.authorizations.has_consent(
         txn.user_id, txn.client_id, txn.audience, txn.scopes
     ):
         return RedirectResponse(f"/u/consent?state={txn.id}", status_code=302)
@@ -136,7 +128,7 @@ def advance(state: TenantState, txn: LoginTransaction) -> Response:
 
 async def login_form(request: Request) -> Response:
     state = tenant(request)
-    txn = state.get_transaction(request.query_params.get("state"))
+    txn = state.authorizations.transaction(request.query_params.get("state"))
     if txn is None:
         return _expired_transaction(state)
     return login_page(
@@ -153,13 +145,13 @@ async def login_submit(request: Request) -> Response:
     brute-force protection per account and IP (:mod:`.attack_protection`)."""
     state = tenant(request)
     form = await read_params(request)
-    txn = state.get_transaction(form.get("state"))
+    txn = state.authorizations.transaction(form.get("state"))
     if txn is None:
         return _expired_transaction(state)
     username = form.get("username", "")
     ip = request.client.host if request.client else ""
     context = sign_in_context(request, txn.client_id, "pwd")
-    known = state.find_user_by_email(username)
+    known = state.directory.find_user_by_email(username)
 
     def refuse(kind: str, message: str, user_id: str | None) -> Response:
         state.logs.record(
@@ -189,7 +181,7 @@ async def login_submit(request: Request) -> Response:
     if known is not None and known.blocked and known.check_password(password):
         # Refused before the sign-in is counted (no logins_count, no last_login).
         return refuse("f", BLOCKED_USER_MESSAGE, known.user_id)
-    user = state.authenticate(username, password, ip=ip or None)
+    user = state.directory.authenticate(username, password, ip=ip or None)
     if user is None:
         if known is None:
             return refuse("fu", "Wrong email or password.", None)
@@ -231,7 +223,7 @@ async def login_submit(request: Request) -> Response:
 def _signed_in_transaction(
     state: TenantState, request: Request, txn_id: str | None, kind: str
 ) -> LoginTransaction | Response:
-    txn = state.get_transaction(txn_id)
+    txn = state.authorizations.transaction(txn_id)
     if txn is None or txn.kind != kind:
         return _expired_transaction(state)
     if txn.user_id is None:
@@ -263,7 +255,7 @@ async def consent_submit(request: Request) -> Response:
         return txn
     assert txn.user_id is not None
     if form.get("action") != "accept":
-        state.finish_transaction(txn.id)
+        state.authorizations.finish_transaction(txn.id)
         return redirect_with_params(
             txn.redirect_uri,
             {
@@ -272,7 +264,7 @@ async def consent_submit(request: Request) -> Response:
                 "state": txn.state,
             },
         )
-    state.record_consent(txn.user_id, txn.client_id, txn.audience, txn.scopes)
+    state.authorizations.record_consent(txn.user_id, txn.client_id, txn.audience, txn.scopes)
     return finish_authorize(state, txn)
 
 
@@ -285,7 +277,7 @@ async def activate_submit(request: Request) -> Response:
     state = tenant(request)
     form = await read_params(request)
     typed = form.get("user_code", "")
-    code = state.pending_device_code(typed)
+    code = state.device_codes.pending(typed)
     if code is None:
         return activate_page(
             issuer=state.issuer,
@@ -293,7 +285,7 @@ async def activate_submit(request: Request) -> Response:
             error="That code is invalid or has expired. Check the code on your device.",
             status=400,
         )
-    txn = state.create_transaction(
+    txn = state.authorizations.create_transaction(
         kind="device",
         client_id=code.client_id,
         scopes=code.scopes,
@@ -313,7 +305,7 @@ async def device_confirm_form(request: Request) -> Response:
     if isinstance(txn, Response):
         return txn
     assert txn.user_code is not None
-    if state.pending_device_code(txn.user_code) is None:
+    if state.device_codes.pending(txn.user_code) is None:
         return _code_gone(state)
     return device_confirm_page(
         issuer=state.issuer,
@@ -343,10 +335,10 @@ async def device_confirm_submit(request: Request) -> Response:
         return txn
     assert txn.user_code is not None and txn.user_id is not None
     approve = form.get("action") == "approve"
-    decided = state.decide_device_code(
+    decided = state.device_codes.decide(
         txn.user_code, approve=approve, user_id=txn.user_id, session_id=txn.session_id
     )
-    state.finish_transaction(txn.id)
+    state.authorizations.finish_transaction(txn.id)
     if not decided:
         return _code_gone(state)
     if not approve:

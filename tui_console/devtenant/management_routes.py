@@ -10,41 +10,33 @@ Routes (auth0-reference.md §6; recorded shapes in auth0-recordings/NOTES.md §1
 * ``GET /api/v2/device-credentials`` (admin scope ``read:device_credentials`` only);
 * ``POST /api/v2/device-credentials`` → 201 ``{"id": "dcr_…"}``;
 * ``DELETE /api/v2/device-credentials/{id}`` → 204, also when already gone;
-* anything else under ``/api/v2/`` → Hapi's 404 ``Not Found`` (recorded, errors.json).
+* anything else under ``/api/v2/`` → Hapi's 404 ``Not Found`` (recorded, errors.json;
+  :data:`.management_pipeline.not_found_route`).
 
-Every request goes through :func:`endpoint_for`, in Auth0's order: the bearer token (401, with
-``WWW-Authenticate: Bearer`` and, as recorded, no rate-limit headers), then an injected failure
-if a test armed one (:mod:`.faults`), then the rate limit (429 with the recorded body), then the
-endpoint's scope check (403), body and query validation (400), the current-user subject check
-(403) and the data (404, 409). Every answer after authentication carries ``X-RateLimit-Limit``,
-``-Remaining`` and ``-Reset`` (reset = when the bucket is full again, NOTES.md §7), and every
-answer is ``application/json; charset=utf-8``, the 204 included (recorded).
+Each endpoint is a handler run by :func:`.management_pipeline.endpoint_for` (token, injected
+failures, rate limit, then the handler's scope check (403), body and query validation (400),
+the current-user subject check (403) and the data (404, 409)).
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-import json
-import math
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 
 from tui_console.devtenant import seed
-from tui_console.devtenant.auth_api import json_response
-from tui_console.devtenant.dpop import resource_request
-from tui_console.devtenant.faults import InjectedFailure, default_body
-from tui_console.devtenant.login_routes import tenant
-from tui_console.devtenant.management import (
-    GLOBAL_LIMIT_BODY,
-    ManagementApiError,
-    error_body,
+from tui_console.devtenant.management_pipeline import (
+    EndpointSpec,
+    check_properties,
+    endpoint_for,
+    json_body,
+    json_type,
+    object_body,
+)
+from tui_console.devtenant.management_rules import (
     filter_fields,
     insufficient_scope,
     invalid_body,
@@ -56,221 +48,13 @@ from tui_console.devtenant.management import (
     subject_mismatch,
     validate_user_patch,
 )
-from tui_console.devtenant.rate_limits import RateLimitDecision
 from tui_console.devtenant.state import TenantState
-from tui_console.devtenant.tokens import (
-    ManagementCaller,
-    read_link_with_token,
-    read_management_token,
-)
+from tui_console.devtenant.tokens import ManagementCaller, read_link_with_token
 
-__all__ = ["EndpointSpec", "endpoint_for", "json_body", "object_body", "respond", "routes"]
+__all__ = ["routes"]
 
-_JSON_UTF8 = "application/json; charset=utf-8"
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _CREDENTIAL_TYPES = ("public_key", "refresh_token", "rotating_refresh_token")
 _MAX_PER_PAGE = 100
-_STALL_POLL = 0.05
-
-Handler = Callable[[Request, TenantState, ManagementCaller], Awaitable[tuple[int, Any]]]
-
-
-@dataclass(frozen=True)
-class EndpointSpec:
-    """What the pipeline needs to know about an endpoint beyond its handler."""
-
-    policy: str
-    device_credentials_write: bool = False
-    conflict: str = "Conflict"
-    logs: bool = False
-    """Counted in the log-reading bucket instead of the per-caller one."""
-    action: str = ""
-    """What a successful change is called in its ``sapi`` log event ("Update a User")."""
-
-
-def respond(payload: Any, status: int, headers: dict[str, str]) -> Response:
-    if payload is None:
-        return Response(b"", status, headers=headers, media_type=_JSON_UTF8)
-    return json_response(payload, status, media_type=_JSON_UTF8, headers=headers)
-
-
-def _error(exc: ManagementApiError, headers: dict[str, str] | None = None) -> Response:
-    return respond(exc.body(), exc.status, {**(headers or {}), **exc.headers})
-
-
-def _empty_bucket(state: TenantState, spec: EndpointSpec) -> RateLimitDecision:
-    """The headers of an empty per-caller bucket, for an injected 429."""
-    registry = state.endpoint_limits(spec.device_credentials_write, logs=spec.logs)
-    full_in = registry.capacity / registry.refill_per_second
-    return RateLimitDecision(
-        allowed=False,
-        limit=registry.capacity,
-        remaining=0,
-        reset=math.ceil(state.now() + full_in),
-    )
-
-
-async def _stall(request: Request, seconds: float) -> bool:
-    """Wait ``seconds``, or until the client hangs up (then False), so a stalled request whose
-    client timed out does not hold the server's shutdown."""
-    await request.body()  # read (and keep) the body first: it shares the receive channel
-    deadline = asyncio.get_running_loop().time() + seconds
-    while (left := deadline - asyncio.get_running_loop().time()) > 0:
-        if await request.is_disconnected():
-            return False
-        await asyncio.sleep(min(left, _STALL_POLL))
-    return True
-
-
-async def _injected(
-    request: Request,
-    state: TenantState,
-    spec: EndpointSpec,
-    caller: ManagementCaller,
-    failure: InjectedFailure,
-) -> Response | None:
-    """Play an armed failure: stall, then answer with its status (None: handle normally)."""
-    state.count("management_injected_failures")
-    if failure.delay and not await _stall(request, failure.delay):
-        return Response(b"", 499)  # nobody is listening any more
-    status = failure.status
-    if status is None:
-        return None
-    if status == 429:
-        state.count("management_429s")
-        headers = _empty_bucket(state, spec).headers()
-    elif status == 401:
-        headers = {"WWW-Authenticate": "Bearer"}
-    else:
-        headers = state.peek_management(
-            caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
-        ).headers()
-    body = failure.body
-    if body is None:
-        body = default_body(
-            status, expected_scopes=policy(spec.policy).expected, conflict=spec.conflict
-        )
-    return respond(body, status, {**headers, **failure.headers})
-
-
-def endpoint_for(spec: EndpointSpec, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        state = tenant(request)
-        state.count("management_requests")
-        try:
-            caller = read_management_token(
-                state, request.headers.get("authorization"), dpop=resource_request(state, request)
-            )
-        except ManagementApiError as exc:
-            return _error(exc)
-        failure = state.failures.take(request.method, request.scope["path"])
-        if failure is not None:
-            injected = await _injected(request, state, spec, caller, failure)
-            if injected is not None:
-                return injected
-        decision = state.take_management(
-            caller.sub, device_credentials_write=spec.device_credentials_write, logs=spec.logs
-        )
-        headers = decision.headers()
-        if not decision.allowed:
-            state.count("management_requests_on_empty_bucket")
-            state.count("management_429s")
-            return respond(dict(GLOBAL_LIMIT_BODY), 429, headers)
-        try:
-            status, payload = await handler(request, state, caller)
-        except ManagementApiError as exc:
-            return _error(exc, headers)
-        if request.method != "GET":
-            await _log_change(request, state, spec, caller, status, payload)
-        return respond(payload, status, headers)
-
-    return endpoint
-
-
-async def _log_change(
-    request: Request,
-    state: TenantState,
-    spec: EndpointSpec,
-    caller: ManagementCaller,
-    status: int,
-    payload: Any,
-) -> None:
-    """The ``sapi`` event of a change that succeeded (shape recorded, logs.json)."""
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw.strip() else None
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    ip = request.client.host if request.client else None
-    state.logs.record(
-        "sapi",
-        description=spec.action or f"{request.method} {request.url.path}",
-        client_id=caller.azp,
-        ip=ip,
-        details={
-            "request": {
-                "auth": {
-                    "credentials": {"scopes": sorted(caller.scopes)},
-                    "strategy": "jwt",
-                    "user": {},
-                },
-                "body": body,
-                "channel": "api",
-                "ip": ip,
-                "method": request.method.lower(),
-                "path": request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
-                "query": dict(request.query_params),
-                "userAgent": request.headers.get("user-agent", ""),
-            },
-            "response": {"body": payload if payload is not None else {}, "statusCode": status},
-        },
-    )
-
-
-async def json_body(request: Request) -> Any:
-    """The parsed JSON body (None when empty); Hapi's 400 when it is not JSON."""
-    raw = await request.body()
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ManagementApiError(400, "Invalid request payload JSON format") from None
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
-def object_body(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise invalid_body(f"Expected type object but found type {_json_type(body)}")
-    return body
-
-
-def _check_properties(
-    body: dict[str, Any], schema: dict[str, str], required: tuple[str, ...]
-) -> None:
-    """A closed object of string properties, ``schema`` mapping each to its description."""
-    unknown = sorted(set(body) - set(schema))
-    if unknown:
-        raise invalid_body(f"Additional properties not allowed: {','.join(unknown)}")
-    for name in required:
-        if name not in body:
-            raise invalid_body(f"Missing required property: {name}")
-    for name, value in body.items():
-        if not isinstance(value, str):
-            raise invalid_body(
-                f"Expected type string but found type {_json_type(value)}", name, schema[name]
-            )
 
 
 # -- users --------------------------------------------------------------------------------------
@@ -290,7 +74,9 @@ async def get_user(
     )
     if access == "current_user" and user_id != caller.sub:
         raise subject_mismatch()
-    return 200, filter_fields(state.management_user(user_id), query.get("fields"), include)
+    return 200, filter_fields(
+        state.directory.management_user(user_id), query.get("fields"), include
+    )
 
 
 async def patch_user(
@@ -303,7 +89,7 @@ async def patch_user(
     required_patch_scopes(body, access, caller.scopes)
     if access == "current_user" and user_id != caller.sub:
         raise subject_mismatch()
-    return 200, state.patch_user(user_id, body)
+    return 200, state.directory.patch_user(user_id, body)
 
 
 _LINK_WITH = "JWT for the secondary account being linked."
@@ -329,7 +115,7 @@ async def link_identity(
         token = body["link_with"]
         if not isinstance(token, str) or not token:
             raise invalid_body(
-                f"Expected type string but found type {_json_type(token)}", "link_with", _LINK_WITH
+                f"Expected type string but found type {json_type(token)}", "link_with", _LINK_WITH
             )
         if access == "current_user" and user_id != caller.sub:
             raise subject_mismatch()
@@ -337,11 +123,11 @@ async def link_identity(
     else:
         if access != "admin":
             raise insufficient_scope(("update:users",))
-        _check_properties(body, _LINK_PROPERTIES, ("provider", "user_id"))
+        check_properties(body, _LINK_PROPERTIES, ("provider", "user_id"))
         provider, given = body["provider"], body["user_id"]
         # Recorded (ruby, go): the full "auth0|…" id is accepted here; a bare one is qualified.
         secondary = given if "|" in given else f"{provider}|{given}"
-    return 201, state.link_identity(user_id, secondary)
+    return 201, state.directory.link_identity(user_id, secondary)
 
 
 async def unlink_identity(
@@ -351,7 +137,7 @@ async def unlink_identity(
     access = policy("unlink").access(caller.scopes)
     if access == "current_user" and params["id"] != caller.sub:
         raise subject_mismatch()
-    return 200, state.unlink_identity(params["id"], params["provider"], params["user_id"])
+    return 200, state.directory.unlink_identity(params["id"], params["provider"], params["user_id"])
 
 
 # -- device credentials -------------------------------------------------------------------------
@@ -427,7 +213,7 @@ async def create_device_credential(
     """A public key for the caller's own device (auth0-reference.md §6.6; recorded 201)."""
     policy("create_device_credential").access(caller.scopes)
     body = object_body(await json_body(request))
-    _check_properties(body, _CREATE_PROPERTIES, ("device_name", "type", "value", "device_id"))
+    check_properties(body, _CREATE_PROPERTIES, ("device_name", "type", "value", "device_id"))
     if body["type"] != "public_key":
         raise invalid_body(
             f'No enum match for: "{body["type"]}"', "type", _CREATE_PROPERTIES["type"]
@@ -445,7 +231,7 @@ async def create_device_credential(
             "value",
             _CREATE_PROPERTIES["value"],
         ) from None
-    credential_id = state.create_device_credential(
+    credential_id = state.directory.create_device_credential(
         user_id=caller.sub,
         client_id=body.get("client_id") or caller.azp or seed.CLIENT_ID,
         device_name=body["device_name"],
@@ -461,17 +247,12 @@ async def delete_device_credential(
     """204 with an empty body, also when the credential is already gone (recorded)."""
     access = policy("delete_device_credential").access(caller.scopes)
     acting_user = caller.sub if access == "current_user" else None
-    state.delete_device_credential(request.path_params["id"], acting_user=acting_user)
+    state.directory.delete_device_credential(request.path_params["id"], acting_user=acting_user)
     return 204, None
 
 
-async def not_found(request: Request) -> Response:
-    """Hapi's answer for a route it does not have (recorded body, errors.json)."""
-    tenant(request).count("management_requests")
-    return respond(error_body(404, "Not Found"), 404, {})
-
-
 def routes() -> list[Route]:
+    """The account endpoints, relative to the ``/api/v2`` mount (:func:`.app.create_app`)."""
     users = EndpointSpec("get_user")
     identities = EndpointSpec(
         "link", conflict="Specified identity already exists.", action="Link a User Account"
@@ -483,34 +264,34 @@ def routes() -> list[Route]:
         action="Create a Device Public Key",
     )
     return [
-        Route("/api/v2/users/{id}", endpoint_for(users, get_user), methods=["GET"]),
+        Route("/users/{id}", endpoint_for(users, get_user), methods=["GET"]),
         Route(
-            "/api/v2/users/{id}",
+            "/users/{id}",
             endpoint_for(EndpointSpec("patch_user", action="Update a User"), patch_user),
             methods=["PATCH"],
         ),
         Route(
-            "/api/v2/users/{id}/identities",
+            "/users/{id}/identities",
             endpoint_for(identities, link_identity),
             methods=["POST"],
         ),
         Route(
-            "/api/v2/users/{id}/identities/{provider}/{user_id}",
+            "/users/{id}/identities/{provider}/{user_id}",
             endpoint_for(EndpointSpec("unlink", action="Unlink a User Account"), unlink_identity),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/device-credentials",
+            "/device-credentials",
             endpoint_for(EndpointSpec("list_device_credentials"), list_device_credentials),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/device-credentials",
+            "/device-credentials",
             endpoint_for(writes, create_device_credential),
             methods=["POST"],
         ),
         Route(
-            "/api/v2/device-credentials/{id}",
+            "/device-credentials/{id}",
             endpoint_for(
                 EndpointSpec(
                     "delete_device_credential",
@@ -521,5 +302,4 @@ def routes() -> list[Route]:
             ),
             methods=["DELETE"],
         ),
-        Route("/api/v2/{rest:path}", not_found, methods=_ALL_METHODS),
     ]

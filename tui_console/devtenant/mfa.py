@@ -33,7 +33,7 @@ import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui_console.devtenant.management import ManagementApiError
+from tui_console.devtenant.management_rules import ManagementApiError
 from tui_console.devtenant.models import iso_timestamp
 
 if TYPE_CHECKING:

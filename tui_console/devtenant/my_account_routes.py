@@ -32,8 +32,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tui_console.devtenant.auth_api import json_response
-from tui_console.devtenant.login_routes import tenant
+from tui_console.devtenant.http import json_response, tenant
 from tui_console.devtenant.my_account import (
     FACTORS,
     Problem,
@@ -105,7 +104,7 @@ def _endpoint(spec: _Spec, handler: Handler) -> Callable[[Request], Awaitable[Re
             user_id, scopes = _user_of(state, request.headers.get("authorization"))
         except Problem as problem:
             return _problem(problem)
-        registry = state.my_account_limits[spec.kind]
+        registry = state.limits.my_account[spec.kind]
         decision = registry.take(user_id)
         headers = _limit_headers(decision)
         if not decision.allowed:

@@ -37,7 +37,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from tui_console.devtenant.auth_api import json_response, redirect_with_params
 from tui_console.devtenant.dpop import (
     ALGORITHMS,
     RESOURCE_NONCE_REQUIRED,
@@ -45,7 +44,8 @@ from tui_console.devtenant.dpop import (
     dpop_challenge,
     verify_proof,
 )
-from tui_console.devtenant.login_routes import advance, current_session, reuse_session, tenant
+from tui_console.devtenant.http import json_response, redirect_with_params, tenant
+from tui_console.devtenant.login_routes import advance, current_session, reuse_session
 from tui_console.devtenant.pages import error_page
 from tui_console.devtenant.rate_limits import USERINFO_TOO_MANY_REQUESTS
 from tui_console.devtenant.tokens import InvalidAccessToken, TokenPrincipal, read_access_token
@@ -219,10 +219,10 @@ async def authorize(request: Request) -> Response:
     if "none" in prompts:
         if session is None:
             return fail("login_required", "Login required")
-        if not state.has_consent(session.user_id, client_id, audience, scopes):
+        if not state.authorizations.has_consent(session.user_id, client_id, audience, scopes):
             return fail("consent_required", "Consent required")
 
-    txn = state.create_transaction(
+    txn = state.authorizations.create_transaction(
         kind="authorize",
         client_id=client_id,
         scopes=scopes,
@@ -245,7 +245,7 @@ async def authorize(request: Request) -> Response:
 def _unauthorized(request: Request, description: str) -> Response:
     state = tenant(request)
     caller = request.client.host if request.client else "unknown"
-    decision = state.invalid_token_limits.take(caller)
+    decision = state.limits.invalid_token.take(caller)
     description = description.replace('"', "'")
     headers = {
         "WWW-Authenticate": (
@@ -263,7 +263,7 @@ def _dpop_unauthorized(request: Request, error: str, description: str) -> Respon
     state = tenant(request)
     state.count("dpop_nonce_challenges" if error == "use_dpop_nonce" else "dpop_rejections")
     caller = request.client.host if request.client else "unknown"
-    decision = state.invalid_token_limits.take(caller)
+    decision = state.limits.invalid_token.take(caller)
     headers = {
         "WWW-Authenticate": dpop_challenge(error, description),
         "Cache-Control": _USERINFO_CACHE_CONTROL,
@@ -326,7 +326,7 @@ async def userinfo(request: Request) -> Response:
             return _dpop_unauthorized(
                 request, "invalid_token", "A DPoP-bound access token was presented as Bearer"
             )
-    decision = state.userinfo_limits.take(principal.user_id)
+    decision = state.limits.userinfo.take(principal.user_id)
     headers = {"Cache-Control": _USERINFO_CACHE_CONTROL, **decision.headers()}
     if dpop:
         headers["DPoP-Nonce"] = state.dpop.nonce()

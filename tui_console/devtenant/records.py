@@ -1,7 +1,8 @@
 """What sign-ins in progress leave behind: grants, sessions, codes, token families.
 
-Plain records; the rules that create and consume them live in
-:class:`~tui_console.devtenant.state.TenantState`, under its lock.
+Plain records; the rules that create and consume them live in the aggregates
+(:mod:`.device_codes`, :mod:`.authorizations`, :mod:`.refresh_families`, :mod:`.sessions`),
+under the tenant's lock.
 """
 
 from __future__ import annotations

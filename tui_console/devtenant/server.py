@@ -8,7 +8,7 @@ server on exit, exceptions included.
 
 Auto-approval (``TenantSettings.auto_approve``) needs no timer thread: the state approves a
 pending device code as the demo user whenever it is looked at after the delay, which is
-exactly when a poll would notice (see :meth:`TenantState.poll_device_code`).
+exactly when a poll would notice (see :meth:`.device_codes.DeviceCodeBook.poll`).
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from tui_console.devtenant.management import ManagementApiError
+from tui_console.devtenant.management_rules import ManagementApiError
 from tui_console.devtenant.models import iso_timestamp
 from tui_console.devtenant.records import RefreshFamily, Session, SignInContext
 

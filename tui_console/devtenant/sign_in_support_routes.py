@@ -1,7 +1,7 @@
 """The Management API endpoints behind "why can't this user sign in?" (issue 12): log events,
 brute-force blocks and MFA factors, admin scopes only except a user's own enrollments.
 
-They run through the pipeline of :mod:`.management_routes`; shapes are the recordings'
+They run through the pipeline of :mod:`.management_pipeline`; shapes are the recordings'
 (auth0-recordings/NOTES.md §11), and the modules that own the data list what was guessed:
 
 * logs (:mod:`.logs`): ``GET /api/v2/logs`` (page or checkpoint mode), ``/logs/{id}``,
@@ -22,7 +22,13 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui_console.devtenant.directory import parse_query
-from tui_console.devtenant.management import (
+from tui_console.devtenant.management_pipeline import (
+    EndpointSpec,
+    endpoint_for,
+    json_body,
+    object_body,
+)
+from tui_console.devtenant.management_rules import (
     ManagementApiError,
     filter_fields,
     invalid_body,
@@ -30,12 +36,6 @@ from tui_console.devtenant.management import (
     parse_int,
     policy,
     subject_mismatch,
-)
-from tui_console.devtenant.management_routes import (
-    EndpointSpec,
-    endpoint_for,
-    json_body,
-    object_body,
 )
 from tui_console.devtenant.state import TenantState
 from tui_console.devtenant.support_queries import (
@@ -167,7 +167,7 @@ async def delete_identifier_blocks(
 ) -> tuple[int, Any]:
     policy("delete_user_blocks").access(caller.scopes)
     identifier = _identifier(request)
-    known = state.find_user_by_email(identifier)
+    known = state.directory.find_user_by_email(identifier)
     if state.brute_force.release_identifier(identifier):
         _log_unblock(state, caller, known.user_id if known else None)
     return 204, None
@@ -262,6 +262,7 @@ async def invalidate_remember_browser(
 
 
 def routes() -> list[Route]:
+    """Relative to the ``/api/v2`` mount (:func:`.app.create_app`)."""
     logs = EndpointSpec("read_logs", logs=True)
     read_blocks = EndpointSpec("read_user_blocks")
     unblock = EndpointSpec("delete_user_blocks", action="Delete a User Block")
@@ -269,10 +270,10 @@ def routes() -> list[Route]:
     delete_methods = EndpointSpec(
         "delete_authentication_methods", action="Delete an Authentication Method"
     )
-    methods_path = "/api/v2/users/{id}/authentication-methods"
+    methods_path = "/users/{id}/authentication-methods"
     return [
         Route(
-            "/api/v2/users/{id}/enrollments",
+            "/users/{id}/enrollments",
             endpoint_for(EndpointSpec("read_enrollments"), enrollments),
             methods=["GET"],
         ),
@@ -298,7 +299,7 @@ def routes() -> list[Route]:
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/users/{id}/multifactor/actions/invalidate-remember-browser",
+            "/users/{id}/multifactor/actions/invalidate-remember-browser",
             endpoint_for(
                 EndpointSpec(
                     "invalidate_remember_browser", action="Invalidate Remember Browser for MFA"
@@ -307,18 +308,18 @@ def routes() -> list[Route]:
             ),
             methods=["POST"],
         ),
-        Route("/api/v2/logs", endpoint_for(logs, list_logs), methods=["GET"]),
-        Route("/api/v2/logs/{id}", endpoint_for(logs, get_log), methods=["GET"]),
-        Route("/api/v2/users/{id}/logs", endpoint_for(logs, user_logs), methods=["GET"]),
-        Route("/api/v2/user-blocks", endpoint_for(read_blocks, identifier_blocks), methods=["GET"]),
+        Route("/logs", endpoint_for(logs, list_logs), methods=["GET"]),
+        Route("/logs/{id}", endpoint_for(logs, get_log), methods=["GET"]),
+        Route("/users/{id}/logs", endpoint_for(logs, user_logs), methods=["GET"]),
+        Route("/user-blocks", endpoint_for(read_blocks, identifier_blocks), methods=["GET"]),
         Route(
-            "/api/v2/user-blocks",
+            "/user-blocks",
             endpoint_for(unblock, delete_identifier_blocks),
             methods=["DELETE"],
         ),
-        Route("/api/v2/user-blocks/{id}", endpoint_for(read_blocks, user_blocks), methods=["GET"]),
+        Route("/user-blocks/{id}", endpoint_for(read_blocks, user_blocks), methods=["GET"]),
         Route(
-            "/api/v2/user-blocks/{id}",
+            "/user-blocks/{id}",
             endpoint_for(unblock, delete_user_blocks),
             methods=["DELETE"],
         ),

@@ -168,7 +168,7 @@ def _katherine(state: TenantState, now: float) -> None:
             session.methods.append(("mfa", began + 20, "otp"))
         state.sessions.add(session)
         if n % 3 == 0:
-            state.issue_refresh_token(
+            state.refresh_tokens.issue(
                 Grant(
                     user_id=KATHERINE_USER_ID,
                     client_id=seed.CLIENT_ID,

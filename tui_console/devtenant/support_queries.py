@@ -1,7 +1,7 @@
 """Query parameters the support endpoints share: page mode, field filters, the user check.
 
 Auth0 validates them the same way across its list endpoints (``per_page`` at most 100,
-booleans as ``true``/``false``); the 400 wording is :func:`.management.invalid_query`'s.
+booleans as ``true``/``false``); the 400 wording is :func:`.management_rules.invalid_query`'s.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from tui_console.devtenant.management import parse_bool, parse_int
+from tui_console.devtenant.management_rules import parse_bool, parse_int
 from tui_console.devtenant.state import TenantState
 
 __all__ = ["DESCRIPTIONS", "TAKE", "existing_user", "field_filter", "page_of", "paging"]
@@ -63,7 +63,7 @@ TAKE = "Number of results per page. Defaults to 50."
 
 def existing_user(state: TenantState, user_id: str) -> None:
     """404 ``inexistent_user`` when there is no such user."""
-    state.management_user(user_id)
+    state.directory.management_user(user_id)
 
 
 def page_of(

@@ -1,8 +1,8 @@
 """The Management API endpoints of the support console for finding a user and ending their
 sessions (issue 11; admin scopes only).
 
-They run through the same pipeline as :mod:`.management_routes` (token, injected failure,
-rate limit, scope, validation, data; :func:`~.management_routes.endpoint_for`). Shapes are the
+They run through the same pipeline as the account endpoints (token, injected failure, rate
+limit, scope, validation, data; :func:`~.management_pipeline.endpoint_for`). Shapes are the
 recordings' (auth0-recordings/NOTES.md §5, §11); where nothing was recorded the module that
 owns the data says what was guessed.
 
@@ -38,7 +38,13 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tui_console.devtenant.directory import SEARCH_RESULT_CAP, parse_query, sort_users
-from tui_console.devtenant.management import (
+from tui_console.devtenant.management_pipeline import (
+    EndpointSpec,
+    endpoint_for,
+    json_body,
+    object_body,
+)
+from tui_console.devtenant.management_rules import (
     ManagementApiError,
     filter_fields,
     invalid_body,
@@ -46,12 +52,6 @@ from tui_console.devtenant.management import (
     parse_bool,
     parse_int,
     policy,
-)
-from tui_console.devtenant.management_routes import (
-    EndpointSpec,
-    endpoint_for,
-    json_body,
-    object_body,
 )
 from tui_console.devtenant.sessions import page_by_checkpoint, refresh_token_json, session_json
 from tui_console.devtenant.state import TenantState
@@ -88,7 +88,7 @@ async def list_users(
         raise ManagementApiError(
             400, "You can only page through the first 1000 records.", "invalid_paging"
         )
-    users = [u for u in state.directory_json() if wanted.matches(u)]
+    users = [u for u in state.directory.management_users() if wanted.matches(u)]
     users = sort_users(users, query.get("sort"))[:SEARCH_RESULT_CAP]
     return page_of(
         request, users, "users", lambda chosen: [filter_fields(u, fields, include) for u in chosen]
@@ -105,7 +105,9 @@ async def users_by_email(
         raise invalid_query("Missing required property: email", "email", DESCRIPTIONS["email"])
     fields, include = field_filter(request)
     return 200, [
-        filter_fields(u, fields, include) for u in state.directory_json() if u.get("email") == email
+        filter_fields(u, fields, include)
+        for u in state.directory.management_users()
+        if u.get("email") == email
     ]
 
 
@@ -201,7 +203,7 @@ async def revoke_session(
     _all_scopes(caller, ("delete:sessions", "delete:refresh_tokens"))
     session_id = request.path_params["id"]
     state.sessions.end([session_id])
-    state.revoke_families(session_ids=[session_id])
+    state.refresh_tokens.revoke_families(session_ids=[session_id])
     return 202, {}
 
 
@@ -212,7 +214,7 @@ async def user_refresh_tokens(
     policy("read_refresh_tokens").access(caller.scopes)
     user_id = request.path_params["id"]
     existing_user(state, user_id)
-    items = [refresh_token_json(state, f) for f in state.live_families(user_id)]
+    items = [refresh_token_json(state, f) for f in state.refresh_tokens.live_families(user_id)]
     return _checkpoint_list(request, "tokens", items)
 
 
@@ -223,12 +225,12 @@ async def delete_user_refresh_tokens(
     policy("delete_refresh_tokens").access(caller.scopes)
     user_id = request.path_params["id"]
     existing_user(state, user_id)
-    state.revoke_families(user_id=user_id)
+    state.refresh_tokens.revoke_families(user_id=user_id)
     return 202, {}
 
 
 def _family(state: TenantState, family_id: str) -> Any:
-    family = state.live_family(family_id)
+    family = state.refresh_tokens.live_family(family_id)
     if family is None:
         raise ManagementApiError(
             404, "The refresh token does not exist.", "refresh_token_not_found"
@@ -251,7 +253,7 @@ async def delete_refresh_token(
     _enterprise(state)
     policy("delete_refresh_tokens").access(caller.scopes)
     family = _family(state, request.path_params["id"])
-    state.revoke_families(family_ids=[family.id])
+    state.refresh_tokens.revoke_families(family_ids=[family.id])
     return 204, None
 
 
@@ -277,9 +279,9 @@ async def revoke_access(
     state.sessions.end(s for s in ended if s in mine)
     if not keep_tokens:
         if session_id is None:
-            state.revoke_families(user_id=user_id)
+            state.refresh_tokens.revoke_families(user_id=user_id)
         elif session_id in mine:
-            state.revoke_families(session_ids=[session_id])
+            state.refresh_tokens.revoke_families(session_ids=[session_id])
     return 202, {}
 
 
@@ -319,59 +321,60 @@ async def _revoke_access_body(request: Request) -> dict[str, Any]:
 
 
 def routes() -> list[Route]:
+    """Relative to the ``/api/v2`` mount (:func:`.app.create_app`)."""
     users = EndpointSpec("list_users")
     read_sessions = EndpointSpec("read_sessions")
     delete_sessions = EndpointSpec("delete_sessions", action="Delete a Session")
     read_tokens = EndpointSpec("read_refresh_tokens")
     delete_tokens = EndpointSpec("delete_refresh_tokens", action="Delete a Refresh Token")
     return [
-        Route("/api/v2/users", endpoint_for(users, list_users), methods=["GET"]),
-        Route("/api/v2/users-by-email", endpoint_for(users, users_by_email), methods=["GET"]),
+        Route("/users", endpoint_for(users, list_users), methods=["GET"]),
+        Route("/users-by-email", endpoint_for(users, users_by_email), methods=["GET"]),
         Route(
-            "/api/v2/users/{id}/sessions",
+            "/users/{id}/sessions",
             endpoint_for(read_sessions, user_sessions),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/users/{id}/sessions",
+            "/users/{id}/sessions",
             endpoint_for(delete_sessions, delete_user_sessions),
             methods=["DELETE"],
         ),
-        Route("/api/v2/sessions/{id}", endpoint_for(read_sessions, get_session), methods=["GET"]),
+        Route("/sessions/{id}", endpoint_for(read_sessions, get_session), methods=["GET"]),
         Route(
-            "/api/v2/sessions/{id}",
+            "/sessions/{id}",
             endpoint_for(delete_sessions, delete_session),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/sessions/{id}/revoke",
+            "/sessions/{id}/revoke",
             endpoint_for(
                 EndpointSpec("delete_sessions", action="Revoke a Session"), revoke_session
             ),
             methods=["POST"],
         ),
         Route(
-            "/api/v2/users/{id}/refresh-tokens",
+            "/users/{id}/refresh-tokens",
             endpoint_for(read_tokens, user_refresh_tokens),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/users/{id}/refresh-tokens",
+            "/users/{id}/refresh-tokens",
             endpoint_for(delete_tokens, delete_user_refresh_tokens),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/refresh-tokens/{id}",
+            "/refresh-tokens/{id}",
             endpoint_for(read_tokens, get_refresh_token),
             methods=["GET"],
         ),
         Route(
-            "/api/v2/refresh-tokens/{id}",
+            "/refresh-tokens/{id}",
             endpoint_for(delete_tokens, delete_refresh_token),
             methods=["DELETE"],
         ),
         Route(
-            "/api/v2/users/{id}/revoke-access",
+            "/users/{id}/revoke-access",
             endpoint_for(
                 EndpointSpec("delete_sessions", action="Revoke a User's Access"), revoke_access
             ),

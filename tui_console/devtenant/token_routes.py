@@ -37,13 +37,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tui_console.devtenant.auth_api import auth_error_response, read_params, token_response
 from tui_console.devtenant.dpop import DPoPRejected, VerifiedProof, verify_proof
-from tui_console.devtenant.login_routes import tenant
+from tui_console.devtenant.http import (
+    AuthApiError,
+    auth_error_response,
+    read_params,
+    tenant,
+    token_response,
+)
 from tui_console.devtenant.machine_clients import ClientRefused
 from tui_console.devtenant.models import Client
 from tui_console.devtenant.records import Grant
-from tui_console.devtenant.state import DEVICE_CODE_GRANT, AuthApiError, TenantState
+from tui_console.devtenant.state import DEVICE_CODE_GRANT, TenantState
 from tui_console.devtenant.tokens import build_token_response
 
 __all__ = ["routes"]
@@ -90,24 +95,21 @@ def _require_grant(client: Client, grant_type: str) -> None:
 
 def _tokens_for(state: TenantState, grant: Grant) -> Response:
     """A fresh sign-in's tokens; a refresh-token family starts when offline_access was granted."""
-    refresh = state.issue_refresh_token(grant) if "offline_access" in grant.scopes else None
+    refresh = state.refresh_tokens.issue(grant) if "offline_access" in grant.scopes else None
     return token_response(build_token_response(state, grant, refresh_token=refresh))
 
 
 async def device_code(request: Request) -> Response:
     """RFC 8628 §3.1-3.2: start a device authorization."""
     state = tenant(request)
-    try:
-        params = await read_params(request)
-        client = _client(state, params)
-        _require_grant(client, DEVICE_CODE_GRANT)
-        audience = params.get("audience") or None
-        if audience is not None and state.resource_server(audience) is None:
-            raise AuthApiError(403, "access_denied", f"Service not found: {audience}")
-    except AuthApiError as exc:
-        return auth_error_response(exc)
+    params = await read_params(request)
+    client = _client(state, params)
+    _require_grant(client, DEVICE_CODE_GRANT)
+    audience = params.get("audience") or None
+    if audience is not None and state.resource_server(audience) is None:
+        raise AuthApiError(403, "access_denied", f"Service not found: {audience}")
     scopes = state.grant_scopes(params.get("scope"), audience, client)
-    code = state.create_device_code(client.client_id, scopes, audience)
+    code = state.device_codes.create(client.client_id, scopes, audience)
     verification_uri = f"{state.issuer}activate"
     return token_response(
         {
@@ -162,6 +164,9 @@ def _bound(state: TenantState, grant: Grant, proof: VerifiedProof | None) -> Gra
 
 
 async def token(request: Request) -> Response:
+    """RFC 6749 §3.2. The one route that renders its own :class:`AuthApiError`: a refusal is
+    logged (:func:`_log_refusal`) and, like a success, carries the current ``DPoP-Nonce``, so
+    it cannot leave through the app-level handler, which adds no headers."""
     state = tenant(request)
     state.count("token_requests")
     response = await _token(request, state)
@@ -242,12 +247,12 @@ async def _token(request: Request, state: TenantState) -> Response:
             _require_grant(client, grant_type)
         proof = _proof(request, state, client)
         if grant_type == DEVICE_CODE_GRANT:
-            grant = state.poll_device_code(_required(params, "device_code"), client.client_id)
+            grant = state.device_codes.poll(_required(params, "device_code"), client.client_id)
             response = _tokens_for(state, _bound(state, grant, proof))
             _log_exchange(request, state, grant_type, grant)
             return response
         if grant_type == "authorization_code":
-            grant = state.redeem_authorization_code(
+            grant = state.authorizations.redeem_code(
                 _required(params, "code"),
                 client_id=client.client_id,
                 redirect_uri=params.get("redirect_uri") or None,
@@ -305,7 +310,7 @@ def _refresh(
     is spent, so a stolen bound refresh token is refused without tripping reuse detection.
     """
     presented = _required(params, "refresh_token")
-    binding = state.refresh_token_binding(presented)
+    binding = state.refresh_tokens.binding(presented)
     if binding is not None and proof is None:
         raise _dpop_refusal(
             state,
@@ -319,7 +324,7 @@ def _refresh(
             "The DPoP proof key does not match the key the refresh token is bound to",
         )
     audience = params.get("audience") or None
-    grant, rotated = state.exchange_refresh_token(
+    grant, rotated = state.refresh_tokens.exchange(
         presented, client.client_id, audience=audience, scope=params.get("scope") or None
     )
     requested = params.get("scope")
@@ -338,13 +343,10 @@ def _refresh(
 
 async def revoke(request: Request) -> Response:
     state = tenant(request)
-    try:
-        params = await read_params(request)
-        client = _client(state, params)
-        presented = _required(params, "token")
-    except AuthApiError as exc:
-        return auth_error_response(exc)
-    if state.revoke_refresh_token(presented, client.client_id):
+    params = await read_params(request)
+    client = _client(state, params)
+    presented = _required(params, "token")
+    if state.refresh_tokens.revoke(presented, client.client_id):
         state.logs.record("srrt", client_id=client.client_id, ip=_ip(request))
     # Recorded: 200, empty body, Content-Type application/json (NOTES.md §8).
     return Response(b"", status_code=200, headers={"Content-Type": "application/json"})

@@ -36,7 +36,7 @@ from tui_console.devtenant.dpop import (
     dpop_challenge,
     verify_proof,
 )
-from tui_console.devtenant.management import ManagementApiError
+from tui_console.devtenant.management_rules import ManagementApiError
 from tui_console.devtenant.records import Grant
 from tui_console.devtenant.state import TenantState
 
@@ -82,7 +82,9 @@ def build_token_response(
             access_claims["cnf"] = {"jkt": jkt}
         access_token = state.signing_key.sign(access_claims)
     else:
-        access_token = state.issue_opaque_access_token(grant, now + settings.access_token_ttl)
+        access_token = state.authorizations.issue_opaque_token(
+            grant, now + settings.access_token_ttl
+        )
 
     body: dict[str, Any] = {"access_token": access_token}
     if refresh_token is not None:
@@ -147,7 +149,7 @@ def read_access_token(state: TenantState, token: str) -> TokenPrincipal:
         cnf = claims.get("cnf")
         jkt = cnf.get("jkt") if isinstance(cnf, dict) else None
     else:
-        record = state.opaque_access_token(token)
+        record = state.authorizations.opaque_token(token)
         if record is None:
             raise InvalidAccessToken("Invalid token")
         if state.now() >= record.expires_at:

@@ -31,8 +31,8 @@ import httpx
 from tui_console.exchange_failures import (
     answer_lost,
     is_read,
+    send,
     server_failed,
-    transport_error,
     unreadable_reason,
 )
 from tui_console.management.errors import (
@@ -272,12 +272,7 @@ class ManagementClient:
         request = self._http.build_request(
             method, url, json=body, params=params, extensions=extensions
         )
-        try:
-            response = await self._http.send(
-                request, auth=httpx.USE_CLIENT_DEFAULT if self._auth is None else self._auth
-            )
-        except httpx.TransportError as exc:
-            raise transport_error(request, exc, check=check) from None
+        response = await send(self._http, request, auth=self._auth, check=check)
         if response.is_server_error and not is_read(request):
             raise server_failed(response, check=check)
         if not response.is_success:

@@ -125,11 +125,6 @@ class User:
     app_metadata: Mapping[str, Any]
     raw: Mapping[str, Any]
 
-    @property
-    def primary_identity(self) -> Identity | None:
-        """The identity the account was created with: its ``provider|user_id`` is the user id."""
-        return next((i for i in self.identities if i.qualified_id == self.user_id), None)
-
     @classmethod
     def from_json(cls, data: Any) -> User:
         """A user from the API's JSON; fields absent from the answer read as ``None``/empty."""

@@ -1,8 +1,10 @@
 """The Management API's rules, as plain functions: errors, scopes, queries, PATCH semantics.
 
 Everything here is what Auth0 was recorded (or documented) to do, without HTTP or locking, so
-:class:`~tui_console.devtenant.state.TenantState` applies it under its lock and
-:mod:`~tui_console.devtenant.management_routes` only translates. Sources:
+the aggregates (:mod:`.users`, :mod:`.sessions`, :mod:`.mfa`...) apply it under the tenant's
+lock and the routes (:mod:`.management_pipeline` and the endpoint modules) only translate. Named
+``management_rules`` because "management" alone was three things: these rules, the routes and
+the client's ``tui_console.management``. Sources:
 ``auth0-reference.md`` §6 and ``auth0-recordings/NOTES.md`` §1-§7.
 
 * **Error bodies** are ``{"statusCode", "error", "message", "errorCode"}``; ``errorCode`` is

@@ -1,4 +1,11 @@
-"""Request parsing and the response shapes of Auth0's Authentication API.
+"""What every route of the dev tenant shares: the tenant behind a request, Auth0's
+Authentication API error, request parsing and response shapes.
+
+The routes are plain module functions (:mod:`.app` puts the :class:`TenantState` on
+``app.state.tenant``), so they reach the tenant through :func:`tenant` instead of importing
+one from a sibling route module. :class:`AuthApiError` lives here rather than beside the state
+because it *is* an HTTP answer (a status and a body); the tenant's rules raise it and the
+app-level handler in :mod:`.app` renders it.
 
 * Bodies: ``application/x-www-form-urlencoded`` as the specs say, and JSON, which Auth0's
   ``/oauth/token`` also accepts (its MRRT example posts JSON, auth0-reference.md §3.6 [C7]).
@@ -12,23 +19,48 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tui_console.devtenant.state import AuthApiError
+if TYPE_CHECKING:
+    from tui_console.devtenant.state import TenantState
 
 __all__ = [
+    "AuthApiError",
     "auth_error_response",
     "json_response",
     "read_params",
     "redirect_with_params",
+    "tenant",
     "token_response",
 ]
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class AuthApiError(Exception):
+    """An Authentication API refusal: HTTP status plus the ``{error, error_description}`` body.
+
+    Auth0 uses the status inconsistently (403 for a pending device code, 429 for ``slow_down``,
+    401 and 403 for two kinds of ``access_denied``), so the status travels with the error.
+    """
+
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(f"{status} {error}: {description}")
+        self.status = status
+        self.error = error
+        self.description = description
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.error, "error_description": self.description}
+
+
+def tenant(request: Request) -> TenantState:
+    """The :class:`TenantState` the app was created with (:func:`.app.create_app`)."""
+    return cast("TenantState", request.app.state.tenant)
 
 
 def _dumps(payload: Any) -> bytes:
