@@ -171,7 +171,7 @@ class ConsoleApp(App[None]):
         except TuiConsoleError as error:
             self.notify(f"{error}", title="Session unreadable", severity="error", markup=False)
             signed_in = False
-        if signed_in:
+        if signed_in or session.profile.machine:  # a machine signs itself in (no person)
             self.enter(self._main_screen())
         else:
             self.enter(self._sign_in_screen(), self._after_sign_in)
@@ -179,7 +179,7 @@ class ConsoleApp(App[None]):
     def _route_before_session(self, start: SessionStart) -> None:
         """Signed in: the main screen at once, drawn from the files, its panes once the session
         is open. Otherwise the sign-in screen, which needs the session, comes when it is."""
-        if not start.status.signed_in:
+        if not start.status.signed_in or start.profile.machine:
             self._open_session(start)
             return
         from tui_console.ui.screens.main import MainScreen
@@ -217,10 +217,15 @@ class ConsoleApp(App[None]):
             self.pop_screen()
         self.push_screen(screen, callback)
 
-    def _main_screen(self) -> MainScreen:
+    def _main_screen(self) -> Screen[None]:
+        """The end user's main screen, or the support console for a machine profile."""
         from tui_console.ui.screens.main import MainScreen
 
         assert self.session is not None
+        if self.session.profile.machine:
+            from tui_console.ui.support.screen import SupportScreen
+
+            return SupportScreen(self.session, clock=self.clock)
         return MainScreen(self.session, clock=self.clock)
 
     def _sign_in_screen(

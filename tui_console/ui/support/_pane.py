@@ -1,0 +1,115 @@
+"""What every support pane shares: the support facade, actions gated by the token's scopes,
+and Auth0's plan refusal worded as what the plan lacks and what still works.
+
+A support pane is a :class:`~tui_console.ui.panes._base.Pane` (lazy first load, status
+line, ``/`` filter, Escape out of a field, no traceback ever) whose actions are gated by the
+*machine* token's scopes through :meth:`SupportSession.unavailable_reason`: a missing scope
+disables the key (the footer shows it dimmed) and the banner says which scope and where to
+grant it. There is no step-up here: an application's scopes are granted in the Auth0
+dashboard, not by signing in again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui_console.errors import ResponseLost, TuiConsoleError
+from tui_console.support import Outcome, PlanLacksFeature, SupportSession
+from tui_console.ui.panes._base import Pane, error_text
+
+__all__ = ["GRANT_WHERE", "SupportPane"]
+
+GRANT_WHERE = (
+    "Grant scopes in the Auth0 dashboard: Applications > APIs > Auth0 Management API > "
+    "Machine to Machine Applications; then sign in again (tui-console login "
+    "--client-credentials)."
+)
+
+
+class SupportPane(Pane):
+    """Base of the support console's panes; ``desk`` is the support facade."""
+
+    SUPPORT_ACTIONS: ClassVar[Mapping[str, str]] = {}
+    """Binding action → the :data:`~tui_console.support.SUPPORT_SCOPES` key it needs."""
+
+    def __init__(
+        self,
+        desk: SupportSession,
+        *,
+        clock: Callable[[], float] = time.time,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(desk.account, clock=clock, id=id, classes=classes)
+        self.desk = desk
+        self._reasons: dict[str, str] = {}
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def refresh_scopes(self) -> None:
+        """Which of this pane's actions the machine token's scopes do not allow (no network)."""
+        reasons: dict[str, str] = {}
+        for action, key in self.SUPPORT_ACTIONS.items():
+            reason = self.desk.unavailable_reason(key)
+            if reason is not None:
+                reasons[action] = reason
+        self._reasons = reasons
+        banners = self.query(".pane--banner")
+        if banners:
+            lines = list(dict.fromkeys(reasons.values()))
+            if lines:
+                lines.append(GRANT_WHERE)
+            banner = banners.first(Static)
+            banner.update(Content("\n".join(lines)))
+            banner.set_class(bool(lines), "-shown")
+        self.refresh_bindings()
+
+    def unavailable(self, action: str) -> str | None:
+        """Why ``action`` (a binding action) is off with this token, or ``None``."""
+        return self._reasons.get(action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "step_up":
+            return False  # scopes come from the dashboard, not from signing in again
+        if action in self._reasons:
+            return None
+        return super().check_action(action, parameters)
+
+    def refuse_if_unavailable(self, action: str) -> bool:
+        """Say why ``action`` cannot run (and return True) when its scope is missing."""
+        reason = self.unavailable(action)
+        if reason is None:
+            return False
+        self.status.say(f"{reason}\n{GRANT_WHERE}", "warning")
+        return True
+
+    # -- results ---------------------------------------------------------------------------
+
+    def show_read_error(self, error: TuiConsoleError, *, what: str) -> None:
+        """A read failed: a plan without the feature is a warning saying what still works."""
+        if isinstance(error, PlanLacksFeature):
+            self.status.say(f"{error_text(error)}", "warning")
+            return
+        self.show_error(error, doing=f"Loading {what}")
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """What Auth0 accepted, and what it does not undo, inline and as a notification."""
+        text = "\n".join((outcome.summary, *outcome.caveats))
+        self.status.say(text, "ok")
+        self.notify(outcome.summary, title="Accepted", markup=False)
+
+    def show_action_error(self, error: TuiConsoleError, *, doing: str) -> None:
+        """An action failed; a lost answer says it may have applied and how to check."""
+        if isinstance(error, ResponseLost):
+            self.show_error(
+                error,
+                doing=doing,
+                then="It may have applied: press r to reload the list and see what is left.",
+            )
+            return
+        self.show_error(error, doing=doing)
