@@ -328,6 +328,10 @@ class ConsoleApp(App[None]):
                 extra=(("escape", "In the metadata editor: leave it, so 1-6 switch tabs again"),),
             ),
         ]
+        if self.session is not None and self.session.profile.machine:
+            from tui_console.ui.support.help import support_help
+
+            sections[1:1] = support_help(section)
         from tui_console.ui.panes import Pane
 
         sections.append(section("Any tab", Pane.BINDINGS))

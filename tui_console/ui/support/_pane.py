@@ -19,10 +19,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_console.errors import ResponseLost, TuiConsoleError
-from tui_console.support import Outcome, PlanLacksFeature, SupportSession
+from tui_console.support import Outcome, PlanLacksFeature, SupportSession, SupportUser
 from tui_console.ui.panes._base import Pane, error_text
 
-__all__ = ["GRANT_WHERE", "SupportPane"]
+__all__ = ["GRANT_WHERE", "SupportPane", "UserPane"]
 
 GRANT_WHERE = (
     "Grant scopes in the Auth0 dashboard: Applications > APIs > Auth0 Management API > "
@@ -113,3 +113,18 @@ class SupportPane(Pane):
             )
             return
         self.show_error(error, doing=doing)
+
+
+class UserPane(SupportPane):
+    """A tab of a user's page: the support facade and the user it is about."""
+
+    def __init__(
+        self,
+        desk: SupportSession,
+        user: SupportUser,
+        *,
+        clock: Callable[[], float] = time.time,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(desk, clock=clock, id=id)
+        self.user = user

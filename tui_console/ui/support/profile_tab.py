@@ -9,8 +9,6 @@ profile belongs in a reviewed tool, not a keystroke away. ``app_metadata`` and
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
@@ -21,10 +19,10 @@ from textual.content import Content
 from textual.widgets import Label, Static
 
 from tui_console.errors import TuiConsoleError
-from tui_console.support import SupportSession, SupportUser
+from tui_console.support import SupportUser
 from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import StatusLine
-from tui_console.ui.support._pane import SupportPane
+from tui_console.ui.support._pane import UserPane
 from tui_console.ui.support.times import moment
 
 __all__ = ["UserProfileTab", "profile_rows"]
@@ -57,7 +55,7 @@ def identity_lines(user: SupportUser) -> list[str]:
     return lines or ["none"]
 
 
-class UserProfileTab(SupportPane):
+class UserProfileTab(UserPane):
     """The user's profile, identities and metadata; ``r`` reads them again.
 
     | Key | Action |
@@ -80,17 +78,6 @@ class UserProfileTab(SupportPane):
     ]
 
     SUPPORT_ACTIONS = {"reload": "users.read"}
-
-    def __init__(
-        self,
-        desk: SupportSession,
-        user: SupportUser,
-        *,
-        clock: Callable[[], float] = time.time,
-        id: str | None = None,
-    ) -> None:
-        super().__init__(desk, clock=clock, id=id)
-        self.user = user
 
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, classes="pane--banner")

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Static
 from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser
 from tui_console.ui.panes._base import StatusLine, cell
-from tui_console.ui.support._pane import SupportPane
+from tui_console.ui.support._pane import UserPane
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = ["PAGE_SIZE", "TICK_SECONDS", "RecordsPane"]
@@ -35,7 +35,7 @@ PAGE_SIZE = 100
 T = TypeVar("T")
 
 
-class RecordsPane(SupportPane, Generic[T]):
+class RecordsPane(UserPane, Generic[T]):
     """A table of one user's records of one kind; subclasses say how to fetch and show one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,8 +59,7 @@ class RecordsPane(SupportPane, Generic[T]):
         clock: Callable[[], float] = time.time,
         id: str | None = None,
     ) -> None:
-        super().__init__(desk, clock=clock, id=id)
-        self.user = user
+        super().__init__(desk, user, clock=clock, id=id)
         self.records: list[T] = []
         self.next_page: str | None = None
         """The checkpoint of the next page, when Auth0 said there is one."""

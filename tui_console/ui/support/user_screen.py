@@ -10,11 +10,11 @@ as Auth0 carries it out.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
@@ -24,7 +24,7 @@ from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser
 from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import StatusLine
-from tui_console.ui.support._pane import GRANT_WHERE, SupportPane
+from tui_console.ui.support._pane import GRANT_WHERE, UserPane
 from tui_console.ui.support.confirmations import SignOutConfirm
 from tui_console.ui.support.profile_tab import UserProfileTab
 from tui_console.ui.support.records_pane import RecordsPane
@@ -40,8 +40,7 @@ class UserTab(NamedTuple):
 
     id: str
     title: str
-    pane: Callable[..., SupportPane]
-    """Called as ``pane(desk, user, clock=..., id=...)``."""
+    pane: type[UserPane]
 
 
 USER_TABS: tuple[UserTab, ...] = (
@@ -152,9 +151,9 @@ class UserScreen(Screen[None]):
     def active_tab(self) -> str:
         return self.tabs.active
 
-    def pane(self, tab: str) -> SupportPane:
+    def pane(self, tab: str) -> UserPane:
         """The pane of tab ``tab``."""
-        return self.query_one(f"#pane-{tab}", SupportPane)
+        return self.query_one(f"#pane-{tab}", UserPane)
 
     @property
     def status(self) -> StatusLine:
@@ -176,6 +175,44 @@ class UserScreen(Screen[None]):
     @on(TabbedContent.TabActivated, "#user-tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._focus_pane(event.pane.id or USER_TABS[0].id)
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        """``user: …`` entries: the tabs, signing the user out, and every key of every tab in
+        the state it is in now (one that is off says why)."""
+        for number, tab in enumerate(USER_TABS, start=1):
+            yield SystemCommand(
+                f"user: show {tab.title.lower()}",
+                f"Show the {tab.title} tab (key {number})",
+                lambda tab_id=tab.id: self.action_show_tab(tab_id),
+            )
+        reason = self.desk.unavailable_reason("access.revoke")
+        yield SystemCommand(
+            "user: sign out everywhere",
+            reason or "End every session of this user; refresh tokens optional (key o)",
+            self.action_sign_out_everywhere,
+        )
+        for tab in USER_TABS:
+            pane = self.pane(tab.id)
+            for binding in Binding.make_bindings(tab.pane.BINDINGS):
+                allowed = pane.check_action(binding.action, ())
+                if allowed is False:
+                    continue
+                why = pane.unavailable(binding.action)
+                yield SystemCommand(
+                    f"{tab.title.lower()}: {binding.description.lower()}",
+                    (why or binding.tooltip or binding.description)
+                    + f" [key {binding.key} on the {tab.title} tab]",
+                    lambda tab_id=tab.id, name=binding.action: self._run_on_tab(tab_id, name),
+                )
+
+    def _run_on_tab(self, tab: str, action: str) -> None:
+        self.action_show_tab(tab)
+        pane = self.pane(tab)
+
+        async def run() -> None:
+            await pane.run_action(action)
+
+        pane.call_after_refresh(run)
 
     def action_back(self) -> None:
         """Back to the search results."""
