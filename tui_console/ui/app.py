@@ -299,6 +299,13 @@ class ConsoleApp(App[None]):
             return
         self.push_screen(HelpScreen(self.help_sections()))
 
+    def action_inspect_token(self) -> None:
+        """Paste a token and read it (the support console can follow its ``sid``)."""
+        from tui_console.ui.support.inspect_token import InspectTokenScreen
+
+        follow = getattr(self.screen, "follow_session", None)
+        self.push_screen(InspectTokenScreen(open_session=follow, clock=self.clock))
+
     def help_sections(self) -> list[HelpSection]:
         """The help screen's content, from the classes' own BINDINGS."""
         from tui_console.ui.screens.help import HelpSection, KeyHelp

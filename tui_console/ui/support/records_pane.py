@@ -80,6 +80,9 @@ class RecordsPane(UserPane, Generic[T]):
     def show_record(self, record: T) -> None:
         """Enter on a row: show the whole record."""
 
+    def loaded(self) -> None:
+        """A page has just been shown (subclasses may act on it)."""
+
     # -- the table ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -170,6 +173,7 @@ class RecordsPane(UserPane, Generic[T]):
         self.redraw()
         self.status.say(self.summary(), "info")
         self.refresh_bindings()
+        self.loaded()
 
     def summary(self) -> str:
         """``12 sessions of 140 · keys``, or that there are none."""

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -34,7 +34,15 @@ class SupportScreen(Screen[None]):
     """Find a user; Enter opens their page."""
 
     AUTO_FOCUS = "#search"
-    BINDINGS: ClassVar[list[BindingType]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+t",
+            "app.inspect_token",
+            "Inspect token",
+            id="support.inspect_token",
+            tooltip="Paste a token: its claims, and what could be verified",
+        ),
+    ]
     BINDING_GROUP_TITLE = "Support"
 
     def __init__(self, session: AccountSession, *, clock: Callable[[], float] = time.time) -> None:
@@ -68,6 +76,30 @@ class SupportScreen(Screen[None]):
         self.query_one(SupportStrip).update_now()
         self.search.reload()
         self.search.status.say("Signed in. Find a user: e-mail, user id or a query.", "ok")
+
+    def follow_session(self, session_id: str) -> None:
+        """Open the page of the user a session belongs to, on that session (a pasted ``sid``)."""
+        self._follow(session_id)
+
+    @work(exclusive=True, group="support-follow", exit_on_error=False)
+    async def _follow(self, session_id: str) -> None:
+        from tui_console.ui.support.user_screen import UserScreen
+
+        status = self.search.status
+        status.say(f"Opening session {session_id}…", "busy")
+        try:
+            session = await self.desk.session(session_id)
+            if session.user_id is None:
+                status.say(f"Session {session_id} names no user.", "warning")
+                return
+            user = await self.desk.user(session.user_id)
+        except TuiConsoleError as error:
+            self.search.show_error(error, doing=f"Opening session {session_id}")
+            return
+        status.clear()
+        self.app.push_screen(
+            UserScreen(self.desk, user, tab="sessions", session_id=session_id, clock=self.clock)
+        )
 
     @on(UserChosen)
     def _open_user(self, event: UserChosen) -> None:

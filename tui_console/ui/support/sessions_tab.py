@@ -120,6 +120,15 @@ class SessionsTab(RecordsPane[Session]):
     LIST_ACTION = "sessions.list"
     KEYS_HINT = "Enter: details · e: end one · o: sign out everywhere"
 
+    reveal: str | None = None
+    """A session id to open as soon as it is loaded (a pasted token's ``sid``)."""
+
+    def loaded(self) -> None:
+        """Open :attr:`reveal` once, if this page has it."""
+        session, self.reveal = self.find(self.reveal), None
+        if session is not None:
+            self.show_record(session)
+
     async def fetch(
         self, checkpoint: str | None
     ) -> tuple[Sequence[Session], str | None, int | None]:

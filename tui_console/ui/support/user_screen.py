@@ -66,6 +66,14 @@ def _tab_bindings() -> list[BindingType]:
     bindings += [
         Binding("escape", "back", "Back", id="support.user.back", tooltip="Back to the search"),
         Binding(
+            "ctrl+t",
+            "app.inspect_token",
+            "Inspect token",
+            show=False,
+            id="support.user.inspect_token",
+            tooltip="Paste a token: its claims, and what could be verified",
+        ),
+        Binding(
             "o",
             "sign_out_everywhere",
             "Sign out all",
@@ -121,25 +129,37 @@ class UserScreen(Screen[None]):
     BINDING_GROUP_TITLE = "User"
 
     def __init__(
-        self, desk: SupportSession, user: SupportUser, *, clock: Callable[[], float] = time.time
+        self,
+        desk: SupportSession,
+        user: SupportUser,
+        *,
+        tab: str = USER_TABS[0].id,
+        session_id: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
         self.desk = desk
         self.user = user
         self.clock = clock
+        self.first_tab = tab
+        self.session_id = session_id
+        """A session to show as soon as the Sessions tab has loaded (a followed ``sid``)."""
 
     def compose(self) -> ComposeResult:
         yield SupportStrip(self.desk.account, clock=self.clock, id="session-strip")
         yield Static(Content(printable(user_heading(self.user), one_line=True)), id="user-heading")
         yield StatusLine(id="user-status")
-        with TabbedContent(initial=USER_TABS[0].id, id="user-tabs"):
+        with TabbedContent(initial=self.first_tab, id="user-tabs"):
             for number, tab in enumerate(USER_TABS, start=1):
                 with TabPane(f"{number} {tab.title}", id=tab.id):
-                    yield tab.pane(self.desk, self.user, clock=self.clock, id=f"pane-{tab.id}")
+                    pane = tab.pane(self.desk, self.user, clock=self.clock, id=f"pane-{tab.id}")
+                    if isinstance(pane, SessionsTab):
+                        pane.reveal = self.session_id
+                    yield pane
         yield Footer()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._focus_pane, USER_TABS[0].id)
+        self.call_after_refresh(self._focus_pane, self.first_tab)
 
     # -- tabs --------------------------------------------------------------------------------
 
@@ -213,6 +233,16 @@ class UserScreen(Screen[None]):
             await pane.run_action(action)
 
         pane.call_after_refresh(run)
+
+    def follow_session(self, session_id: str) -> None:
+        """A pasted token's ``sid``: open it from the search screen underneath."""
+        from tui_console.ui.support.screen import SupportScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, SupportScreen):
+                self.dismiss(None)
+                screen.follow_session(session_id)
+                return
 
     def action_back(self) -> None:
         """Back to the search results."""
