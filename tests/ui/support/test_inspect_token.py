@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from textual.app import App
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Static
 
 from tests.support.conftest import SupportDesk
 from tests.ui.helpers import wait_for
@@ -40,7 +40,8 @@ class Host(App[None]):
 
 def _texts(screen: InspectTokenScreen) -> str:
     return "\n".join(
-        str(screen.query_one(f"#{part}").content) for part in ("verdict", "report", "claims")
+        str(screen.query_one(f"#{part}", Static).content)
+        for part in ("verdict", "report", "claims")
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.widgets import Button, Checkbox, Input
+from textual.widgets import Button, Checkbox, Input, Static
 
 from tests.support.conftest import SupportDesk
 from tests.ui.helpers import wait_for
@@ -56,11 +56,11 @@ async def test_find_ada_by_email_and_read_her_page(desk: SupportDesk) -> None:
         assert "1 user found by e-mail" in screen.search.status.text
         page = await open_user(pilot, app, seed.DEMO_EMAIL)
         profile = page.pane("profile")
-        text = str(profile.query_one("#profile-rows").content)
+        text = str(profile.query_one("#profile-rows", Static).content)
         assert ADA in text and "ada@example.com (verified)" in text and "Blocked:    no" in text
-        identities = str(profile.query_one("#profile-identities").content)
+        identities = str(profile.query_one("#profile-identities", Static).content)
         assert "google-oauth2|" in identities and "social" in identities
-        assert '"plan"' in str(profile.query_one("#profile-app-metadata").content)
+        assert '"plan"' in str(profile.query_one("#profile-app-metadata", Static).content)
         await pilot.press("escape")
         assert support_screen(app).search.found is not None  # back on the same results
 
@@ -227,7 +227,7 @@ async def test_a_free_plan_says_what_it_lacks_and_the_rest_works(
         assert status.startswith("⚠ ") and "plan does not include" in status
         assert "Still works here: finding users" in status
         await pilot.press("1")
-        assert ADA in str(page.pane("profile").query_one("#profile-rows").content)
+        assert ADA in str(page.pane("profile").query_one("#profile-rows", Static).content)
         await pilot.press("o")
         await type_confirmation(pilot, app, seed.DEMO_EMAIL)
         await wait_for(pilot, lambda: "Auth0 accepted" in page.status.text)
@@ -245,7 +245,7 @@ async def test_an_action_without_its_scope_is_off_and_says_why(
         assert page.check_action("sign_out_everywhere", ()) is None
         sessions = await show_tab(pilot, page, "2", "sessions")
         assert sessions.check_action("end_session", ()) is None
-        banner = str(sessions.query_one(".pane--banner").content)
+        banner = str(sessions.query_one(".pane--banner", Static).content)
         assert "Ending a session needs the scopes delete:sessions, delete:refresh_tokens" in banner
         assert "Machine to Machine Applications" in banner
         await pilot.press("o")

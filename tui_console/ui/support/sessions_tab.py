@@ -14,13 +14,14 @@ works, and nothing else on the user's page is affected.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
 
 from tui_console.errors import TuiConsoleError
-from tui_console.support import Session
+from tui_console.support import Session, describe_user_agent
 from tui_console.ui.support.confirmations import SignOutConfirm, end_session_confirm
 from tui_console.ui.support.detail import DetailScreen
 from tui_console.ui.support.records_pane import PAGE_SIZE, RecordsPane
@@ -47,11 +48,17 @@ def _methods(session: Session) -> str:
     return ", ".join(f"{m.name} ({m.type})" if m.type else m.name for m in session.methods) or "—"
 
 
+@lru_cache(maxsize=1024)
+def agent_words(user_agent: str | None) -> str:
+    """A user agent in words, parsed once per distinct string (a table re-draws them all)."""
+    return describe_user_agent(user_agent).words
+
+
 def session_cells(session: Session, now: float) -> tuple[str, ...]:
     """The table row for ``session`` at ``now`` (plain text)."""
     device = session.device
     return (
-        device.last_agent.words,
+        agent_words(device.last_user_agent or device.initial_user_agent),
         device.last_ip or device.initial_ip or "—",
         device.last_asn or device.initial_asn or "—",
         relative(session.last_interacted_at, now),

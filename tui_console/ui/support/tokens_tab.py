@@ -21,6 +21,7 @@ from tui_console.support import RefreshToken
 from tui_console.ui.support.confirmations import revoke_token_confirm
 from tui_console.ui.support.detail import DetailScreen
 from tui_console.ui.support.records_pane import PAGE_SIZE, RecordsPane
+from tui_console.ui.support.sessions_tab import agent_words
 from tui_console.ui.support.times import countdown, moment, relative
 
 __all__ = ["RefreshTokensTab", "token_cells", "token_rows"]
@@ -56,7 +57,9 @@ def token_cells(token: RefreshToken, now: float) -> tuple[str, ...]:
         relative(token.last_exchanged_at, now, missing="never"),
         countdown(token.idle_expires_at, now),
         countdown(token.expires_at, now),
-        token.device.last_agent.words if token.device else "—",
+        agent_words(token.device.last_user_agent or token.device.initial_user_agent)
+        if token.device
+        else "—",
     )
 
 
