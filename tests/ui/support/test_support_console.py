@@ -256,3 +256,31 @@ async def test_an_action_without_its_scope_is_off_and_says_why(
         assert "Listing refresh tokens needs the scope read:refresh_tokens" in (
             tokens_pane.status.text
         )
+
+
+async def test_every_support_key_is_in_the_help_and_the_palette(
+    ada_devices: RunningTenant, desk: SupportDesk
+) -> None:
+    from tui_console.ui.commands import console_commands
+    from tui_console.ui.screens.help import HelpScreen
+
+    app = ConsoleApp(await desk.signed_in())
+    async with app.run_test(size=(80, 24)) as pilot:
+        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+        await show_tab(pilot, page, "2", "sessions")
+        sections = {s.title: {k.description for k in s.keys} for s in app.help_sections()}
+        assert "Support: find a user" in sections and "Support: a user's page" in sections
+        assert any("End the selected session" in t for t in sections["Support: Sessions tab"])
+        assert any("Revoke the selected" in t for t in sections["Support: Refresh tokens tab"])
+        assert not any("Sign in again asking" in t for t in sections["Support: Sessions tab"])
+        titles = [c.title for c in console_commands(app, app.screen)]
+        for title in (
+            "user: sign out everywhere",
+            "sessions: end",
+            "refresh tokens: revoke",
+            "user: show refresh tokens",
+            "token: inspect a pasted token",
+        ):
+            assert title in titles
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))

@@ -40,6 +40,11 @@ from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 __all__ = ["InspectTokenScreen"]
 
 
+def _here(text: str) -> str:
+    """The core words it for the command line; here the same choice is a button."""
+    return text.replace("add --trust-issuer to fetch them", "t: Trust issuer fetches them")
+
+
 class InspectTokenScreen(Dialog[None]):
     """Paste a token, read what it says and what could be checked.
 
@@ -133,8 +138,8 @@ class InspectTokenScreen(Dialog[None]):
     def show(self, report: TokenReport) -> None:
         """Fill the screen from ``report``."""
         self.report = report
-        self._say(token_verdict(report), report.verified)
-        rows = token_rows(report, self.clock())
+        self._say(_here(token_verdict(report)), report.verified)
+        rows = [(label, _here(value)) for label, value in token_rows(report, self.clock())]
         width = max(len(label) for label, _ in rows) + 2
         text = "\n".join(f"{label + ':':<{width}}{printable(value)}" for label, value in rows)
         self.query_one("#report", Static).update(Content(text))
