@@ -244,7 +244,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each table, interleaved")
     args = parser.parse_args()
     print(
-        f"{'table / frame':<42} {'median':>8} {'ratio':>7} {'worst':>8}   "
+        f"{'table / frame':<40} {'median':>8} {'empty':>8} {'ratio':>7} {'extra':>8} "
+        f"{'worst':>8}  "
         f"({args.rows} rows vs empty, n={args.runs})"
     )
     for name, case in _cases(args.rows):
@@ -257,8 +258,15 @@ def main() -> None:
             full, empty = statistics.median(frames.full), statistics.median(frames.empty)
             ratio = full / empty if empty else float("nan")
             worst = max(frames.full)
-            flag = "  over 50 ms" if worst > 50 and action != "fill the table" else ""
-            print(f"{name + ': ' + action:<42} {full:>6.1f}ms {ratio:>6.2f}x {worst:>6.1f}ms{flag}")
+            # The empty table's median is the floor of a frame here (Pilot's own round trip
+            # and the screen drawn); "extra" is what the rows add to it, against the issue's
+            # 50 ms.
+            extra = full - empty
+            flag = "  over 50 ms" if extra > 50 else ""
+            print(
+                f"{name + ': ' + action:<40} {full:>6.1f}ms {empty:>6.1f}ms {ratio:>6.2f}x "
+                f"{extra:>6.1f}ms {worst:>6.1f}ms{flag}"
+            )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ def _keys(node: type[DOMNode]) -> list[BindingType]:
 
 def support_help(section: Section) -> list[HelpSection]:
     """The sections of the support console, built with the app's ``section`` helper."""
+    from tui_console.ui.support.screen import SupportScreen
     from tui_console.ui.support.search import UserSearchPane
     from tui_console.ui.support.user_screen import USER_TABS, UserScreen
 
@@ -37,7 +38,7 @@ def support_help(section: Section) -> list[HelpSection]:
     sections = [
         section(
             "Support: find a user",
-            _keys(UserSearchPane),
+            [*_keys(UserSearchPane), *SupportScreen.BINDINGS],
             (("enter", "Search (in the field) / open the user's page (in the results)"),),
         ),
         section("Support: a user's page", list(UserScreen.BINDINGS), ()),

@@ -124,7 +124,7 @@ class RecordsPane(UserPane, Generic[T]):
         keep = self.selected()
         now = self.clock()
         rows = (
-            (self.record_id(r), tuple(cell(v) for v in self.cells(r, now))) for r in self.records
+            (self.record_id(r), tuple(map(self._cell, self.cells(r, now)))) for r in self.records
         )
         if table.update_rows(rows):
             table.refresh(layout=True)  # the header too: its widths grew with the new rows

@@ -61,7 +61,12 @@ class SupportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.search.reload()  # the scope banner; there is nothing to load before a search
-        if not self.desk.account.status().signed_in:
+        try:
+            signed_in = self.desk.account.status().signed_in
+        except TuiConsoleError as error:  # damaged token files: say so, the sign-in replaces them
+            self.search.show_error(error, doing="Reading the stored token")
+            signed_in = False
+        if not signed_in:
             self._sign_in()
 
     @work(exclusive=True, group="support-sign-in", exit_on_error=False)

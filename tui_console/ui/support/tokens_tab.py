@@ -54,7 +54,7 @@ def token_cells(token: RefreshToken, now: float) -> tuple[str, ...]:
         ", ".join(g.audience for g in token.resource_servers) or "—",
         " ".join(scopes) or "—",
         relative(token.created_at, now),
-        relative(token.last_exchanged_at, now, missing="never"),
+        relative(token.last_exchanged_at, now, missing="not reported"),
         countdown(token.idle_expires_at, now),
         countdown(token.expires_at, now),
         agent_words(token.device.last_user_agent or token.device.initial_user_agent)
@@ -71,7 +71,7 @@ def token_rows(token: RefreshToken, now: float) -> list[tuple[str, str]]:
         ("Session", token.session_id or "none (issued before sessions were tracked)"),
         ("Rotating", _rotating(token)),
         ("Created", moment(token.created_at, now)),
-        ("Last exchanged", moment(token.last_exchanged_at, now, missing="never")),
+        ("Last exchanged", moment(token.last_exchanged_at, now, missing="not reported by Auth0")),
         ("Idle expiry", moment(token.idle_expires_at, now, missing="none (never idles out)")),
         ("Expires", moment(token.expires_at, now, missing="none (never expires)")),
     ]

@@ -79,7 +79,9 @@ class FilterTable(DataTable[Text]):
             if key is None or not self.matches(old) or not self.matches(cells):
                 continue
             for column, before, after in zip(columns, old, cells, strict=False):
-                if before.plain != after.plain or before.style != after.style:
+                if before is not after and (
+                    before.plain != after.plain or before.style != after.style
+                ):
                     self.update_cell(key, column, after, update_width=True)
         shown_before = [key for key, cells in self._all if self.matches(cells)]
         self._all = new
