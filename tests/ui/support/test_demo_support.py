@@ -8,6 +8,7 @@ import stat
 from tui_console.cli import build_parser
 from tui_console.demo import SUPPORT_DEMO_PROFILE, DemoTenant, seed_support_history
 from tui_console.devtenant import seed
+from tui_console.storage.client_secrets import ClientSecretStore
 
 
 def test_the_support_demo_session_is_a_machine_with_its_secret_stored() -> None:
@@ -20,7 +21,9 @@ def test_the_support_demo_session_is_a_machine_with_its_secret_stored() -> None:
         assert not session.status().signed_in  # the console mints the first token
         secret = session.client_secrets.load()
         assert secret is not None and secret.reveal() == tenant.support_client["client_secret"]
-        assert stat.S_IMODE(session.client_secrets.path.stat().st_mode) == 0o600
+        store = session.client_secrets
+        assert isinstance(store, ClientSecretStore)  # a file, 0600, as login stores it
+        assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
         ada = tenant.state.sessions.of_user(seed.DEMO_USER_ID)
         assert len(ada) == 3
         seed_support_history(tenant)  # a second console on the same run adds nothing
