@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tests.support.conftest import SupportDesk
@@ -284,3 +285,20 @@ async def test_every_support_key_is_in_the_help_and_the_palette(
             assert title in titles
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+async def test_a_bug_in_signing_out_is_said_in_words_not_a_traceback(
+    desk: SupportDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ConsoleApp(await desk.signed_in())
+    async with app.run_test(size=(80, 24)) as pilot:
+        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+
+        async def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(page.desk, "sign_out_everywhere", broken)
+        await pilot.press("o")
+        await type_confirmation(pilot, app, seed.DEMO_EMAIL)
+        await wait_for(pilot, lambda: "went wrong" in page.status.text)
+        assert "RuntimeError: boom" in page.status.text and app.is_running

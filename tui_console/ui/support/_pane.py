@@ -17,18 +17,35 @@ from typing import ClassVar
 
 from textual.content import Content
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from tui_console.errors import ResponseLost, TuiConsoleError
+from tui_console.redact import redact
 from tui_console.support import Outcome, PlanLacksFeature, SupportSession, SupportUser
 from tui_console.ui.panes._base import Pane, error_text
 
-__all__ = ["GRANT_WHERE", "SupportPane", "UserPane"]
+__all__ = ["GRANT_WHERE", "SupportPane", "UserPane", "worker_failure"]
 
 GRANT_WHERE = (
     "Grant scopes in the Auth0 dashboard: Applications > APIs > Auth0 Management API > "
     "Machine to Machine Applications; then sign in again (tui-console login "
     "--client-credentials)."
 )
+
+
+def worker_failure(event: Worker.StateChanged) -> str | None:
+    """What to say when one of a screen's own workers ended in a bug (not a domain error,
+    which the worker shows itself): words, never a traceback or locals."""
+    if event.state is not WorkerState.ERROR:
+        return None
+    error = event.worker.error
+    if isinstance(error, TuiConsoleError):
+        return error_text(error)
+    detail = redact(str(error))[:200] if error is not None else ""
+    return (
+        f"Something went wrong inside the console ({type(error).__name__}: {detail}). "
+        "Nothing else was affected; try again."
+    )
 
 
 class SupportPane(Pane):

@@ -24,6 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker
 
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import Secret
@@ -35,6 +36,7 @@ from tui_console.support import (
     token_verdict,
 )
 from tui_console.terminal_text import printable
+from tui_console.ui.support._pane import worker_failure
 from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 
 __all__ = ["InspectTokenScreen"]
@@ -183,6 +185,12 @@ class InspectTokenScreen(Dialog[None]):
         verdict.update(Content(printable(text)))
         verdict.set_class(verified is True, "-verified")
         verdict.set_class(verified is False, "-not-verified")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug while reading the token: said where the verdict goes, without the token."""
+        text = worker_failure(event) if event.worker.node is self else None
+        if text is not None:
+            self._say(text, False)
 
     @on(Button.Pressed, "#trust")
     def _trust(self, event: Button.Pressed) -> None:

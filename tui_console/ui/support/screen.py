@@ -19,10 +19,12 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker
 
 from tui_console.account import AccountSession
 from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession
+from tui_console.ui.support._pane import worker_failure
 from tui_console.ui.support.messages import UserChosen
 from tui_console.ui.support.search import UserSearchPane
 from tui_console.ui.support.strip import SupportStrip
@@ -105,6 +107,12 @@ class SupportScreen(Screen[None]):
         self.app.push_screen(
             UserScreen(self.desk, user, tab="sessions", session_id=session_id, clock=self.clock)
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in this screen's own workers (signing in, following a session): in words."""
+        text = worker_failure(event) if event.worker.node is self else None
+        if text is not None:
+            self.search.status.say(text, "error")
 
     @on(UserChosen)
     def _open_user(self, event: UserChosen) -> None:

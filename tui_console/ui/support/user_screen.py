@@ -19,12 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker
 
 from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser
 from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import StatusLine
-from tui_console.ui.support._pane import GRANT_WHERE, UserPane
+from tui_console.ui.support._pane import GRANT_WHERE, UserPane, worker_failure
 from tui_console.ui.support.confirmations import SignOutConfirm
 from tui_console.ui.support.profile_tab import UserProfileTab
 from tui_console.ui.support.records_pane import RecordsPane
@@ -233,6 +234,12 @@ class UserScreen(Screen[None]):
             await pane.run_action(action)
 
         pane.call_after_refresh(run)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in this screen's own worker (signing out): said on the status line."""
+        text = worker_failure(event) if event.worker.node is self else None
+        if text is not None:
+            self.status.say(text, "error")
 
     def follow_session(self, session_id: str) -> None:
         """A pasted token's ``sid``: open it from the search screen underneath."""
