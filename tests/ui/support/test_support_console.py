@@ -226,7 +226,7 @@ async def test_a_free_plan_says_what_it_lacks_and_the_rest_works(
         sessions = await show_tab(pilot, page, "2", "sessions")
         status = sessions.status.text
         assert status.startswith("⚠ ") and "plan does not include" in status
-        assert "Still works here: finding users" in status
+        assert "Still works here: finding users" in status and "(o on the user's page)" in status
         await pilot.press("1")
         assert ADA in str(page.pane("profile").query_one("#profile-rows", Static).content)
         await pilot.press("o")

@@ -110,7 +110,11 @@ class SupportPane(Pane):
     def show_read_error(self, error: TuiConsoleError, *, what: str) -> None:
         """A read failed: a plan without the feature is a warning saying what still works."""
         if isinstance(error, PlanLacksFeature):
-            self.status.say(f"{error_text(error)}", "warning")
+            # The hint names the command; here the same thing is a key.
+            text = error_text(error).replace(
+                "(support sign-out-everywhere)", "(o on the user's page)"
+            )
+            self.status.say(text, "warning")
             return
         self.show_error(error, doing=f"Loading {what}")
 
