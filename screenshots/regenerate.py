@@ -137,10 +137,87 @@ async def console(tmp: Path) -> None:
         await session.aclose()
 
 
+async def support_console(tmp: Path) -> None:
+    """The support console (``demo --support``): search, Ada's page and tabs, a session's
+    record, the typed sign-out confirmation, and a pasted token."""
+    from textual.widgets import Input
+
+    from tui_console.demo import seed_support_history
+    from tui_console.redact import Secret
+    from tui_console.ui.support.detail import DetailScreen
+    from tui_console.ui.support.inspect_token import InspectTokenScreen
+    from tui_console.ui.support.screen import SupportScreen
+    from tui_console.ui.support.user_screen import UserScreen
+    from tui_console.ui.widgets.confirm import TypedConfirmScreen
+
+    with serve(TenantSettings(), state_file=tmp / "support-tenant.json") as tenant:
+        seed_support_history(tenant)
+        profile = Profile(
+            name="demo-support",
+            issuer=tenant.issuer,
+            client_id=tenant.support_client["client_id"],
+            audience=tenant.management_audience,
+            client_auth="secret",
+        )
+        session = AccountSession(profile, store=FileTokenStore(tmp / "tokens", profile.name))
+        await session.login_with_client_credentials(
+            secret=Secret(tenant.support_client["client_secret"])
+        )
+        app = ConsoleApp(session, demo=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+            search = app.screen.query_one("#search", Input)
+            search.value = "ada@example.com"
+            search.focus()
+            await pilot.press("enter")
+            home = app.screen
+            assert isinstance(home, SupportScreen)
+            await wait_for(pilot, lambda: "1 user found" in home.search.status.text)
+            await settle(pilot)
+            save(app, "support-1-search")
+
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, UserScreen))
+            await settle(pilot)
+            save(app, "support-2-user-profile")
+            for key, name in (("2", "support-3-sessions"), ("3", "support-5-refresh-tokens")):
+                await pilot.press(key)
+                await settle(pilot)
+                save(app, name)
+                if key == "2":
+                    await pilot.press("enter")
+                    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+                    await settle(pilot)
+                    save(app, "support-4-session-detail")
+                    await pilot.press("escape")
+                    await wait_for(pilot, lambda: isinstance(app.screen, UserScreen))
+
+            await pilot.press("o")
+            await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
+            await settle(pilot)
+            save(app, "support-6-sign-out-everywhere")
+            await pilot.press("escape")
+
+            await pilot.press("ctrl+t")
+            await wait_for(pilot, lambda: isinstance(app.screen, InspectTokenScreen))
+            inspect = app.screen
+            assert isinstance(inspect, InspectTokenScreen)
+            field = inspect.query_one("#token", Input)
+            field.value = session.reveal_token(tenant.management_audience)
+            field.focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: inspect.report is not None)
+            await settle(pilot)
+            save(app, "support-7-inspect-token")
+        await session.aclose()
+
+
 async def main() -> None:
     await setup_screen()
     with tempfile.TemporaryDirectory(prefix="tui-console-shots-") as tmp:
         await console(Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="tui-console-shots-") as tmp:
+        await support_console(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -245,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--reset", action="store_true", help="start from a fresh demo tenant (forget changes)"
     )
+    demo.add_argument(
+        "--support",
+        action="store_true",
+        help="open the support console, signed in as the demo tenant's support application",
+    )
 
     tenant = verbs.add_parser("dev-tenant", help="run the local Auth0-compatible tenant alone")
     tenant.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
@@ -349,7 +354,7 @@ def _run_console(args: argparse.Namespace) -> int:
     from tui_console.demo import run_console, run_demo  # Textual and the tenant: deferred
 
     if args.verb == "demo":
-        return run_demo(reset=args.reset)
+        return run_demo(reset=args.reset, support=args.support)
     return run_console(
         name=args.profile, issuer=args.issuer, domain=args.domain, client_id=args.client_id
     )

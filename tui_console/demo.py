@@ -9,6 +9,11 @@ users and devices kept in ``data_dir()/demo-tenant.json`` so edits survive a res
 ``demo`` profile for it (never saved as the default, and its old tokens cleared: the port and
 so the issuer changed since last time), and opens the console on the *real* device-flow
 screen; the tenant approves the code as the demo user after a few seconds.
+
+``tui-console demo --support`` opens the support console instead: a ``demo-support`` machine
+profile for the tenant's support application (its client secret stored as ``login
+--client-credentials`` would store it), and a few sessions and refresh tokens of Ada's from
+different devices (:func:`seed_support_history`), since sessions do not outlive a tenant run.
 """
 
 from __future__ import annotations
@@ -30,13 +35,16 @@ if TYPE_CHECKING:
 __all__ = [
     "AUTO_APPROVE_SECONDS",
     "DEMO_PROFILE",
+    "SUPPORT_DEMO_PROFILE",
     "DemoTenant",
     "demo_state_file",
     "run_console",
     "run_demo",
+    "seed_support_history",
 ]
 
 DEMO_PROFILE = "demo"
+SUPPORT_DEMO_PROFILE = "demo-support"
 AUTO_APPROVE_SECONDS = 4.0
 """How long the demo tenant leaves the code on screen before approving it as the demo user."""
 
@@ -93,6 +101,28 @@ class DemoTenant:
         session.store.clear()  # issued by an earlier run's issuer (another port): useless now
         return session
 
+    def support_session(self) -> AccountSession:
+        """A session for the demo support profile: the tenant's support application, its
+        secret stored (0600) as ``login --client-credentials`` stores it, no token yet (the
+        support console mints one as it opens), and Ada's seeded sessions."""
+        from tui_console.account import AccountSession
+        from tui_console.config import Profile
+        from tui_console.redact import Secret
+
+        tenant = self.start()
+        profile = Profile(
+            name=SUPPORT_DEMO_PROFILE,
+            issuer=tenant.issuer,
+            client_id=tenant.support_client["client_id"],
+            audience=tenant.management_audience,
+            client_auth="secret",
+        ).validate()
+        session = AccountSession(profile)
+        session.store.clear()
+        session.client_secrets.save(Secret(tenant.support_client["client_secret"]))
+        seed_support_history(tenant)
+        return session
+
     async def start_session(self) -> AccountSession:
         """:meth:`session` off the event loop (starting the server blocks for a moment)."""
         return await asyncio.to_thread(self.session)
@@ -102,14 +132,72 @@ class DemoTenant:
         self.tenant = None
 
 
-def run_demo(*, reset: bool = False) -> int:
-    """``tui-console demo``: the console against the built-in tenant; returns the exit status."""
+#: Ada's devices in the support demo: (user agent, IP, ASN, hours since the sign-in, hours since
+#: last used, how she signed in). Documentation addresses (RFC 5737) with real-looking ASNs.
+_ADA_DEVICES: tuple[tuple[str, str, str, float, float, tuple[str, ...]], ...] = (
+    (
+        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "203.0.113.7", "3320", 50.0, 0.4, ("pwd",),
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        "198.51.100.23", "6805", 9.0, 2.5, ("pwd", "mfa"),
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.0.0 Safari/537.36",
+        "192.0.2.44", "13335", 1.5, 0.1, ("federated",),
+    ),
+)  # fmt: skip
+
+
+def seed_support_history(tenant: RunningTenant) -> None:
+    """Give Ada a session per device above, each with a refresh token of the demo app."""
+    import secrets
+
+    from tui_console.devtenant.records import Grant, Session
+
+    state = tenant.state
+    user_id, now = tenant.demo_user["user_id"], state.now()
+    if state.sessions.of_user(user_id):
+        return  # this run's tenant has them already
+    for agent, ip, asn, began, used, methods in _ADA_DEVICES:
+        start, last = now - began * 3600, now - used * 3600
+        session = Session(
+            id=secrets.token_urlsafe(24),
+            user_id=user_id,
+            created_at=start,
+            authenticated_at=start,
+            updated_at=last,
+            last_interacted_at=last,
+            client_ids=[tenant.client_id],
+            initial_ip=ip,
+            initial_user_agent=agent,
+            initial_asn=asn,
+            last_ip=ip,
+            last_user_agent=agent,
+            last_asn=asn,
+            methods=[(m, start, "otp" if m == "mfa" else None) for m in methods],
+        )
+        state.sessions.add(session)
+        scopes = ("openid", "profile", "email", "offline_access")
+        grant = Grant(user_id, tenant.client_id, scopes, tenant.management_audience, session.id)
+        state.refresh_tokens.issue(grant)
+
+
+def run_demo(*, reset: bool = False, support: bool = False) -> int:
+    """``tui-console demo``: the console against the built-in tenant; returns the exit status.
+
+    ``support``: the support console, signed in as the tenant's support application.
+    """
     from tui_console.config import load_keymap
     from tui_console.ui.app import ConsoleApp
 
     demo = DemoTenant(reset=reset)
     try:
-        app = ConsoleApp(demo.session(), demo=True, keymap=load_keymap())
+        session = demo.support_session() if support else demo.session()
+        app = ConsoleApp(session, demo=True, keymap=load_keymap())
         app.run()
     finally:
         demo.close()

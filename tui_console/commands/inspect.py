@@ -18,13 +18,13 @@ from typing import Any
 from tui_console.auth.pasted_token import TokenReport, inspect_pasted_token, read_token
 from tui_console.commands.output import EXIT_OK, cell, print_json, say
 from tui_console.config import load_profiles
-from tui_console.durations import iso_utc, words
+from tui_console.durations import iso_utc
 from tui_console.errors import UsageError
+from tui_console.support import TOKEN_TIMES, token_rows, token_verdict
 
 __all__ = ["inspect"]
 
 _MAX_TOKEN = 64 * 1024
-_TIMES = (("iat", "Issued"), ("nbf", "Not before"), ("exp", "Expires"), ("auth_time", "Signed in"))
 
 
 def _token_text(argument: str | None) -> str:
@@ -36,11 +36,6 @@ def _token_text(argument: str | None) -> str:
     if len(text) > _MAX_TOKEN:
         raise UsageError("The input is larger than any token (64 KiB).")
     return text
-
-
-def _relative(moment: float, now: float) -> str:
-    delta = moment - now
-    return f"in {words(delta)}" if delta >= 0 else f"{words(-delta)} ago"
 
 
 async def inspect(args: argparse.Namespace) -> int:
@@ -72,7 +67,7 @@ def _as_json(report: TokenReport, now: float) -> dict[str, Any]:
         "claims": dict(report.claims),
         "times": {
             claim: iso_utc(moment)
-            for claim, _ in _TIMES
+            for claim, _ in TOKEN_TIMES
             if (moment := report.time(claim)) is not None and abs(moment) < 253_402_300_800
         },
         "audiences": list(report.audiences),
@@ -88,32 +83,10 @@ def _as_json(report: TokenReport, now: float) -> dict[str, Any]:
 
 
 def _print(report: TokenReport, now: float) -> None:
-    rows: list[tuple[str, str | None]] = [("Kind", report.what)]
-    if report.kind == "jwt":
-        kid = report.header.get("kid")
-        rows.append(("Algorithm", f"{report.algorithm}" + (f" (key {kid})" if kid else "")))
-        rows += [
-            ("Issuer", report.issuer),
-            ("Subject", report.claims.get("sub")),
-            ("Audience", ", ".join(report.audiences)),
-            ("Client", report.claims.get("azp") or report.claims.get("client_id")),
-            ("Scopes", " ".join(report.scopes)),
-        ]
-        for claim, label in _TIMES:
-            moment = report.time(claim)
-            if moment is not None and abs(moment) < 253_402_300_800:
-                rows.append((label, f"{iso_utc(moment)} ({_relative(moment, now)})"))
-        rows.append(("Session", report.session_id))
-        if report.dpop_jkt:
-            rows.append(("Bound to", f"the DPoP key with thumbprint {report.dpop_jkt} (cnf.jkt)"))
-        else:
-            rows.append(("Bound to", "nothing: a bearer token, usable by whoever holds it"))
-        rows.append(("Signature", report.signature_detail))
-    for label, value in rows:
-        if value:
-            print(f"{label + ':':<12}{cell(value)}")
+    for label, value in token_rows(report, now):
+        print(f"{label + ':':<12}{cell(value)}")
+    verdict = token_verdict(report)
     if report.verified:
-        print(f"{'Verdict:':<12}verified: signed by the issuer and within its lifetime")
+        print(f"{'Verdict:':<12}{verdict}")
     else:
-        reasons = list(report.problems) + [n for n in report.not_checked]
-        say(f"{'Verdict:':<12}NOT VERIFIED: {'; '.join(reasons) or report.signature_detail}")
+        say(f"{'Verdict:':<12}{verdict}")

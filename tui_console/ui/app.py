@@ -171,7 +171,7 @@ class ConsoleApp(App[None]):
         except TuiConsoleError as error:
             self.notify(f"{error}", title="Session unreadable", severity="error", markup=False)
             signed_in = False
-        if signed_in:
+        if signed_in or session.profile.machine:  # a machine signs itself in (no person)
             self.enter(self._main_screen())
         else:
             self.enter(self._sign_in_screen(), self._after_sign_in)
@@ -179,7 +179,7 @@ class ConsoleApp(App[None]):
     def _route_before_session(self, start: SessionStart) -> None:
         """Signed in: the main screen at once, drawn from the files, its panes once the session
         is open. Otherwise the sign-in screen, which needs the session, comes when it is."""
-        if not start.status.signed_in:
+        if not start.status.signed_in or start.profile.machine:
             self._open_session(start)
             return
         from tui_console.ui.screens.main import MainScreen
@@ -217,10 +217,15 @@ class ConsoleApp(App[None]):
             self.pop_screen()
         self.push_screen(screen, callback)
 
-    def _main_screen(self) -> MainScreen:
+    def _main_screen(self) -> Screen[None]:
+        """The end user's main screen, or the support console for a machine profile."""
         from tui_console.ui.screens.main import MainScreen
 
         assert self.session is not None
+        if self.session.profile.machine:
+            from tui_console.ui.support.screen import SupportScreen
+
+            return SupportScreen(self.session, clock=self.clock)
         return MainScreen(self.session, clock=self.clock)
 
     def _sign_in_screen(
@@ -294,6 +299,13 @@ class ConsoleApp(App[None]):
             return
         self.push_screen(HelpScreen(self.help_sections()))
 
+    def action_inspect_token(self) -> None:
+        """Paste a token and read it (the support console can follow its ``sid``)."""
+        from tui_console.ui.support.inspect_token import InspectTokenScreen
+
+        follow = getattr(self.screen, "follow_session", None)
+        self.push_screen(InspectTokenScreen(open_session=follow, clock=self.clock))
+
     def help_sections(self) -> list[HelpSection]:
         """The help screen's content, from the classes' own BINDINGS."""
         from tui_console.ui.screens.help import HelpSection, KeyHelp
@@ -323,6 +335,10 @@ class ConsoleApp(App[None]):
                 extra=(("escape", "In the metadata editor: leave it, so 1-6 switch tabs again"),),
             ),
         ]
+        if self.session is not None and self.session.profile.machine:
+            from tui_console.ui.support.help import support_help
+
+            sections[1:1] = support_help(section)
         from tui_console.ui.panes import Pane
 
         sections.append(section("Any tab", Pane.BINDINGS))

@@ -101,6 +101,14 @@ def console_commands(app: ConsoleApp, screen: Screen[object]) -> Iterator[System
             "Revoke the refresh token at the tenant, then delete the local tokens",
             app.action_sign_out,
         )
+    yield SystemCommand(
+        "token: inspect a pasted token",
+        "Paste an ID or access token: its claims, times, binding and what could be verified",
+        app.action_inspect_token,
+    )
+    support_commands = getattr(screen, "palette_commands", None)  # the support console's
+    if support_commands is not None:
+        yield from support_commands()
     if isinstance(screen, SignInScreen):
         yield SystemCommand(
             "sign-in: device flow",

@@ -64,6 +64,32 @@ class FilterTable(DataTable[Text]):
             return True
         return False
 
+    def update_rows(self, rows: Iterable[tuple[str | None, Sequence[Text]]]) -> bool:
+        """Give rows already held (same keys, same order) new cells, changing on screen only
+        the cells whose text changed: re-drawing moving times without re-adding every row,
+        which costs a measurement per cell (about 0.4 s for 1,000 rows of 11 columns here).
+        Falls back to :meth:`set_rows` when the keys are not those held; ``True`` when every
+        row was re-added so."""
+        new = [(key, tuple(cells)) for key, cells in rows]
+        if [key for key, _ in new] != [key for key, _ in self._all]:
+            self.set_rows(new)
+            return True
+        columns = [column.key for column in self.ordered_columns]
+        for (key, old), (_, cells) in zip(self._all, new, strict=True):
+            if key is None or not self.matches(old) or not self.matches(cells):
+                continue
+            for column, before, after in zip(columns, old, cells, strict=False):
+                if before is not after and (
+                    before.plain != after.plain or before.style != after.style
+                ):
+                    self.update_cell(key, column, after, update_width=True)
+        shown_before = [key for key, cells in self._all if self.matches(cells)]
+        self._all = new
+        if [key for key, cells in new if self.matches(cells)] != shown_before:
+            self._show()  # a changed cell moved a row in or out of the filter
+            return True
+        return False
+
     def forget_rows(self) -> None:
         """Drop every row (the filter stays)."""
         self._all = []
