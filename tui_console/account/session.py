@@ -1,10 +1,9 @@
-"""The account facade: the one object the command line and the UI talk to.
+"""The account session: one profile's verbs, from sign-in to sign-out.
 
-It turns a :class:`~tui_console.config.Profile` into verbs a person understands (sign in
-with a code, sign in with the browser, who am I, give me a fresh token, sign out) and
-returns domain objects (:class:`SessionStatus`, :class:`UserProfile`, :class:`LogoutReport`).
-No httpx type crosses this line: callers see only our dataclasses and the
-:mod:`tui_console.errors` tree, which is what lets the UI stay free of HTTP.
+:class:`AccountSession` turns a :class:`~tui_console.config.Profile` into verbs a person
+understands (sign in with a code, sign in with the browser, who am I, give me a fresh token,
+change my metadata, sign out). Its HTTP client and stores are built in :mod:`._wiring`; what
+it returns is in :mod:`.views` and the domain packages.
 """
 
 from __future__ import annotations
@@ -12,14 +11,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
 import httpx
 
+from tui_console.account._wiring import client_secret_store, http_client
+from tui_console.account.views import (
+    REQUIRED_SCOPES,
+    DevicePrompt,
+    LogoutReport,
+    Revocation,
+    TokenDetails,
+)
 from tui_console.auth.bearer import BearerAuth
-from tui_console.auth.browser import browser_is_usable, open_in_browser
 from tui_console.auth.browser_flow import run_browser_flow
 from tui_console.auth.client_assertion import ClientAssertionSigner
 from tui_console.auth.client_credentials import (
@@ -38,186 +43,35 @@ from tui_console.auth.device import (
 from tui_console.auth.discovery import ServerMetadata, discover
 from tui_console.auth.dpop import DPoP, DPoPNonces
 from tui_console.auth.id_token import IdTokenValidator
-from tui_console.auth.inspect import TokenView, check_signature, inspect_token
+from tui_console.auth.inspect import check_signature, inspect_token
 from tui_console.auth.jwks import JwksCache
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.revocation import revoke_token
 from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
-from tui_console.call_log import CallLog, CallLogTransport, CallRecord
+from tui_console.call_log import CallLog
 from tui_console.config import Profile, load_profiles, management_audience, unknown_profile
 from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
 from tui_console.management import (
-    PROFILE_LIMIT_BYTES,
-    DeviceCredential,
     DeviceCredentialPage,
     Identity,
-    InsufficientScope,
-    InvalidMetadata,
     ManagementClient,
     MetadataUpdate,
-    NothingUnlinked,
     User,
-    metadata_patch,
-    metadata_size,
-    metadata_size_warnings,
-    public_key_bytes,
-    public_key_from_file,
 )
 from tui_console.my_account.pending import PendingEnrollments, pending_path
 from tui_console.paths import config_file, token_dir
-from tui_console.profile_summaries import ProfileSummary, profile_summaries
-from tui_console.ratelimit import BucketView, RateLimitBoard, RateLimitedTransport
+from tui_console.ratelimit import RateLimitBoard
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
 from tui_console.session_status import (
     SessionStatus,
-    TokenStatus,
     session_status,
-    stored_session_status,
 )
-from tui_console.storage.client_secrets import ClientSecretStore
 from tui_console.storage.dpop_keys import DPoPKeyStore
-from tui_console.storage.drafts import DraftStore
-from tui_console.storage.keyring_secrets import KeyringSecretStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
-__all__ = [
-    "REQUIRED_SCOPES",
-    "AccountSession",
-    "DeviceLogin",
-    "DevicePrompt",
-    "LogoutReport",
-    "ProfileSummary",
-    "Revocation",
-    "SessionStatus",
-    "TokenDetails",
-    "TokenStatus",
-    "UserProfile",
-    "configured_profile",
-    "profile_summaries",
-    "stored_session_status",
-    # The vocabulary the front ends read, re-exported so the UI needs no core module (the
-    # import contract in pyproject.toml): views of the account, the calls, the rate limits.
-    "PROFILE_LIMIT_BYTES",
-    "BucketView",
-    "CallLog",
-    "CallRecord",
-    "DeviceCredential",
-    "DeviceCredentialPage",
-    "DraftStore",
-    "Identity",
-    "InsufficientScope",
-    "InvalidMetadata",
-    "MetadataUpdate",
-    "NothingUnlinked",
-    "PollProgress",
-    "RateLimitBoard",
-    "TokenView",
-    "User",
-    "browser_is_usable",
-    "metadata_patch",
-    "metadata_size",
-    "metadata_size_warnings",
-    "open_in_browser",
-    "public_key_bytes",
-    "public_key_from_file",
-]
-
-USER_AGENT = "tui-console"
-
-
-@dataclass(frozen=True)
-class TokenDetails:
-    """Everything the token inspector shows about one stored token, minus the token itself."""
-
-    audience: str | None
-    token_type: str
-    scopes: tuple[str, ...]
-    issued_at: float
-    expires_at: float | None
-    has_refresh_token: bool
-    refresh_state: str
-    """``fresh``, ``refreshing``, ``expired`` or ``signed out``: the refresh state in words."""
-    access_token: TokenView
-    id_token: TokenView | None
-    dpop_bound: bool = False
-    """The access token is DPoP-bound (sender-constrained, RFC 9449)."""
-    dpop_jkt: str | None = None
-    """The thumbprint of the DPoP key the tokens are bound to."""
-
-
-#: What each action needs from the token; the UI disables an action whose scope is missing
-#: and offers a sign-in asking for it (auth0-reference.md §6.1, §6.6).
-REQUIRED_SCOPES: Mapping[str, str] = {
-    "profile.read": "openid",
-    "user.read": "read:current_user",
-    "metadata.update": "update:current_user_metadata",
-    "identities.link": "update:current_user_identities",
-    "identities.unlink": "update:current_user_identities",
-    "devices.list": "read:device_credentials",
-    "devices.create": "create:current_user_device_credentials",
-    "devices.revoke": "delete:current_user_device_credentials",
-}
-
-
-@dataclass(frozen=True)
-class DevicePrompt:
-    """What the person needs to approve a device sign-in: never the device code itself."""
-
-    user_code: str
-    verification_uri: str
-    verification_uri_complete: str | None
-    expires_at: float
-    interval: int
-
-
-@dataclass(frozen=True)
-class Revocation:
-    """How revoking one audience's refresh token at the server went."""
-
-    audience: str | None
-    """The audience whose tokens these were (``None``: the userinfo-only sign-in)."""
-    revoked: bool
-    """The server accepted the revocation."""
-    had_refresh_token: bool = True
-    """``False``: only an access token was stored, so there was nothing to revoke."""
-    detail: str = ""
-    """Why the server did not revoke it (offline, refused): a sentence part."""
-
-
-@dataclass(frozen=True)
-class LogoutReport:
-    """Each step of signing out and how it went, so the person knows what happened."""
-
-    wiped: bool
-    """The local token file was deleted."""
-    revocations: tuple[Revocation, ...] = ()
-    """One entry per stored audience, in the order they were revoked."""
-    dpop_key_deleted: bool = False
-    """The profile's DPoP key file was deleted."""
-    client_secret_deleted: bool = False
-    """A machine profile's stored client secret was deleted."""
-    other_session: str | None = None
-    """The token file holds another issuer's or client's session (see
-    :attr:`SessionStatus.other_session`): it was neither revoked nor deleted."""
-
-    @property
-    def revoked(self) -> bool:
-        """Every stored refresh token was revoked (and there was at least one)."""
-        tried = [r for r in self.revocations if r.had_refresh_token]
-        return bool(tried) and all(r.revoked for r in tried)
-
-    @property
-    def revoke_detail(self) -> str:
-        """Why not everything was revoked, in one sentence part ("" when it was)."""
-        if not any(r.had_refresh_token for r in self.revocations):
-            return "no refresh token was stored"
-        return "; ".join(
-            f"{r.audience or 'userinfo only'}: {r.detail}"
-            for r in self.revocations
-            if r.had_refresh_token and not r.revoked
-        )
+__all__ = ["AccountSession", "DeviceLogin", "configured_profile"]
 
 
 class DeviceLogin:
@@ -301,18 +155,10 @@ class AccountSession:
         self.dpop_nonces = DPoPNonces()
         """The latest DPoP nonce per server origin; every answer to a signed request updates
         it (:class:`~tui_console.auth.dpop.NonceRetry`)."""
-        self.client_secrets: ClientSecretStore | KeyringSecretStore = (
-            KeyringSecretStore(profile.name, profile.client_id)
-            if profile.secret_store == "keyring"
-            else ClientSecretStore.beside(self.store.path)
-        )
+        self.client_secrets = client_secret_store(profile, self.store)
         """A machine profile's client secret: beside the token file, or in the OS keyring."""
-        wire = CallLogTransport(transport or httpx.AsyncHTTPTransport(), self.calls, clock=clock)
-        self.http = httpx.AsyncClient(
-            transport=RateLimitedTransport(wire, board=self.rate_limits),
-            timeout=httpx.Timeout(15.0, connect=10.0),
-            headers={"User-Agent": USER_AGENT},
-            follow_redirects=False,
+        self.http = http_client(
+            transport, calls=self.calls, rate_limits=self.rate_limits, clock=clock
         )
         self._clock = clock
         self._metadata: ServerMetadata | None = None
