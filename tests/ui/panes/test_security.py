@@ -308,3 +308,27 @@ class TestRenameAndRemove:
             assert "will not remove this sign-in method" in pane.status.text
             assert "last method you can sign in with" in pane.status.text
             assert rows(pane)[0][0] == "passkey"
+
+
+class TestQrCodeAt80x24:
+    async def test_a_real_tenant_sized_code_is_drawn_whole_without_the_frame(self) -> None:
+        """A 143-character URI needs 47x24 cells: at 80x24 the dialog drops its frame and the
+        whole code is on screen, the field and buttons beside it."""
+        from textual.app import App
+
+        from tests.ui.test_fits_80x24 import _totp_prompt
+
+        app: App[None] = App()
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = _totp_prompt()
+            await app.push_screen(prompt)
+            await pilot.pause(0.1)
+            qr = prompt.query_one("#qr", QrCode)
+            assert QrCode.size_for(qr.data) == (47, 24)
+            assert qr.display and prompt.has_class("-edge")
+            assert qr.region == qr.region.intersection(prompt.region)
+            assert qr.region.height == 24
+            for control in ("#code", "#verify", "#cancel"):
+                region = prompt.query_one(control).region
+                assert prompt.region.contains_region(region), control
+                assert not region.overlaps(qr.region), control
