@@ -349,7 +349,8 @@ STEPS: list[Callable[[TmuxSession], None]] = [
 def test_demo_walk_through(demo_console: TmuxSession, tmp_path: Path) -> None:
     """The demo from a real terminal at 80x24: code, copy, approval, console, keys that do not
     type into the editor, edit, add-key buttons, revoke, palette, help ids, reveal, filter, an
-    authenticator app enrolled and removed on the Security tab, and a quit question that tells the truth about the draft (issue 10, "Done when")."""
+    authenticator app enrolled and removed on the Security tab (issue 13), and a quit question
+    that tells the truth about the draft (issue 10, "Done when")."""
     for step in STEPS:
         step(demo_console)
     deadline = time.monotonic() + 10

@@ -175,7 +175,8 @@ class FakeSignInMethods(SignInMethods):
     def __init__(self) -> None:  # no session: nothing here reaches the network or the disk
         self._started = {}
         self.missing_scopes = ()
-        self.pending = PendingEnrollments(Path("/nonexistent/fake.pending.json"), clock=frozen_clock)
+        nowhere = Path("/nonexistent/fake.pending.json")
+        self.pending = PendingEnrollments(nowhere, clock=frozen_clock)
 
     async def methods(self) -> tuple[AuthenticationMethod, ...]:
         return SIGN_IN_METHODS

@@ -155,9 +155,7 @@ class TestAuthenticatorApp:
             await pilot.press("tab", "enter")  # Cancel has the focus; Remove is next
             await wait_for(pilot, lambda: "Removed the authenticator app" in pane.status.text)
             assert not any(r[0] == "authenticator app" for r in rows(pane))
-        assert not [
-            m for m in tenant.state.my_account.methods(DEMO_USER_ID) if m.type == "totp"
-        ]
+        assert not [m for m in tenant.state.my_account.methods(DEMO_USER_ID) if m.type == "totp"]
 
     async def test_a_wrong_code_keeps_the_prompt_open_with_the_reason(
         self, session: AccountSession

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar, Literal, Protocol
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -467,8 +467,7 @@ the rate-limit gauge.
         if enrollment.barcode_uri is not None:
             request = CodeRequest(
                 title="Add an authenticator app",
-                explain="Scan the QR code with your authenticator app, or type this code "
-                "into it:",
+                explain="Scan the QR code with your authenticator app, or type this code into it:",
                 verify=lambda code: self.sign_in.verify(enrollment.id, code),
                 qr_uri=_shortened(enrollment),
                 manual_code=enrollment.manual_input_code,

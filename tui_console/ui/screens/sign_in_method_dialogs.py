@@ -225,9 +225,8 @@ class RenameMethodScreen(Dialog["str | None"]):
     def compose(self) -> ComposeResult:
         with DialogBody(id="dialog"):
             yield Label(Content(f"Rename {printable(self._what, one_line=True)}"), id="title")
-            yield Input(
-                printable(self._current, one_line=True), placeholder="a name you recognise", id="name"
-            )
+            current = printable(self._current, one_line=True)
+            yield Input(current, placeholder="a name you recognise", id="name")
             yield Static("", markup=False, id="error")
             yield button_row(
                 Button("Cancel", id="cancel"),

@@ -29,7 +29,6 @@ from tui_console.errors import TuiConsoleError
 from tui_console.redact import Secret
 from tui_console.self_service import AuthenticationMethod
 from tui_console.terminal_text import printable
-from tui_console.ui.panes._base import error_text
 from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 from tui_console.ui.widgets.qr_code import QrCode
 
@@ -73,7 +72,7 @@ class VerifyCodeScreen(Dialog["AuthenticationMethod | None"]):
 
     DEFAULT_CSS = """
     VerifyCodeScreen {
-        & > #dialog { width: 80; }
+        & > #dialog { width: 84; }
         &.-edge > #dialog { border: none; padding: 0; }
         & #enroll-row { height: auto; }
         & #qr { margin-right: 1; }
@@ -188,7 +187,7 @@ class VerifyCodeScreen(Dialog["AuthenticationMethod | None"]):
             field = self.query_one("#code", Input)
             field.value = ""
             field.focus()
-            self.error.update(Content(error_text(refused)))
+            self.error.update(Content(printable(str(refused))))  # the reason, then what to do
             self.query_one("#verify", Button).disabled = False
             return
         self.dismiss(method)
