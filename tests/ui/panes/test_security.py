@@ -126,6 +126,12 @@ class TestList:
             await pilot.press("a")
             assert not isinstance(app.screen, ChooseMethodScreen)
             assert "adding, renaming and removing need the My Account API" in pane.status.text
+            assert note.startswith("Read-only")  # the label first, the long steps after it
+            await pilot.press("shift+tab")  # the steps scroll at 80x24
+            box = pane.query_one("#security-note-box")
+            assert app.focused is box
+            await pilot.press("down", "down")
+            assert box.scroll_y > 0
 
 
 class TestAuthenticatorApp:
@@ -196,6 +202,25 @@ class TestAuthenticatorApp:
             assert not pending.has_class("-shown")
             assert session.sign_in_methods().waiting() == ()
 
+    async def test_an_enrollment_started_by_the_cli_is_finished_with_its_code(
+        self, tenant: RunningTenant, session: AccountSession, tenant_session: Any
+    ) -> None:
+        """``mfa add totp --json`` in another process, then `f` here: no QR code (its secret
+        was never stored), the prompt says why, and the app's code finishes it."""
+        other = tenant_session(tenant)  # the same profile and token file, another process
+        started = await other.sign_in_methods().enroll("totp")
+        assert started.manual_input_code is not None
+        app = harness(session)
+        async with app.run_test(size=SIZE) as pilot:
+            pane = await loaded(pilot)
+            assert pane.query_one("#security-pending").has_class("-shown")
+            await pilot.press("f")
+            prompt = await code_prompt(pilot)
+            assert not prompt.query_one("#qr", QrCode).display
+            assert "Started outside this console" in text_of(prompt.query_one("#explain"))
+            await type_code(pilot, pyotp.TOTP(started.manual_input_code.reveal()).now())
+            await wait_for(pilot, lambda: any(r[0] == "authenticator app" for r in rows(pane)))
+
     async def test_a_terminal_too_small_for_the_code_shows_the_manual_code_only(
         self, session: AccountSession
     ) -> None:
@@ -230,6 +255,25 @@ class TestOtherMethods:
             await type_code(pilot, sent.code)
             await wait_for(pilot, lambda: len(rows(pane)) == 4)
             assert rows(pane)[-1][:2] == ["email", "ada.home@example.com"]
+
+    async def test_a_phone_is_verified_with_the_code_sent_by_sms(
+        self, tenant: RunningTenant, session: AccountSession
+    ) -> None:
+        app = harness(session)
+        async with app.run_test(size=SIZE) as pilot:
+            pane = await loaded(pilot)
+            await choose(pilot, 2)
+            await wait_for(pilot, lambda: isinstance(app.screen, NewMethodScreen))
+            await pilot.press(*"4155550100", "enter")
+            assert "country code" in text_of(app.screen.query_one("#error", Static))
+            app.screen.query_one("#address", Input).value = "+1 (415) 555-0100"
+            await pilot.press("enter")
+            await code_prompt(pilot)
+            sent = tenant.state.my_account.sent_codes[-1]
+            assert sent.channel == "sms" and sent.destination == "+14155550100"
+            await type_code(pilot, sent.code)
+            await wait_for(pilot, lambda: len(rows(pane)) == 4)
+            assert rows(pane)[-1][:2] == ["phone", "+14155550100"]
 
     async def test_the_recovery_code_is_shown_copied_and_kept_nowhere_else(
         self, session: AccountSession

@@ -25,8 +25,10 @@ from typing import ClassVar, Literal, Protocol
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.coordinate import Coordinate
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_console.errors import TuiConsoleError
@@ -93,8 +95,9 @@ class SecurityPane(Pane):
 
     DEFAULT_CSS = """
     SecurityPane {
-        & > #security-note { height: auto; padding: 0 1; }
-        & > #security-note.-read-only { color: $text-warning; }
+        & > #security-note-box { height: auto; max-height: 8; scrollbar-size-vertical: 1; }
+        & #security-note { height: auto; padding: 0 1; }
+        & #security-note.-read-only { color: $text-warning; }
         & > #security-table { height: 1fr; }
         & > #security-pending { height: auto; padding: 0 1; color: $text-warning; display: none; }
         & > #security-pending.-shown { display: block; }
@@ -193,7 +196,8 @@ the rate-limit gauge.
 
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, classes="pane--banner", id="security-banner")
-        yield Static("", markup=False, id="security-note")
+        with VerticalScroll(id="security-note-box"):  # the dashboard steps are long at 80x24
+            yield Static("", markup=False, id="security-note")
         yield TableFilter(id="security-filter")
         yield FilterTable(id="security-table")
         yield Static("", markup=False, id="security-pending")
@@ -203,10 +207,16 @@ the rate-limit gauge.
         table = self.table
         for column in ("type", "name", "created", "last used", "confirmed"):
             table.add_column(column, key=column)
+        # While an enrollment waits, look again now and then: the line goes once it expires.
+        self._pending_timer = self.set_interval(10, self._show_pending, pause=True)
 
     @property
     def table(self) -> FilterTable:
         return self.query_one("#security-table", FilterTable)
+
+    def home(self) -> Widget | None:
+        """The table: arrows move through the methods (the note above scrolls with Tab)."""
+        return self.table
 
     def _note(self, text: str, *, read_only: bool = False) -> None:
         note = self.query_one("#security-note", Static)
@@ -263,7 +273,7 @@ the rate-limit gauge.
             self.refresh_bindings()
             return
         self.mode = "read-only"
-        self._note(f"{steps}\n{GUARDIAN_READ_ONLY}", read_only=True)
+        self._note(f"{GUARDIAN_READ_ONLY}\n{steps}", read_only=True)
         self.table.set_rows(
             (
                 enrollment.id,
@@ -280,7 +290,8 @@ the rate-limit gauge.
         count = len(self.enrollments)
         self.status.say(
             f"{count} Guardian enrollment{'s' if count != 1 else ''}, read-only: adding, "
-            "renaming and removing need the My Account API (the steps above).",
+            "renaming and removing need the My Account API (the steps above: shift+tab, then "
+            "the arrows, scrolls them).",
             "warning",
         )
         self.refresh_bindings()
@@ -323,8 +334,11 @@ the rate-limit gauge.
         line = self.query_one("#security-pending", Static)
         line.set_class(bool(waiting), "-shown")
         if not waiting:
+            self._pending_timer.pause()
             line.update("")
+            self.refresh_bindings()
             return
+        self._pending_timer.resume()
         newest = waiting[-1]
         until = datetime.fromtimestamp(newest.expires_at).strftime("%H:%M")
         more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
