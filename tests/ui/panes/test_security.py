@@ -251,10 +251,31 @@ class TestOtherMethods:
             prompt = await code_prompt(pilot)
             assert "sent to ada.home@example.com" in text_of(prompt.query_one("#explain"))
             assert not prompt.query_one("#qr", QrCode).display
+            assert not prompt.query_one("#outbox").display  # not the demo: nothing printed shows
             sent = tenant.state.my_account.sent_codes[-1]
             await type_code(pilot, sent.code)
             await wait_for(pilot, lambda: len(rows(pane)) == 4)
             assert rows(pane)[-1][:2] == ["email", "ada.home@example.com"]
+
+    async def test_in_the_demo_the_code_prompt_shows_what_the_tenant_sent(
+        self, tenant: RunningTenant, session: AccountSession
+    ) -> None:
+        """The demo tenant prints the code instead of mailing it; in the demo the prompt shows
+        that print, labelled as the demo's outbox."""
+        app = harness(session)
+        app.demo = True  # type: ignore[attr-defined]  # as ConsoleApp(demo=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await choose(pilot, 1)
+            await wait_for(pilot, lambda: isinstance(app.screen, NewMethodScreen))
+            app.screen.query_one("#address", Input).value = "ada.home@example.com"
+            await pilot.press("enter")
+            prompt = await code_prompt(pilot)
+            outbox = prompt.query_one("#outbox", Static)
+            await wait_for(pilot, lambda: outbox.display)
+            sent = tenant.state.my_account.sent_codes[-1]
+            assert text_of(outbox).startswith("Demo tenant's outbox:")
+            assert f"your code is {sent.code}" in text_of(outbox)
 
     async def test_a_phone_is_verified_with_the_code_sent_by_sms(
         self, tenant: RunningTenant, session: AccountSession

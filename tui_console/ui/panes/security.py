@@ -17,12 +17,14 @@ Everything goes through :class:`~tui_console.self_service.SignInMethods`; its ca
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from typing import ClassVar, Literal, Protocol
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -57,6 +59,9 @@ from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
 __all__ = ["SecurityPane", "SecuritySession"]
+
+#: How the in-process demo tenant "sends" a code (``dev tenant: email to X: your code is N``).
+_DEMO_SENT = re.compile(r"dev tenant: (?:email|sms) to \S+: your code is \d+")
 
 _KIND_WORDS = {
     "totp": "authenticator app",
@@ -152,8 +157,9 @@ it was last used, and whether it is confirmed.
 
 - **a** adds one. An *authenticator app*: scan the QR code (or type the code shown beside
   it) into the app, then type the 6 digits it shows. An *email* or *phone* method: a code is
-  sent there; type it. A *recovery code* is shown **once**: copy it (**c**, through your
-  terminal's clipboard) or write it down, then press **s**. tui-console keeps no copy.
+  sent there; type it (in the demo, the prompt shows the code the demo tenant "sent"). A
+  *recovery code* is shown **once**: copy it (**c**, through your terminal's clipboard) or
+  write it down, then press **s**. tui-console keeps no copy.
 - **Later** (Escape) in the code prompt leaves the enrollment waiting for five minutes;
   **f** finishes it.
 - **n** renames the selected method; **d** removes it, after asking. Auth0 may refuse to
@@ -171,6 +177,9 @@ the rate-limit gauge.
 """
 
     FILTER_TABLE = "#security-table"
+
+    _outbox: str | None = None
+    """The demo tenant's last "sent" code message (see :meth:`on_print`)."""
 
     mode: Literal["loading", "my-account", "read-only", "failed"] = "loading"
     """Where the rows come from: the My Account API, or the read-only Guardian fallback."""
@@ -209,6 +218,25 @@ the rate-limit gauge.
             table.add_column(column, key=column)
         # While an enrollment waits, look again now and then: the line goes once it expires.
         self._pending_timer = self.set_interval(10, self._show_pending, pause=True)
+        if getattr(self.app, "demo", False):
+            # The demo tenant runs in this process and "sends" email and SMS codes by printing
+            # them; Textual captures that print, so the code prompt can show it.
+            self.app.begin_capture_print(self, stdout=False, stderr=True)
+
+    def on_unmount(self) -> None:
+        if getattr(self.app, "demo", False):
+            with suppress(KeyError):  # never started (unmounted before its mount ran)
+                self.app.end_capture_print(self)
+
+    def on_print(self, event: events.Print) -> None:
+        """A line the demo tenant printed: keep a sent code for the code prompt."""
+        found = _DEMO_SENT.search(event.text)
+        if found is None:
+            return
+        self._outbox = found.group(0)
+        prompt = self.app.screen
+        if isinstance(prompt, VerifyCodeScreen) and not prompt.request.qr_uri:
+            prompt.show_outbox(self._outbox)
 
     @property
     def table(self) -> FilterTable:
@@ -454,6 +482,7 @@ the rate-limit gauge.
     async def _enroll(self, new: NewMethod) -> None:
         words = _KIND_WORDS.get(new.kind, new.kind)
         self.status.say(f"Starting the {words}…", "busy")
+        self._outbox = None
         try:
             enrollment = await self.sign_in.enroll(
                 new.kind, name=new.name, email=new.email, phone_number=new.phone_number
@@ -492,6 +521,7 @@ the rate-limit gauge.
                 title=f"Add the {_KIND_WORDS.get(enrollment.type, enrollment.type)}",
                 explain=f"A one-time code was sent{where}. Type it here.",
                 verify=lambda code: self.sign_in.verify(enrollment.id, code),
+                outbox=self._outbox,
             )
         self._ask_code(request, enrollment.type)
 

@@ -52,6 +52,8 @@ class CodeRequest:
     qr_uri: Secret | None = None
     """The ``otpauth://`` URI to draw (already shortened by ``qr_otpauth``)."""
     manual_code: Secret | None = None
+    outbox: str | None = None
+    """In the demo: the message the demo tenant "sent" (it has no mail or SMS to send)."""
 
 
 def grouped(code: str) -> str:
@@ -80,6 +82,7 @@ class VerifyCodeScreen(Dialog["AuthenticationMethod | None"]):
         & #explain, #manual, #qr-note { height: auto; }
         & #manual { text-style: bold; margin-top: 1; }
         & #qr-note { color: $text-muted; }
+        & #outbox { height: auto; margin-top: 1; color: $text-warning; display: none; }
         & #code { width: 14; margin-top: 1; }
         & #error { color: $text-error; height: auto; }
         & #buttons { dock: none; }
@@ -117,6 +120,7 @@ class VerifyCodeScreen(Dialog["AuthenticationMethod | None"]):
                         code = grouped(printable(request.manual_code.reveal(), one_line=True))
                         yield Static(Content(code), markup=False, id="manual")
                     yield Static("", markup=False, id="qr-note")
+                    yield Static("", markup=False, id="outbox")
                     yield Input(
                         placeholder="123456",
                         restrict=r"[0-9 ]*",
@@ -134,7 +138,15 @@ class VerifyCodeScreen(Dialog["AuthenticationMethod | None"]):
         field = self.query_one("#code", Input)
         field.cursor_blink = False
         field.focus()
+        if self.request.outbox:
+            self.show_outbox(self.request.outbox)
         self._fit()
+
+    def show_outbox(self, message: str) -> None:
+        """Show what the demo tenant "sent" (it prints it instead of mailing it)."""
+        outbox = self.query_one("#outbox", Static)
+        outbox.update(Content(f"Demo tenant's outbox: {printable(message, one_line=True)}"))
+        outbox.display = True
 
     def on_resize(self) -> None:
         self._fit()
