@@ -182,8 +182,12 @@ class SignInMethods:
         name: str | None = None,
         email: str | None = None,
         phone_number: str | None = None,
+        preferred: str | None = None,
     ) -> Enrollment:
-        """Start enrolling ``kind`` (one of :data:`ENROLLABLE_HERE`); kept until verified."""
+        """Start enrolling ``kind`` (one of :data:`ENROLLABLE_HERE`); kept until verified.
+
+        ``preferred`` is how a phone gets its code: ``sms`` (Auth0's default) or ``voice``.
+        """
         if kind == "passkey":
             raise UsageError("A passkey cannot be created from a terminal.", hint=PASSKEY_NOTE)
         if kind not in ENROLLABLE_HERE:
@@ -197,7 +201,14 @@ class SignInMethods:
             raise UsageError(
                 "A phone method needs the number.", hint="Add --phone +<country><number>."
             )
-        enrollment = await (await self._api()).enroll(kind, email=email, phone_number=phone_number)
+        if preferred is not None and (kind != "phone" or preferred not in ("sms", "voice")):
+            raise UsageError(
+                f"{preferred!r} is not a way to send a code here.",
+                hint="A phone takes sms or voice; other methods take neither.",
+            )
+        enrollment = await (await self._api()).enroll(
+            kind, email=email, phone_number=phone_number, preferred=preferred
+        )
         self._started[enrollment.id] = enrollment
         self.pending.add(
             PendingEnrollment(

@@ -99,6 +99,8 @@ async def test_email_is_verified_with_the_code_the_tenant_sent(sign_in: SignIn) 
         assert method.email == "ada.backup@example.com"
         with pytest.raises(UsageError):
             await methods.enroll("phone")  # no number: refused before sending
+        with pytest.raises(UsageError):
+            await methods.enroll("email", email="a@example.com", preferred="voice")
         with pytest.raises(UsageError) as passkey:
             await methods.enroll("passkey")
         assert "browser" in passkey.value.hint

@@ -296,13 +296,38 @@ class TestOtherMethods:
             await wait_for(pilot, lambda: len(rows(pane)) == 4)
             assert rows(pane)[-1][:2] == ["phone", "+14155550100"]
 
+    async def test_a_phone_by_voice_call_says_a_call_reads_the_code(
+        self, tenant: RunningTenant, session: AccountSession
+    ) -> None:
+        sent: list[dict[str, Any]] = []
+        real_enroll = session.sign_in_methods().enroll
+
+        async def enroll(kind: str, **fields: Any) -> Any:
+            sent.append({"kind": kind, **fields})
+            return await real_enroll(kind, **fields)
+
+        session.sign_in_methods().enroll = enroll  # type: ignore[method-assign]
+        app = harness(session)
+        async with app.run_test(size=SIZE) as pilot:
+            pane = await loaded(pilot)
+            await choose(pilot, 3)
+            await wait_for(pilot, lambda: isinstance(app.screen, NewMethodScreen))
+            app.screen.query_one("#address", Input).value = "+447700900123"
+            await pilot.press("enter")
+            prompt = await code_prompt(pilot)
+            explain = text_of(prompt.query_one("#explain"))
+            assert "A call to +447700900123 reads out a one-time code" in explain
+            assert sent[-1]["kind"] == "phone" and sent[-1]["preferred"] == "voice"
+            await type_code(pilot, tenant.state.my_account.sent_codes[-1].code)
+            await wait_for(pilot, lambda: len(rows(pane)) == 4)
+
     async def test_the_recovery_code_is_shown_copied_and_kept_nowhere_else(
         self, session: AccountSession
     ) -> None:
         app = harness(session)
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             pane = await loaded(pilot)
-            await choose(pilot, 3)
+            await choose(pilot, 4)
             await wait_for(pilot, lambda: isinstance(app.screen, RecoveryCodeScreen))
             screen = app.screen
             code = text_of(screen.query_one("#code", Static)).replace(" ", "")
@@ -322,7 +347,7 @@ class TestOtherMethods:
         app = harness(session)
         async with app.run_test(size=SIZE) as pilot:
             await loaded(pilot)
-            await choose(pilot, 4)
+            await choose(pilot, 5)
             assert isinstance(app.screen, ChooseMethodScreen)  # still open
             note = text_of(app.screen.query_one("#passkey-note", Static))
             assert "WebAuthn" in note and "terminal cannot" in note

@@ -485,16 +485,24 @@ the rate-limit gauge.
         self._outbox = None
         try:
             enrollment = await self.sign_in.enroll(
-                new.kind, name=new.name, email=new.email, phone_number=new.phone_number
+                new.kind,
+                name=new.name,
+                email=new.email,
+                phone_number=new.phone_number,
+                preferred=new.preferred,
             )
         except TuiConsoleError as error:
             self.show_error(error, doing=f"Adding the {words}")
             return
         self.status.clear()
         self._show_pending()
-        self._prompt(enrollment, sent_to=new.email or new.phone_number)
+        self._prompt(
+            enrollment, sent_to=new.email or new.phone_number, by_call=new.preferred == "voice"
+        )
 
-    def _prompt(self, enrollment: Enrollment, *, sent_to: str | None = None) -> None:
+    def _prompt(
+        self, enrollment: Enrollment, *, sent_to: str | None = None, by_call: bool = False
+    ) -> None:
         """Show what the enrollment needs: the QR code and code prompt, the sent code's
         prompt, or the recovery code."""
         if enrollment.recovery_code is not None:
@@ -517,9 +525,14 @@ the rate-limit gauge.
             )
         else:
             where = f" to {sent_to}" if sent_to else ""
+            how = (
+                f"A call{where} reads out a one-time code"
+                if by_call
+                else (f"A one-time code was sent{where}")
+            )
             request = CodeRequest(
                 title=f"Add the {_KIND_WORDS.get(enrollment.type, enrollment.type)}",
-                explain=f"A one-time code was sent{where}. Type it here.",
+                explain=f"{how}. Type it here.",
                 verify=lambda code: self.sign_in.verify(enrollment.id, code),
                 outbox=self._outbox,
             )

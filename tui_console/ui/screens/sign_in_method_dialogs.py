@@ -37,6 +37,7 @@ METHOD_CHOICES: tuple[tuple[str, str], ...] = (
     ("totp", "Authenticator app (scan a QR code)"),
     ("email", "Email one-time code"),
     ("phone", "Phone one-time code (SMS)"),
+    ("phone-voice", "Phone one-time code (voice call)"),
     ("recovery-code", "Recovery code"),
     ("passkey", "Passkey"),
 )
@@ -114,12 +115,19 @@ class NewMethod:
     name: str | None = None
     email: str | None = None
     phone_number: str | None = None
+    preferred: str | None = None
+    """``sms`` or ``voice``, for a phone."""
 
 
 _ASKS = {
     "totp": ("Add an authenticator app", None, None),
     "email": ("Add an email code", "Email address (a code is sent there)", "ada@example.com"),
     "phone": ("Add a phone (SMS)", "Phone number, with the country code", "+14155550100"),
+    "phone-voice": (
+        "Add a phone (voice call)",
+        "Phone number, with the country code",
+        "+14155550100",
+    ),
 }
 
 
@@ -191,7 +199,8 @@ class NewMethodScreen(Dialog["NewMethod | None"]):
         if not _E164.match(number):
             self._fail("Give the number with its country code: + then digits, e.g. +14155550100.")
             return
-        self.dismiss(NewMethod("phone", name=name, phone_number=number))
+        preferred = "voice" if self.kind == "phone-voice" else "sms"
+        self.dismiss(NewMethod("phone", name=name, phone_number=number, preferred=preferred))
 
     @on(Button.Pressed, "#cancel")
     def _cancelled(self) -> None:
