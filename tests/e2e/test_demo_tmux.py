@@ -301,8 +301,8 @@ def security_tab_enrolls_an_authenticator_app_and_removes_it(tmux: TmuxSession) 
     assert len(secret) == 32, screen
     tmux.send("-l", pyotp.TOTP(secret).now())
     _press(tmux, "Enter")
-    screen = tmux.wait_for("Added the authenticator app (Pixel)")
-    assert re.search(r"authenticator app +Pixel", screen)
+    tmux.wait_for("Added the authenticator app (Pixel)")
+    screen = tmux.wait_for(re.compile(r"authenticator app +Pixel"))  # listed again after it
     assert "my acct write" in screen
     _press(tmux, "Down", "Down", "Down", "d")
     tmux.wait_for("Remove the authenticator app Pixel?")
