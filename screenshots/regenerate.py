@@ -5,7 +5,8 @@
 Starts the dev tenant in this process (a fresh one in a temporary directory, so your own demo
 state is untouched), signs in through the real device flow (the tenant approves after a few
 seconds), and saves an SVG of the setup screen, the sign-in device and browser views, each tab
-of the main screen and the help screen into this folder. Where ``rsvg-convert`` is installed
+of the main screen, the Security tab's authenticator-app prompt (also at 80x24) and the help
+screen into this folder. Where ``rsvg-convert`` is installed
 (Debian: ``apt-get install librsvg2-bin fonts-firacode``) a PNG is written beside each SVG.
 
 The SVGs carry ``xml:space="preserve"``: without it rsvg drops the leading spaces of a text
@@ -38,6 +39,11 @@ from tui_console.ui.screens.help import HelpScreen  # noqa: E402
 from tui_console.ui.screens.main import TABS, MainScreen  # noqa: E402
 from tui_console.ui.screens.setup import ProfileSetup, SetupScreen  # noqa: E402
 from tui_console.ui.screens.sign_in import SignInScreen  # noqa: E402
+from tui_console.ui.screens.sign_in_method_dialogs import (  # noqa: E402
+    ChooseMethodScreen,
+    NewMethodScreen,
+)
+from tui_console.ui.screens.verify_code import VerifyCodeScreen  # noqa: E402
 
 SIZE = (100, 30)
 NO_BROWSER = (False, "this is an SSH session without a display, so a browser would open remotely")
@@ -128,6 +134,7 @@ async def console(tmp: Path) -> None:
                 await settle(pilot)
                 save(app, f"main-{number}-{tab.id}")
 
+            await enroll_an_authenticator_app(pilot)
             main.set_focus(None)
             await pilot.press("1")
             await pilot.press("f1")
@@ -210,6 +217,26 @@ async def support_console(tmp: Path) -> None:
             await settle(pilot)
             save(app, "support-7-inspect-token")
         await session.aclose()
+
+
+async def enroll_an_authenticator_app(pilot: Pilot[Any]) -> None:
+    """The Security tab's authenticator-app prompt: QR code, manual code and the code field,
+    at this size and at 80x24 (where it must fit whole to scan); left pending."""
+    app = pilot.app
+    await pilot.press("7", "a")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChooseMethodScreen))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, NewMethodScreen))
+    await pilot.press(*"Pixel", "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, VerifyCodeScreen))
+    await settle(pilot)
+    save(app, "security-totp")
+    await pilot.resize_terminal(80, 24)
+    await settle(pilot)
+    save(app, "security-totp-80x24")
+    await pilot.resize_terminal(*SIZE)
+    await pilot.press("escape")
+    await settle(pilot)
 
 
 async def main() -> None:

@@ -9,6 +9,10 @@ refresh token by a Multi-Resource Refresh Token exchange. It calls
 rate-limit board and the call log see every request, and it keeps a started enrollment
 (:mod:`tui_console.my_account.pending`) until it is verified or expires.
 
+Without the My Account API, :meth:`SignInMethods.guardian_enrollments` reads the person's
+Guardian enrollments with the sign-in's Management API token instead: read-only, and labelled
+so wherever it is shown (:mod:`tui_console.my_account.guardian`).
+
 Callers see only :mod:`tui_console.my_account` dataclasses and the error tree: no httpx type
 crosses this line, so the UI can use it as it uses the rest of the account facade.
 """
@@ -27,10 +31,13 @@ from tui_console.my_account import (
     AuthenticationMethod,
     Enrollment,
     Factor,
+    MethodNotRemovable,
     MyAccountClient,
     MyAccountUnavailable,
     Problem,
 )
+from tui_console.my_account.guardian import GuardianEnrollment, GuardianReader
+from tui_console.my_account.models import qr_otpauth
 from tui_console.my_account.pending import (
     PENDING_LIFETIME,
     PendingEnrollment,
@@ -41,7 +48,22 @@ from tui_console.my_account.pending import (
 if TYPE_CHECKING:  # pragma: no cover
     from tui_console.account import AccountSession
 
-__all__ = ["MY_ACCOUNT_SCOPES", "PASSKEY_NOTE", "SignInMethods"]
+__all__ = [
+    "ENROLLABLE_HERE",
+    "GUARDIAN_READ_ONLY",
+    "MY_ACCOUNT_SCOPES",
+    "PASSKEY_NOTE",
+    "AuthenticationMethod",
+    "Enrollment",
+    "GuardianEnrollment",
+    "MethodNotRemovable",
+    "MyAccountUnavailable",
+    "PendingEnrollment",
+    "SignInMethods",
+    "qr_otpauth",
+]
+"""The view types the console's Security tab uses, re-exported: the UI reaches the My Account
+package only through this module."""
 
 MY_ACCOUNT_SCOPES = (
     "read:me:authentication_methods",
@@ -58,6 +80,13 @@ PASSKEY_NOTE = (
     "and remove them."
 )
 
+GUARDIAN_READ_ONLY = (
+    "Read-only: your Guardian enrollments (authenticator apps, SMS, push) as the Management "
+    "API shows them to your own sign-in. Email and recovery-code methods are not listed, and "
+    "nothing can be added, renamed or removed this way."
+)
+"""The label the Guardian fallback is shown under."""
+
 
 class SignInMethods:
     """The signed-in user's authentication methods through the My Account API."""
@@ -69,6 +98,10 @@ class SignInMethods:
         """Scopes asked for but not granted (Auth0 drops them silently), once connected."""
         self.pending = PendingEnrollments(pending_path(session.store.path), clock=session.clock)
         """Enrollments started and not verified yet."""
+        self._started: dict[str, Enrollment] = {}
+        # The enrollments this process started, secrets included, in memory only: a console
+        # that cancelled the code prompt can draw the same QR code again (the file never holds
+        # the TOTP secret).
 
     async def audience(self) -> str:
         """``https://<tenant>/me/``, on the issuer's own host (§8.4: one host throughout)."""
@@ -115,6 +148,31 @@ class SignInMethods:
 
     async def remove(self, method_id: str) -> None:
         await (await self._api()).delete_method(method_id)
+        self.forget(method_id)
+
+    async def guardian_enrollments(self) -> tuple[GuardianEnrollment, ...]:
+        """The fallback without the My Account API: the user's own Guardian enrollments, read
+        with the sign-in's Management API token (``read:current_user``). Read-only
+        (:data:`GUARDIAN_READ_ONLY`)."""
+        management = await self._session.management()
+        reader = GuardianReader.sharing(management)
+        return await reader.enrollments(self._session.user_id())
+
+    def waiting(self) -> tuple[PendingEnrollment, ...]:
+        """Enrollments started and not verified, that have not expired, oldest first."""
+        return tuple(sorted(self.pending.all(), key=lambda entry: entry.expires_at))
+
+    def started(self, method_id: str) -> Enrollment | None:
+        """The enrollment as this process started it (its QR code and manual code), while it
+        is still pending; ``None`` once verified, expired, or started by another process."""
+        if self.pending.get(method_id) is None:
+            self._started.pop(method_id, None)
+            return None
+        return self._started.get(method_id)
+
+    def forget(self, method_id: str) -> None:
+        """Drop a pending enrollment (the method was removed, or the person gave up)."""
+        self._started.pop(method_id, None)
         self.pending.remove(method_id)
 
     async def enroll(
@@ -124,8 +182,12 @@ class SignInMethods:
         name: str | None = None,
         email: str | None = None,
         phone_number: str | None = None,
+        preferred: str | None = None,
     ) -> Enrollment:
-        """Start enrolling ``kind`` (one of :data:`ENROLLABLE_HERE`); kept until verified."""
+        """Start enrolling ``kind`` (one of :data:`ENROLLABLE_HERE`); kept until verified.
+
+        ``preferred`` is how a phone gets its code: ``sms`` (Auth0's default) or ``voice``.
+        """
         if kind == "passkey":
             raise UsageError("A passkey cannot be created from a terminal.", hint=PASSKEY_NOTE)
         if kind not in ENROLLABLE_HERE:
@@ -139,7 +201,15 @@ class SignInMethods:
             raise UsageError(
                 "A phone method needs the number.", hint="Add --phone +<country><number>."
             )
-        enrollment = await (await self._api()).enroll(kind, email=email, phone_number=phone_number)
+        if preferred is not None and (kind != "phone" or preferred not in ("sms", "voice")):
+            raise UsageError(
+                f"{preferred!r} is not a way to send a code here.",
+                hint="A phone takes sms or voice; other methods take neither.",
+            )
+        enrollment = await (await self._api()).enroll(
+            kind, email=email, phone_number=phone_number, preferred=preferred
+        )
+        self._started[enrollment.id] = enrollment
         self.pending.add(
             PendingEnrollment(
                 id=enrollment.id,
@@ -174,7 +244,7 @@ class SignInMethods:
             auth_session=pending.auth_session,
             otp_code=code.strip() if needs_code and code else None,
         )
-        self.pending.remove(method_id)
+        self.forget(method_id)
         if pending.name:
             method = await api.update_method(method.id, name=pending.name)
         return method

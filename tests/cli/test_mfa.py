@@ -106,10 +106,37 @@ def test_an_inactive_my_account_api_names_the_dashboard_steps(cli: Cli, tmp_path
             "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
         )
         assert login.returncode == 0, login.stderr
+        added = cli.run("mfa", "add", "totp")
+        assert added.returncode == 3, added.stderr  # the server refused
+        assert "activate the MyAccount API" in added.stderr
+        assert "Traceback" not in added.stderr
+
+
+def test_without_the_my_account_api_the_guardian_enrollments_are_listed_read_only(
+    cli: Cli,
+) -> None:
+    """The API off: ``mfa`` says the steps, then lists Ada's Guardian enrollments read with the
+    sign-in's Management token (``GET /users/{id}/enrollments``), labelled read-only."""
+    with serve(
+        TenantSettings(auto_approve=0.2, device_interval=1, my_account_active=False)
+    ) as tenant:
+        login = cli.run(
+            "--issuer", tenant.issuer, "--client-id", tenant.client_id, "login", "--device"
+        )
+        assert login.returncode == 0, login.stderr
         result = cli.run("mfa")
-        assert result.returncode != 0
+        assert result.returncode == 0, result.stderr
         assert "activate the MyAccount API" in result.stderr
+        assert "Read-only" in result.stderr
+        assert "authenticator app" in result.stdout and "1Password" in result.stdout
         assert "Traceback" not in result.stderr
+        as_json = cli.run("mfa", "--json")
+        assert as_json.returncode == 0, as_json.stderr
+        data = json.loads(as_json.stdout)
+        assert data["source"] == "guardian" and data["read_only"] is True
+        [enrollment] = data["enrollments"]
+        assert enrollment["type"] == "authenticator" and enrollment["name"] == "1Password"
+        assert "activate the MyAccount API" in data["my_account_unavailable"]["hint"]
 
 
 class _Terminal:

@@ -273,6 +273,44 @@ def slash_filters_the_calls(tmux: TmuxSession) -> None:
     tmux.wait_for("/api/v2/users")
 
 
+MANUAL_CODE = re.compile(r"\b[A-Z2-7]{4}(?: [A-Z2-7]{4})+\b")
+
+
+def security_tab_enrolls_an_authenticator_app_and_removes_it(tmux: TmuxSession) -> None:
+    """Tab 7 lists the methods and the gauge shows the My Account bucket; `a`, Enter, a name:
+    the QR code and the manual code; the code computed from that secret (as the phone would)
+    verifies; the app is listed; `d` and Remove take it away."""
+    import pyotp
+
+    _press(tmux, "7")
+    screen = tmux.wait_for("MacBook Touch ID")
+    assert "my acct read" in screen  # the gauge
+    _press(tmux, "a")
+    tmux.wait_for("Add a sign-in method")
+    _press(tmux, "Enter")
+    tmux.wait_for("Name to show in your list")
+    tmux.send("-l", "Pixel")
+    _press(tmux, "Enter")
+    screen = tmux.wait_for("code into it:")
+    assert "▀" in screen and "▄" in screen  # the QR code, drawn beside the code
+    secret = "".join(
+        match.replace(" ", "")
+        for line in screen.splitlines()
+        for match in MANUAL_CODE.findall(line[44:])
+    )
+    assert len(secret) == 32, screen
+    tmux.send("-l", pyotp.TOTP(secret).now())
+    _press(tmux, "Enter")
+    tmux.wait_for("Added the authenticator app (Pixel)")
+    screen = tmux.wait_for(re.compile(r"authenticator app +Pixel"))  # listed again after it
+    assert "my acct write" in screen
+    _press(tmux, "Down", "Down", "Down", "d")
+    tmux.wait_for("Remove the authenticator app Pixel?")
+    _press(tmux, "Tab", "Enter")  # Cancel has the focus on a dangerous question
+    screen = tmux.wait_for("Removed the authenticator app")
+    assert "Pixel" not in screen
+
+
 def quit_says_the_draft_is_kept(tmux: TmuxSession) -> None:
     """An unsaved edit, then ctrl+q: the question says the draft is kept (it is), and `y`
     quits, ending the tmux window."""
@@ -303,14 +341,16 @@ STEPS: list[Callable[[TmuxSession], None]] = [
     help_shows_binding_ids,
     v_reveals_the_token_and_leaving_hides_it,
     slash_filters_the_calls,
+    security_tab_enrolls_an_authenticator_app_and_removes_it,
     quit_says_the_draft_is_kept,
 ]
 
 
 def test_demo_walk_through(demo_console: TmuxSession, tmp_path: Path) -> None:
     """The demo from a real terminal at 80x24: code, copy, approval, console, keys that do not
-    type into the editor, edit, add-key buttons, revoke, palette, help ids, reveal, filter,
-    and a quit question that tells the truth about the draft (issue 10, "Done when")."""
+    type into the editor, edit, add-key buttons, revoke, palette, help ids, reveal, filter, an
+    authenticator app enrolled and removed on the Security tab (issue 13), and a quit question
+    that tells the truth about the draft (issue 10, "Done when")."""
     for step in STEPS:
         step(demo_console)
     deadline = time.monotonic() + 10

@@ -16,7 +16,7 @@ import pytest
 
 from tests.my_account.conftest import SignIn
 from tui_console.errors import RateLimited, UsageError
-from tui_console.my_account import MethodNotRemovable, MyAccountError
+from tui_console.my_account import MethodNotRemovable, MyAccountError, MyAccountUnavailable
 from tui_console.ratelimit import MY_ACCOUNT_READ, MY_ACCOUNT_WRITE
 
 PASSWORD = "password|dev_Pw8Lq2Rt6Yx1Vb3N"
@@ -99,6 +99,8 @@ async def test_email_is_verified_with_the_code_the_tenant_sent(sign_in: SignIn) 
         assert method.email == "ada.backup@example.com"
         with pytest.raises(UsageError):
             await methods.enroll("phone")  # no number: refused before sending
+        with pytest.raises(UsageError):
+            await methods.enroll("email", email="a@example.com", preferred="voice")
         with pytest.raises(UsageError) as passkey:
             await methods.enroll("passkey")
         assert "browser" in passkey.value.hint
@@ -197,3 +199,39 @@ async def test_logout_forgets_pending_enrollments(sign_in: SignIn) -> None:
         report = await signed.session.logout()
         assert report.wiped and report.revoked
         assert not methods.pending.path.exists()
+
+
+async def test_without_the_api_the_guardian_enrollments_are_read_with_the_management_token(
+    sign_in: SignIn,
+) -> None:
+    """My Account off: the methods are refused with the dashboard steps, and the fallback reads
+    Ada's Guardian enrollments with her own Management token (a management-read call)."""
+    async with sign_in(my_account_active=False) as signed:
+        methods = signed.session.sign_in_methods()
+        with pytest.raises(MyAccountUnavailable) as refused:
+            await methods.methods()
+        assert "activate the MyAccount API" in refused.value.hint
+        [enrollment] = await methods.guardian_enrollments()
+        assert enrollment.label == "authenticator app" and enrollment.name == "1Password"
+        assert enrollment.confirmed is True and enrollment.enrolled_at is not None
+        assert enrollment.to_json()["auth_method"] == "authenticator"
+        paths = [call.path for call in signed.session.calls]
+        assert any(path.endswith("/enrollments") for path in paths)
+        assert "management-read" in signed.session.rate_limits.snapshot()
+
+
+async def test_an_enrollment_started_here_can_be_shown_again_until_it_is_finished(
+    sign_in: SignIn,
+) -> None:
+    """The pane's "finish it" offer: ``waiting()`` lists it, ``started()`` still has its QR
+    URI in memory (never on disk); verified, both forget it."""
+    async with sign_in() as signed:
+        methods = signed.session.sign_in_methods()
+        enrollment = await methods.enroll("totp")
+        assert [entry.id for entry in methods.waiting()] == [enrollment.id]
+        assert methods.started(enrollment.id) is enrollment
+        assert enrollment.manual_input_code is not None
+        secret = enrollment.manual_input_code.reveal()
+        await methods.verify(enrollment.id, pyotp.TOTP(secret).now())
+        assert methods.waiting() == ()
+        assert methods.started(enrollment.id) is None

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from tui_console.account import (
@@ -33,8 +34,11 @@ from tui_console.management import (
     MetadataUpdate,
     User,
 )
+from tui_console.my_account.models import parse_methods
+from tui_console.my_account.pending import PendingEnrollments
 from tui_console.ratelimit import RateLimitBoard
 from tui_console.ratelimit.headers import RateLimitState
+from tui_console.self_service import AuthenticationMethod, SignInMethods
 
 NOW = 1_726_000_000.0
 """The frozen "now": 2024-09-10 20:26:40 UTC."""
@@ -151,6 +155,33 @@ class FakeDeviceLogin:
         raise AssertionError("unreachable")
 
 
+SIGN_IN_METHODS = parse_methods(
+    [
+        {"id": "password|dev_Pw8Lq2Rt6Yx1Vb3N", "type": "password", "usage": ["primary"],
+         "created_at": "2024-03-13T09:41:22.000Z"},
+        {"id": "passkey|dev_Pk4Hs7Jd2Wq9Zc5M", "type": "passkey", "usage": ["primary"],
+         "name": "MacBook Touch ID", "created_at": "2024-06-02T18:12:05.000Z",
+         "last_auth_at": "2024-09-09T08:03:51.000Z"},
+        {"id": "totp|dev_Tp5Gs1Kd8Wq3Zc7N", "type": "totp", "usage": ["secondary"],
+         "name": "Pixel 8", "confirmed": True, "created_at": "2024-07-20T11:30:00.000Z",
+         "last_auth_at": "2024-09-10T07:58:12.000Z"},
+    ]
+)  # fmt: skip
+
+
+class FakeSignInMethods(SignInMethods):
+    """The My Account facade answering :data:`SIGN_IN_METHODS`, with nothing pending."""
+
+    def __init__(self) -> None:  # no session: nothing here reaches the network or the disk
+        self._started = {}
+        self.missing_scopes = ()
+        nowhere = Path("/nonexistent/fake.pending.json")
+        self.pending = PendingEnrollments(nowhere, clock=frozen_clock)
+
+    async def methods(self) -> tuple[AuthenticationMethod, ...]:
+        return SIGN_IN_METHODS
+
+
 class FakeSession:
     """Answers like AccountSession for Ada on acme.eu.auth0.com, frozen at :data:`NOW`."""
 
@@ -162,6 +193,7 @@ class FakeSession:
         self.calls = CallLog()
         self.metadata: dict[str, Any] = dict(USER_JSON["user_metadata"])
         self.devices = list(DEVICES)
+        self._sign_in_methods = FakeSignInMethods()
         self._record_traffic()
 
     def _record_traffic(self) -> None:
@@ -315,3 +347,6 @@ class FakeSession:
 
     async def revoke_device(self, credential_id: str) -> None:
         self.devices = [d for d in self.devices if d.id != credential_id]
+
+    def sign_in_methods(self) -> SignInMethods:
+        return self._sign_in_methods

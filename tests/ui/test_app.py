@@ -153,7 +153,7 @@ class TestSetup:
 
 class TestKeys:
     async def test_number_keys_switch_tabs(self) -> None:
-        """1-6 show the six tabs in order; [ and ] step through them."""
+        """1-7 show the seven tabs in order; [ and ] step through them."""
         app = _fake_app()
         async with app.run_test() as pilot:
             main = await _main(pilot)

@@ -1,6 +1,6 @@
 """Every screen and every dialog is usable at 80x24: each control, once focused, is on screen.
 
-For each view (the setup screen, both sign-in flows, the six tabs, the help, every modal) the
+For each view (the setup screen, both sign-in flows, the seven tabs, the help, every modal) the
 test walks the focus chain, focuses each control the way Tab would, and checks that the
 control lies inside the visible part of the screen, inside every scrolling container around
 it. A button below the fold, or a field scrolled out of its dialog, fails here (issue 10 §1).
@@ -20,7 +20,8 @@ from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, wait_for
 from tui_console.call_log import CallRecord
 from tui_console.ratelimit.headers import RateLimitState
-from tui_console.redact import MASK
+from tui_console.redact import MASK, Secret
+from tui_console.self_service import AuthenticationMethod
 from tui_console.ui.app import ConsoleApp
 from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.screens.add_device_key import AddDeviceKeyScreen
@@ -28,6 +29,13 @@ from tui_console.ui.screens.help import HelpScreen
 from tui_console.ui.screens.main import MainScreen
 from tui_console.ui.screens.setup import SetupScreen
 from tui_console.ui.screens.sign_in import SignInScreen
+from tui_console.ui.screens.sign_in_method_dialogs import (
+    ChooseMethodScreen,
+    NewMethodScreen,
+    RecoveryCodeScreen,
+    RenameMethodScreen,
+)
+from tui_console.ui.screens.verify_code import CodeRequest, VerifyCodeScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
 from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview, metadata_changes
 
@@ -107,6 +115,27 @@ def _preview() -> ConfirmScreen:
     )
 
 
+def _totp_prompt() -> VerifyCodeScreen:
+    """The authenticator-app prompt for a URI as long as a real tenant's (47x24 cells)."""
+
+    async def refuse(code: str) -> AuthenticationMethod:
+        raise AssertionError("not verified in this test")
+
+    uri = (
+        "otpauth://totp/ada-demo.eu.auth0.com:google-oauth2%7C104817261815121012345"
+        "?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ada-demo.eu.auth0.com"
+    )
+    return VerifyCodeScreen(
+        CodeRequest(
+            title="Add an authenticator app",
+            explain="Scan the QR code with your authenticator app, or type this code into it:",
+            verify=refuse,
+            qr_uri=Secret(uri),
+            manual_code=Secret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+        )
+    )
+
+
 def _call() -> CallRecord:
     return CallRecord(
         1_726_000_000.0,
@@ -138,9 +167,14 @@ VIEWS: dict[str, tuple[dict[str, bool], Callable[[Pilot[Any]], Awaitable[None]]]
     "setup": ({"setup": True}, _setup),
     "sign-in device": ({"signed_in": False}, lambda pilot: _sign_in(pilot, "d")),
     "sign-in browser": ({"signed_in": False}, lambda pilot: _sign_in(pilot, "b")),
-    **{f"tab {number}": ({}, _tab(number)) for number in range(1, 7)},
+    **{f"tab {number}": ({}, _tab(number)) for number in range(1, 8)},
     "help": ({}, _help),
     "add key": ({}, _modal(AddDeviceKeyScreen)),
+    "add sign-in method": ({}, _modal(ChooseMethodScreen)),
+    "new email method": ({}, _modal(lambda: NewMethodScreen("email"))),
+    "rename method": ({}, _modal(lambda: RenameMethodScreen("email", "Work email"))),
+    "recovery code": ({}, _modal(lambda: RecoveryCodeScreen(Secret("R4282MR2FLYL2EHJZWW4975R")))),
+    "totp code": ({}, _modal(_totp_prompt)),
     "confirm": (
         {},
         _modal(

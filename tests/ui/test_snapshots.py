@@ -70,7 +70,7 @@ def test_sign_in_device_view(snap_compare: Any, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_main_screen(snap_compare: Any, size: tuple[int, int]) -> None:
-    """Session strip, the six tabs on Profile, the rate-limit gauge and the footer."""
+    """Session strip, the seven tabs on Profile, the rate-limit gauge and the footer."""
     assert snap_compare(_app(signed_in=True), run_before=_main_loaded, terminal_size=size)
 
 

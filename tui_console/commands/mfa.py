@@ -10,6 +10,10 @@
   file or a log;
 * ``mfa verify ID [CODE]``, ``mfa rename ID NAME``, ``mfa remove ID [--yes]``.
 
+Where the My Account API is not available, ``mfa`` says the dashboard steps on stderr and
+lists what the Management API shows the sign-in instead, the Guardian enrollments, labelled
+read-only (``"read_only": true`` and ``"source": "guardian"`` under ``--json``).
+
 Data goes to stdout (exact JSON with ``--json``); narration, prompts, the QR code and the
 rate-limit summary go to stderr. Server text passes through
 :func:`~tui_console.terminal_text.printable` before it reaches the terminal.
@@ -27,10 +31,18 @@ from typing import Any
 from tui_console.account import AccountSession
 from tui_console.commands.output import EXIT_OK, confirm, print_json, reports_rate_limits
 from tui_console.durations import epoch_seconds
-from tui_console.my_account import AuthenticationMethod, Enrollment
-from tui_console.my_account.models import qr_otpauth
+from tui_console.errors import TuiConsoleError
 from tui_console.qr import qr_lines
-from tui_console.self_service import PASSKEY_NOTE, SignInMethods
+from tui_console.self_service import (
+    GUARDIAN_READ_ONLY,
+    PASSKEY_NOTE,
+    AuthenticationMethod,
+    Enrollment,
+    GuardianEnrollment,
+    MyAccountUnavailable,
+    SignInMethods,
+    qr_otpauth,
+)
 from tui_console.terminal_text import printable
 
 __all__ = ["mfa"]
@@ -114,8 +126,54 @@ def _done(
     return _finish(args, {"authentication_method": method.to_json()})
 
 
+def _guardian_row(enrollment: GuardianEnrollment) -> str:
+    state = "" if enrollment.confirmed is not False else "  (not confirmed)"
+    return (
+        f"{printable(enrollment.id, one_line=True):<32} "
+        f"{printable(enrollment.label, one_line=True):<18} "
+        f"{printable(enrollment.detail, one_line=True)[:24]:<24} {'':<10} "
+        f"{_when(enrollment.enrolled_at):<10} {_when(enrollment.last_auth)}{state}"
+    )
+
+
+async def _list_guardian(
+    methods: SignInMethods, args: argparse.Namespace, unavailable: MyAccountUnavailable
+) -> int:
+    """The read-only fallback: say why the My Account API is not used, then list the Guardian
+    enrollments. When those cannot be read either, the My Account error is the answer."""
+    try:
+        found = await methods.guardian_enrollments()
+    except TuiConsoleError as error:
+        _say(f"The read-only fallback failed too: {printable(error.message)}")
+        raise unavailable from None
+    _say(printable(unavailable.message))
+    if unavailable.hint:
+        _say(printable(unavailable.hint))
+    _say(GUARDIAN_READ_ONLY)
+    if not args.json:
+        if not found:
+            _say("No Guardian enrollments.")
+        for enrollment in found:
+            print(_guardian_row(enrollment))
+    return _finish(
+        args,
+        {
+            "source": "guardian",
+            "read_only": True,
+            "enrollments": [e.to_json() for e in found],
+            "my_account_unavailable": {
+                "message": unavailable.message,
+                "hint": unavailable.hint,
+            },
+        },
+    )
+
+
 async def _list(session: AccountSession, methods: SignInMethods, args: argparse.Namespace) -> int:
-    found = await methods.methods()
+    try:
+        found = await methods.methods()
+    except MyAccountUnavailable as unavailable:
+        return await _list_guardian(methods, args, unavailable)
     _warn_missing(methods)
     if not args.json:
         if not found:

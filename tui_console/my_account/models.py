@@ -58,7 +58,7 @@ TYPE_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 
-def _text(data: Mapping[str, Any], key: str) -> str | None:
+def read_text(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) and value else None
 
@@ -68,8 +68,8 @@ def _flag(data: Mapping[str, Any], key: str) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _time(data: Mapping[str, Any], key: str) -> datetime | None:
-    text = _text(data, key)
+def read_time(data: Mapping[str, Any], key: str) -> datetime | None:
+    text = read_text(data, key)
     if text is None:
         return None
     try:
@@ -133,24 +133,24 @@ def parse_method(data: Any) -> AuthenticationMethod:
     """One method object; ``ValueError`` without a string ``id`` and ``type``."""
     if not isinstance(data, Mapping):
         raise ValueError("an authentication method is not an object")
-    method_id, kind = _text(data, "id"), _text(data, "type")
+    method_id, kind = read_text(data, "id"), read_text(data, "type")
     if method_id is None or kind is None:
         raise ValueError("an authentication method has no id or type")
     return AuthenticationMethod(
         id=method_id,
         type=kind,
-        created_at=_time(data, "created_at"),
+        created_at=read_time(data, "created_at"),
         usage=_strings(data, "usage"),
         confirmed=_flag(data, "confirmed"),
-        name=_text(data, "name"),
-        last_auth_at=_time(data, "last_auth_at"),
-        email=_text(data, "email"),
-        phone_number=_text(data, "phone_number"),
-        preferred_authentication_method=_text(data, "preferred_authentication_method"),
-        credential_device_type=_text(data, "credential_device_type"),
+        name=read_text(data, "name"),
+        last_auth_at=read_time(data, "last_auth_at"),
+        email=read_text(data, "email"),
+        phone_number=read_text(data, "phone_number"),
+        preferred_authentication_method=read_text(data, "preferred_authentication_method"),
+        credential_device_type=read_text(data, "credential_device_type"),
         credential_backed_up=_flag(data, "credential_backed_up"),
         transports=_strings(data, "transports"),
-        user_agent=_text(data, "user_agent"),
+        user_agent=read_text(data, "user_agent"),
         raw=MappingProxyType(dict(data)),
     )
 
@@ -184,7 +184,7 @@ def parse_factors(data: Any) -> tuple[Factor, ...]:
     return tuple(
         Factor(type=kind, usage=_strings(item, "usage"))
         for item in items
-        if isinstance(item, Mapping) and (kind := _text(item, "type")) is not None
+        if isinstance(item, Mapping) and (kind := read_text(item, "type")) is not None
     )
 
 
@@ -222,18 +222,18 @@ def parse_enrollment(kind: str, data: Any, location: str | None) -> Enrollment:
     """A 202 body for a ``kind`` enrollment; ``ValueError`` without a session or an id."""
     if not isinstance(data, Mapping):
         raise ValueError("the enrollment answer is not an object")
-    session = _text(data, "auth_session")
-    method_id = _text(data, "id") or _location_id(location)
+    session = read_text(data, "auth_session")
+    method_id = read_text(data, "id") or _location_id(location)
     if session is None or method_id is None:
         raise ValueError("the enrollment answer has no auth_session or id")
 
     def secret(key: str) -> Secret | None:
-        value = _text(data, key)
+        value = read_text(data, key)
         return Secret(value) if value else None
 
     return Enrollment(
         id=method_id,
-        type=_text(data, "type") or kind,
+        type=read_text(data, "type") or kind,
         auth_session=Secret(session),
         barcode_uri=secret("barcode_uri"),
         manual_input_code=secret("manual_input_code"),

@@ -111,6 +111,10 @@ class PendingEnrollments:
         entries[entry.id] = entry
         self._save(entries)
 
+    def all(self) -> tuple[PendingEnrollment, ...]:
+        """Every pending enrollment that has not expired."""
+        return tuple(self._load().values())
+
     def get(self, method_id: str) -> PendingEnrollment | None:
         """The pending enrollment ``method_id``, unless it has expired."""
         return self._load().get(method_id)

@@ -10,6 +10,7 @@ workers the first time it is shown, shows failures inline (message and next step
 * :class:`IdentitiesPane`: linked identities; link and unlink.
 * :class:`DevicesPane`: device credentials; revoke, revoke by id, add a key.
 * :class:`SessionPane`: the token inspector.
+* :class:`SecurityPane`: your sign-in methods (My Account API); add, rename, remove.
 * :class:`CallsPane`: the live HTTP call log.
 
 A pane whose action lacks a scope posts
@@ -23,6 +24,7 @@ from tui_console.ui.panes.devices import DevicesPane
 from tui_console.ui.panes.identities import IdentitiesPane
 from tui_console.ui.panes.metadata import MetadataPane
 from tui_console.ui.panes.profile import ProfilePane
+from tui_console.ui.panes.security import SecurityPane
 from tui_console.ui.panes.session import SessionPane
 
 __all__ = [
@@ -33,5 +35,6 @@ __all__ = [
     "Pane",
     "PaneSession",
     "ProfilePane",
+    "SecurityPane",
     "SessionPane",
 ]

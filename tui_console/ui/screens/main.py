@@ -1,6 +1,6 @@
-"""The main screen: the session strip, six account tabs, the rate-limit gauge, the footer.
+"""The main screen: the session strip, seven account tabs, the rate-limit gauge, the footer.
 
-Keys ``1``-``6`` switch tabs (``[`` and ``]`` step through them); each tab is a pane that
+Keys ``1``-``7`` switch tabs (``[`` and ``]`` step through them); each tab is a pane that
 loads its own data the first time it is shown. Leaving the Metadata tab with unsaved edits
 asks first, whether the tab was left by key, by click or from the command palette. The strip
 and the gauge are always visible: who is signed in and how long the token lasts at the top,
@@ -57,8 +57,9 @@ TABS: tuple[TabInfo, ...] = (
     TabInfo("devices", "Devices", "DevicesPane"),
     TabInfo("session", "Session", "SessionPane"),
     TabInfo("calls", "Calls", "CallsPane"),
+    TabInfo("security", "Security", "SecurityPane"),
 )
-"""The tabs in order; the key of each is its position (1-6)."""
+"""The tabs in order; the key of each is its position (1-7)."""
 
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
 
@@ -140,7 +141,7 @@ class MainScreen(Screen[None]):
     """
     | Key | Description |
     | :- | :- |
-    | 1-6 | Show the Profile, Metadata, Identities, Devices, Session or Calls tab. |
+    | 1-7 | Show the Profile, Metadata, Identities, Devices, Session, Calls or Security tab. |
     | [ / ] | Show the previous / next tab. |
     | f2 / f3 | Show the previous / next tab, also from a text field or the editor. |
     """
