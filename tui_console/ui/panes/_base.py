@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Protocol
 
-from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -36,21 +34,14 @@ from tui_console.account import (
     UserProfile,
 )
 from tui_console.config import Profile
-from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import redact
-from tui_console.terminal_text import printable
+from tui_console.ui.format import error_text
 from tui_console.ui.messages import StepUpRequested
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine
 
-__all__ = [
-    "Pane",
-    "PaneSession",
-    "StatusLine",
-    "ago",
-    "cell",
-    "local_time",
-]
+__all__ = ["Pane", "PaneSession"]
 
 
 class PaneSession(Protocol):
@@ -85,84 +76,6 @@ class PaneSession(Protocol):
     def token_details(self) -> list[TokenDetails]: ...
     async def check_signature(self, audience: str | None, *, which: str = "access") -> str: ...
     def reveal_token(self, audience: str | None, *, which: str = "access") -> str: ...
-
-
-# -- words for times ---------------------------------------------------------------------------
-
-
-def ago(seconds: float) -> str:
-    """``just now``, ``12 s ago``, ``3 min 07 s ago``: how old something is."""
-    if seconds < 1:
-        return "just now"
-    return f"{words(seconds)} ago"
-
-
-def local_time(epoch: float | datetime) -> str:
-    """``2024-03-13 14:05:18 UTC``: a moment in the local time zone, with its name."""
-    moment = epoch if isinstance(epoch, datetime) else datetime.fromtimestamp(epoch)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
-def cell(value: object, style: str = "") -> Text:
-    """A table cell that is never parsed as markup, control characters shown as escapes
-    (``None`` reads as an em dash)."""
-    return Text("—" if value is None else printable(str(value), one_line=True), style=style)
-
-
-# -- the status line ---------------------------------------------------------------------------
-
-Tone = Literal["info", "ok", "warning", "error", "busy"]
-
-_PREFIX: Mapping[Tone, str] = {
-    "info": "",
-    "ok": "✓ ",
-    "warning": "⚠ ",
-    "error": "✗ ",
-    "busy": "… ",
-}
-
-
-class StatusLine(Static):
-    """One or two lines saying what just happened, in words (the colour only repeats it)."""
-
-    DEFAULT_CSS = """
-    StatusLine {
-        height: auto;
-        padding: 0 1;
-        color: $text-muted;
-        &.-ok { color: $text-success; }
-        &.-warning { color: $text-warning; }
-        &.-error { color: $text-error; }
-        &:ansi.-error { text-style: bold; }
-    }
-    """
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("", markup=False, id=id, classes=classes)
-        self.tone: Tone = "info"
-        self.display = False
-
-    def say(self, text: str, tone: Tone = "info") -> None:
-        """Show ``text`` (plain, never markup) with a word-level marker for ``tone``."""
-        self.tone = tone
-        for name in _PREFIX:
-            self.set_class(name == tone, f"-{name}")
-        self.update(Content(_PREFIX[tone] + printable(text)) if text else Content(""))
-        self.display = bool(text)
-
-    def clear(self) -> None:
-        self.say("")
-
-    @property
-    def text(self) -> str:
-        """What the line says now (for tests and the help screen)."""
-        return str(self.content)
-
-
-def error_text(error: TuiConsoleError) -> str:
-    """The error's message and next step, each on its own line."""
-    text = f"{error.message}\n{error.hint}" if error.hint else error.message
-    return printable(text)
 
 
 # -- the pane ----------------------------------------------------------------------------------

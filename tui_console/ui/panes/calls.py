@@ -20,9 +20,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from tui_console.account import CallRecord
-from tui_console.ui.panes._base import Pane, StatusLine, cell, local_time
+from tui_console.ui.format import cell, local_time
+from tui_console.ui.panes._base import Pane
 from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["CallsPane"]
 

@@ -22,10 +22,12 @@ from textual.widgets import Input, Label, Select, Static
 
 from tui_console.account import DeviceCredential, InsufficientScope
 from tui_console.errors import TuiConsoleError
-from tui_console.ui.panes._base import Pane, PaneSession, StatusLine, cell
+from tui_console.ui.format import cell
+from tui_console.ui.panes._base import Pane, PaneSession
 from tui_console.ui.screens.add_device_key import AddDeviceKeyScreen, NewDeviceKey
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["CREDENTIAL_TYPES", "DevicesPane"]
 

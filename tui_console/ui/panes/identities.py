@@ -27,9 +27,11 @@ from tui_console.account import Identity, NothingUnlinked
 from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.terminal_text import printable
-from tui_console.ui.panes._base import Pane, StatusLine, cell, error_text
+from tui_console.ui.format import cell, error_text
+from tui_console.ui.panes._base import Pane
 from tui_console.ui.widgets.confirm import TypedConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["IdentitiesPane", "profile_summary"]
 

@@ -45,7 +45,8 @@ from tui_console.account import (
     metadata_size_warnings,
 )
 from tui_console.errors import StorageError, TuiConsoleError
-from tui_console.ui.panes._base import Pane, PaneSession, StatusLine, error_text, local_time
+from tui_console.ui.format import error_text, local_time
+from tui_console.ui.panes._base import Pane, PaneSession
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.json_diff import (
     ConflictScreen,
@@ -54,6 +55,7 @@ from tui_console.ui.widgets.json_diff import (
     metadata_changes,
     reverted_keys,
 )
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["MetadataCheck", "MetadataPane", "check_metadata_text"]
 

@@ -20,7 +20,9 @@ from tui_console.account import UserProfile
 from tui_console.durations import words
 from tui_console.errors import RateLimited, TuiConsoleError
 from tui_console.terminal_text import printable
-from tui_console.ui.panes._base import Pane, StatusLine, ago, cell, local_time
+from tui_console.ui.format import ago, cell, local_time
+from tui_console.ui.panes._base import Pane
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["ProfilePane"]
 

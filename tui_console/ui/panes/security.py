@@ -46,7 +46,8 @@ from tui_console.self_service import (
     qr_otpauth,
 )
 from tui_console.terminal_text import printable
-from tui_console.ui.panes._base import Pane, PaneSession, StatusLine, cell, error_text
+from tui_console.ui.format import cell, error_text
+from tui_console.ui.panes._base import Pane, PaneSession
 from tui_console.ui.screens.sign_in_method_dialogs import (
     ChooseMethodScreen,
     NewMethod,
@@ -57,6 +58,7 @@ from tui_console.ui.screens.sign_in_method_dialogs import (
 from tui_console.ui.screens.verify_code import CodeRequest, VerifyCodeScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["SecurityPane", "SecuritySession"]
 

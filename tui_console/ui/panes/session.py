@@ -28,9 +28,11 @@ from tui_console.durations import words
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import MASK
 from tui_console.terminal_text import printable
-from tui_console.ui.panes._base import Pane, StatusLine, ago, cell, local_time
+from tui_console.ui.format import ago, cell, local_time
+from tui_console.ui.panes._base import Pane
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["SessionPane", "TokenRow"]
 

@@ -22,7 +22,8 @@ from textual.worker import Worker, WorkerState
 from tui_console.errors import ResponseLost, TuiConsoleError
 from tui_console.redact import redact
 from tui_console.support import Outcome, PlanLacksFeature, SupportSession, SupportUser
-from tui_console.ui.panes._base import Pane, error_text
+from tui_console.ui.format import error_text
+from tui_console.ui.panes._base import Pane
 
 __all__ = ["GRANT_WHERE", "SupportPane", "UserPane", "worker_failure"]
 

@@ -21,9 +21,9 @@ from textual.widgets import Label, Static
 from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportUser
 from tui_console.terminal_text import printable
-from tui_console.ui.panes._base import StatusLine
 from tui_console.ui.support._pane import UserPane
 from tui_console.ui.support.times import moment
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["UserProfileTab", "profile_rows"]
 

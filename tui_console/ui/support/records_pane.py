@@ -22,9 +22,10 @@ from textual.widgets import DataTable, Static
 
 from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser
-from tui_console.ui.panes._base import StatusLine, cell
+from tui_console.ui.format import cell
 from tui_console.ui.support._pane import UserPane
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["PAGE_SIZE", "TICK_SECONDS", "RecordsPane"]
 

@@ -22,11 +22,12 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser, UserSearch
-from tui_console.ui.panes._base import StatusLine, Tone, cell
+from tui_console.ui.format import cell
 from tui_console.ui.support._pane import SupportPane
 from tui_console.ui.support.messages import UserChosen
 from tui_console.ui.support.times import relative
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
+from tui_console.ui.widgets.status_line import StatusLine, Tone
 
 __all__ = ["UserSearchPane", "user_cells"]
 

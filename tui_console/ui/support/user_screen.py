@@ -24,7 +24,6 @@ from textual.worker import Worker
 from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser
 from tui_console.terminal_text import printable
-from tui_console.ui.panes._base import StatusLine
 from tui_console.ui.support._pane import GRANT_WHERE, UserPane, worker_failure
 from tui_console.ui.support.confirmations import SignOutConfirm
 from tui_console.ui.support.profile_tab import UserProfileTab
@@ -32,6 +31,7 @@ from tui_console.ui.support.records_pane import RecordsPane
 from tui_console.ui.support.sessions_tab import SessionsTab
 from tui_console.ui.support.strip import SupportStrip
 from tui_console.ui.support.tokens_tab import RefreshTokensTab
+from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["USER_TABS", "UserScreen", "UserTab"]
 
