@@ -194,21 +194,12 @@ class DeviceCredentialPage:
 
     @classmethod
     def from_json(cls, data: Any, *, page: int, per_page: int) -> DeviceCredentialPage:
-        """Either shape: a bare array (no totals) or ``{start, limit, total, device_credentials}``.
+        """Either shape: a bare array (no totals) or ``{start, limit, total, device_credentials}``
+        (:func:`~tui_console.management.paging.offset_page`)."""
+        from tui_console.management.paging import offset_page  # it reads with this module's helpers
 
-        NOTES.md §5: lists are bare arrays unless ``include_totals=true``; ``page`` is 0-based,
-        so a bare page starts at ``page * per_page``.
-        """
-        if isinstance(data, list):
-            items: Any = data
-            start, limit, total = page * per_page, per_page, None
-        else:
-            envelope = _required_object(data, "the device credentials page")
-            items = envelope.get("device_credentials")
-            start = _integer_or(envelope.get("start"), page * per_page)
-            limit = _integer_or(envelope.get("limit"), per_page)
-            total = _integer(envelope.get("total"))
-        if not isinstance(items, list):
-            raise ValueError("the device credentials are not a JSON array")
-        credentials = tuple(DeviceCredential.from_json(item) for item in items)
-        return cls(credentials=credentials, start=start, limit=limit, total=total)
+        window = offset_page(
+            data, "device_credentials", "the device credentials", page=page, per_page=per_page
+        )
+        credentials = tuple(DeviceCredential.from_json(item) for item in window.items)
+        return cls(credentials, window.start, window.limit, window.total)

@@ -36,7 +36,8 @@ from types import MappingProxyType
 from typing import Any
 
 from tui_console.management.log_events import EventType, event_type
-from tui_console.management.models import User, _integer, _required_object, _text, _timestamp
+from tui_console.management.models import User, _required_object, _text, _timestamp
+from tui_console.management.paging import checkpoint_page, more_after, offset_page
 from tui_console.redact import MASK, redact
 from tui_console.user_agents import UserAgent, describe_user_agent
 
@@ -110,25 +111,14 @@ class UserSearchPage:
 
     @classmethod
     def from_json(cls, data: Any, *, page: int, per_page: int) -> UserSearchPage:
-        if isinstance(data, list):
-            items: Any = data
-            start, limit, total = page * per_page, per_page, None
-        else:
-            envelope = _required_object(data, "the users page")
-            items = envelope.get("users")
-            start = _integer(envelope.get("start")) or page * per_page
-            limit = _integer(envelope.get("limit")) or per_page
-            total = _integer(envelope.get("total"))
-        if not isinstance(items, list):
-            raise ValueError("the users are not a JSON array")
-        return cls(tuple(SupportUser.from_json(u) for u in items), start, limit, total)
+        window = offset_page(data, "users", "the users", page=page, per_page=per_page)
+        users = tuple(SupportUser.from_json(item) for item in window.items)
+        return cls(users, window.start, window.limit, window.total)
 
     @property
     def has_more(self) -> bool:
         """Whether another page may follow (unknown total: a full page suggests so)."""
-        if self.total is not None:
-            return self.start + len(self.users) < self.total
-        return len(self.users) >= self.limit
+        return more_after(self.start, len(self.users), self.limit, self.total)
 
 
 @dataclass(frozen=True)
@@ -240,12 +230,10 @@ class SessionPage:
 
     @classmethod
     def from_json(cls, data: Any) -> SessionPage:
-        body = _required_object(data, "the sessions page")
-        items = body.get("sessions")
-        if not isinstance(items, list):
-            raise ValueError("the sessions are not a JSON array")
-        sessions = tuple(Session.from_json(item) for item in items)
-        return cls(sessions, _text(body, "next") or None, _integer(body.get("total")))
+        window = checkpoint_page(data, "sessions", "the sessions")
+        return cls(
+            tuple(Session.from_json(item) for item in window.items), window.next, window.total
+        )
 
 
 @dataclass(frozen=True)
@@ -322,12 +310,9 @@ class RefreshTokenPage:
 
     @classmethod
     def from_json(cls, data: Any) -> RefreshTokenPage:
-        body = _required_object(data, "the refresh tokens page")
-        items = body.get("tokens")
-        if not isinstance(items, list):
-            raise ValueError("the refresh tokens are not a JSON array")
-        tokens = tuple(RefreshToken.from_json(item) for item in items)
-        return cls(tokens, _text(body, "next") or None, _integer(body.get("total")))
+        window = checkpoint_page(data, "tokens", "the refresh tokens")
+        tokens = tuple(RefreshToken.from_json(item) for item in window.items)
+        return cls(tokens, window.next, window.total)
 
 
 # -- "why can't this user sign in?": logs, blocks, MFA (issue 12) ---------------------------------
@@ -472,23 +457,13 @@ class LogPage:
 
     @classmethod
     def from_json(cls, data: Any, *, page: int, per_page: int) -> LogPage:
-        if isinstance(data, list):
-            return cls(parse_log_events(data), page * per_page, per_page, None)
-        envelope = _required_object(data, "the log page")
-        start = _integer(envelope.get("start"))
-        limit = _integer(envelope.get("limit"))
-        return cls(
-            parse_log_events(envelope.get("logs")),
-            page * per_page if start is None else start,
-            limit or per_page,
-            _integer(envelope.get("total")),
-        )
+        window = offset_page(data, "logs", "the log events", page=page, per_page=per_page)
+        return cls(parse_log_events(window.items), window.start, window.limit, window.total)
 
     @property
     def has_more(self) -> bool:
-        if self.total is not None:
-            return self.start + len(self.events) < self.total
-        return len(self.events) >= self.limit
+        """Whether another page may follow (unknown total: a full page suggests so)."""
+        return more_after(self.start, len(self.events), self.limit, self.total)
 
 
 @dataclass(frozen=True)
@@ -635,22 +610,13 @@ class MfaMethodPage:
 
     @classmethod
     def from_json(cls, data: Any, *, page: int, per_page: int) -> MfaMethodPage:
-        if isinstance(data, list):
-            items: Any = data
-            start, limit, total = page * per_page, per_page, None
-        else:
-            envelope = _required_object(data, "the authentication methods page")
-            items = envelope.get("authenticators")
-            start_value = _integer(envelope.get("start"))
-            start = page * per_page if start_value is None else start_value
-            limit = _integer(envelope.get("limit")) or per_page
-            total = _integer(envelope.get("total"))
-        if not isinstance(items, list):
-            raise ValueError("the authentication methods are not a JSON array")
-        return cls(tuple(MfaMethod.from_json(item) for item in items), start, limit, total)
+        window = offset_page(
+            data, "authenticators", "the authentication methods", page=page, per_page=per_page
+        )
+        methods = tuple(MfaMethod.from_json(item) for item in window.items)
+        return cls(methods, window.start, window.limit, window.total)
 
     @property
     def has_more(self) -> bool:
-        if self.total is not None:
-            return self.start + len(self.methods) < self.total
-        return len(self.methods) >= self.limit
+        """Whether another page may follow (unknown total: a full page suggests so)."""
+        return more_after(self.start, len(self.methods), self.limit, self.total)
