@@ -75,6 +75,10 @@ class BlocksTab(RecordsPane[BlockedFor]):
     LIST_ACTION = "blocks.read"
     KEYS_HINT = "u: unblock · Enter: details"
 
+    DEFAULT_CSS = """
+    BlocksTab #blocked-flag { height: auto; padding: 0 1; }
+    """
+
     report: BlockReport | None = None
 
     def on_mount(self) -> None:
