@@ -125,6 +125,11 @@ async def test_follow_shows_a_failed_password_and_comes_through_a_429_storm(
         newest = _rows(logs.table)[-1]
         assert newest[1] == "fp" and newest[2] == "Sign-in failed: wrong password"
         assert logs.table.cursor_row == logs.table.row_count - 1  # the cursor follows the tail
+        await pilot.press("enter")  # a detail view over the tab does not stop the tail
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert logs.following
 
         storm = desk.tenant.state.inject_failure(
             "logs", 429, times=4, headers={"Retry-After": "0"}
