@@ -562,6 +562,7 @@ def _is_user_id(text: str) -> bool:
     """``provider|id`` (``auth0|…``, ``google-oauth2|…``): a user id, not an identifier."""
     return "|" in text and " " not in text and not _EMAIL.match(text)
 
+
 # -- a pasted token (for everyone: the end-user console and the support console) ---------------
 
 #: The time claims of a token, and their names in words.

@@ -131,9 +131,7 @@ async def test_follow_shows_a_failed_password_and_comes_through_a_429_storm(
         await pilot.pause()
         assert logs.following
 
-        storm = desk.tenant.state.inject_failure(
-            "logs", 429, times=4, headers={"Retry-After": "0"}
-        )
+        storm = desk.tenant.state.inject_failure("logs", 429, times=4, headers={"Retry-After": "0"})
         written = [
             desk.tenant.state.logs.record(t, user_id=ADA, client_id=seed.CLIENT_ID)["log_id"]
             for t in ("fp", "fp", "s")
@@ -245,7 +243,9 @@ async def test_devices_lists_ada_s_credentials_and_revokes_one(desk: SupportDesk
         await type_confirmation(pilot, app, "revoke")
         await wait_for(pilot, lambda: f"Revoked device credential {target}" in devices.status.text)
         assert target not in {r[3] for r in _rows(devices.table)}
-        assert target not in {c.id for c in (await devices.desk.device_credentials(ADA)).credentials}
+        assert target not in {
+            c.id for c in (await devices.desk.device_credentials(ADA)).credentials
+        }
 
 
 async def test_a_missing_scope_dims_the_action_and_says_why(desk: SupportDesk) -> None:

@@ -135,7 +135,9 @@ class DevicesTab(RecordsPane[DeviceCredential]):
             if yes:
                 self._revoke(credential.id)
 
-        self.app.push_screen(revoke_device_confirm(credential, credential_kind(credential)), answered)
+        self.app.push_screen(
+            revoke_device_confirm(credential, credential_kind(credential)), answered
+        )
 
     @work(group="support-device-actions", exit_on_error=False)
     async def _revoke(self, credential_id: str) -> None:

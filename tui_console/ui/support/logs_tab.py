@@ -78,11 +78,15 @@ def split_type_filter(text: str) -> tuple[frozenset[str], str]:
 class LogTable(FilterTable):
     """The events table: the filter's ``type:`` words match the Type column exactly."""
 
+    _parsed: tuple[str, frozenset[str], str] = ("", frozenset(), "")
+
     def matches(self, cells: Sequence[Text]) -> bool:
-        codes, text = split_type_filter(self.filter_text)
+        if self._parsed[0] != self.filter_text:  # parsed once per filter, not once per row
+            codes, text = split_type_filter(self.filter_text)
+            self._parsed = (self.filter_text, codes, text.casefold())
+        _, codes, wanted = self._parsed
         if codes and cells[_TYPE_COLUMN].plain not in codes:
             return False
-        wanted = text.casefold()
         return not wanted or any(wanted in c.plain.casefold() for c in cells)
 
 

@@ -26,8 +26,8 @@ from tui_console.support import SupportSession, SupportUser
 from tui_console.terminal_text import printable
 from tui_console.ui.panes._base import StatusLine
 from tui_console.ui.support._pane import GRANT_WHERE, UserPane, worker_failure
-from tui_console.ui.support.confirmations import SignOutConfirm
 from tui_console.ui.support.blocks_tab import BlocksTab
+from tui_console.ui.support.confirmations import SignOutConfirm
 from tui_console.ui.support.devices_tab import DevicesTab
 from tui_console.ui.support.logs_tab import LogsTab
 from tui_console.ui.support.mfa_tab import MfaTab
