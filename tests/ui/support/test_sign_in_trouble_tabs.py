@@ -150,6 +150,14 @@ async def test_follow_shows_a_failed_password_and_comes_through_a_429_storm(
         assert not logs.following
         assert not [w for w in logs.workers if w.group == "support-logs-follow" and w.is_running]
 
+        await pilot.press("4", "f")  # following again, then leaving the user's page stops it
+        await wait_for(pilot, lambda: "up to date" in logs.follow_text)
+        follows = [w for w in app.workers if w.group == "support-logs-follow" and w.is_running]
+        assert len(follows) == 1
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, UserScreen))
+        await wait_for(pilot, lambda: follows[0].is_finished)
+
 
 async def test_blocks_lists_grace_s_block_and_unblock_releases_it(desk: SupportDesk) -> None:
     app = ConsoleApp(await desk.signed_in())
