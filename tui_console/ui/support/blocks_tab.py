@@ -53,7 +53,7 @@ class BlocksTab(RecordsPane[BlockedFor]):
     | --- | --- |
     | `enter` | The block in full |
     | `u` | Release every brute-force block of the user (typed confirmation) |
-    | `b` | Block or allow every sign-in: the administrator's flag (typed confirmation) |
+    | `b` | Block every sign-in (the administrator's flag), or allow them again (typed confirmation) |
     | `r` | Read the blocks again |
     | `/` | Filter the rows |
     """
@@ -61,13 +61,16 @@ class BlocksTab(RecordsPane[BlockedFor]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("u", "unblock", "Unblock", id="support.blocks.unblock",
                 tooltip="Release every brute-force block of this user (asks first)"),
-        Binding("b", "toggle_blocked", "Block/allow", id="support.blocks.flag",
-                tooltip="Set or clear the administrator's block of every sign-in (asks first)"),
+        Binding("b", "block_user", "Block user", id="support.blocks.block_user",
+                tooltip="Refuse every sign-in of this user: the administrator's flag (asks first)"),
+        Binding("b", "allow_user", "Allow sign-ins", id="support.blocks.allow_user",
+                tooltip="Clear the administrator's block of every sign-in (asks first)"),
     ]  # fmt: skip
 
     SUPPORT_ACTIONS = {
         "unblock": "blocks.release",
-        "toggle_blocked": "users.block",
+        "block_user": "users.block",
+        "allow_user": "users.block",
         "reload": "blocks.read",
     }
     NOUN = ("brute-force block", "brute-force blocks")
@@ -100,6 +103,7 @@ class BlocksTab(RecordsPane[BlockedFor]):
         report = self.report
         flag = report.blocked_flag if report else None
         self.flag_line.update(Content(flag_words(flag)))
+        self.refresh_bindings()
         if report is not None and report.note:
             self.status.say(f"{self.summary()}\n{report.note}", "info")
 
@@ -150,6 +154,11 @@ class BlocksTab(RecordsPane[BlockedFor]):
         return self.report.blocked_flag if self.report else self.user.blocked
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``b`` is Block user or Allow sign-ins, whichever the flag makes sense of."""
+        if action == "block_user" and self.blocked_flag:
+            return False
+        if action == "allow_user" and not self.blocked_flag:
+            return False
         if action == "unblock" and action not in self._reasons and not self.records:
             return None
         return super().check_action(action, parameters)
@@ -172,12 +181,18 @@ class BlocksTab(RecordsPane[BlockedFor]):
 
         self.app.push_screen(unblock_confirm(who, ips), answered)
 
-    def action_toggle_blocked(self) -> None:
-        """Set the administrator's flag, or clear it (typed confirmation)."""
-        if self.refuse_if_unavailable("toggle_blocked"):
+    def action_block_user(self) -> None:
+        """Set the administrator's flag: every sign-in refused (typed confirmation)."""
+        self._change_flag(True)
+
+    def action_allow_user(self) -> None:
+        """Clear the administrator's flag (typed confirmation)."""
+        self._change_flag(False)
+
+    def _change_flag(self, blocking: bool) -> None:
+        if self.refuse_if_unavailable("block_user"):
             return
         who = self.user.user.email or self.user.user_id
-        blocking = not self.blocked_flag
         dialog = block_user_confirm(who) if blocking else clear_block_confirm(who)
 
         def answered(yes: bool | None) -> None:
@@ -210,4 +225,5 @@ class BlocksTab(RecordsPane[BlockedFor]):
         if self.report is not None:
             self.report = replace(self.report, blocked_flag=blocked)
         self.flag_line.update(Content(flag_words(blocked)))
+        self.refresh_bindings()
         self.show_outcome(outcome)

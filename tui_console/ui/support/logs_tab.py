@@ -140,11 +140,21 @@ class LogsTab(UserPane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "follow", "Follow", id="support.logs.follow",
                 tooltip="Show new events as they arrive (press again to stop)"),
+        Binding("f", "stop_following", "Stop following", id="support.logs.stop",
+                tooltip="Stop reading new events (the rows stay)"),
         Binding("r", "reload", "Reload", id="support.logs.reload",
                 tooltip="Read the latest events again, newest first"),
     ]  # fmt: skip
 
     SUPPORT_ACTIONS = {"follow": "logs.read", "reload": "logs.read"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``f`` is Follow or Stop following, whichever applies (the footer shows that one)."""
+        if action == "follow" and self.following:
+            return False
+        if action == "stop_following":
+            return self.following
+        return super().check_action(action, parameters)
     FILTER_TABLE = "#events"
 
     def __init__(
@@ -273,9 +283,14 @@ class LogsTab(UserPane):
         if self.refuse_if_unavailable("follow"):
             return
         self.following = True
+        self.refresh_bindings()
         self._say_following("starting…")
         self.follow_line.set_class(True, "-shown")
         self._follow()
+
+    def action_stop_following(self) -> None:
+        """Stop following (the rows stay)."""
+        self.action_follow()
 
     def stop_following(self) -> None:
         """End the tail (its worker is cancelled; nothing is lost, nothing more is read)."""
@@ -303,8 +318,10 @@ class LogsTab(UserPane):
             self.show_events(recent)
             if self.table.row_count:
                 self.table.move_cursor(row=self.table.row_count - 1)
+            count = len(self.events)
             self.status.say(
-                f"{len(self.events)} recent events, oldest first: new ones appear at the bottom.",
+                f"{count} recent event{'' if count == 1 else 's'}, oldest first: new ones "
+                "appear at the bottom.",
                 "info",
             )
             while self.following:
