@@ -53,7 +53,7 @@ class BlocksTab(RecordsPane[BlockedFor]):
     | --- | --- |
     | `enter` | The block in full |
     | `u` | Release every brute-force block of the user (typed confirmation) |
-    | `b` | Block every sign-in (the administrator's flag), or allow them again (typed confirmation) |
+    | `b` | Block every sign-in (the administrator's flag), or allow them again (typed) |
     | `r` | Read the blocks again |
     | `/` | Filter the rows |
     """

@@ -155,6 +155,7 @@ class LogsTab(UserPane):
         if action == "stop_following":
             return self.following
         return super().check_action(action, parameters)
+
     FILTER_TABLE = "#events"
 
     def __init__(
