@@ -115,7 +115,11 @@ def event_rows(event: LogEvent) -> list[tuple[str, str]]:
         ("Device", event.agent.words if event.user_agent else "—"),
     ]
     for key, value in sorted(event.redacted().items()):
-        text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        text = (
+            value
+            if isinstance(value, str)
+            else json.dumps(value, sort_keys=True, ensure_ascii=False)
+        )
         rows.append((key, text))
     return rows
 
