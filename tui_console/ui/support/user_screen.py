@@ -1,8 +1,8 @@
 """A user's page in the support console: who they are, and a tab per thing support looks at.
 
 The tabs are :data:`USER_TABS`, in order, keys ``1``… by position; each is a pane built from
-the support facade and the user. Issue 12's tabs (Logs, Blocks, MFA, Devices) are more entries
-here, nothing else. The page's own actions are the ones about the whole user: ``o`` signs them
+the support facade and the user; issue 12's Logs, Blocks, MFA and Devices are entries here like
+the others, nothing else. The page's own actions are the ones about the whole user: ``o`` signs them
 out everywhere (typed confirmation; refresh tokens optionally kept), and its outcome is worded
 as Auth0 carries it out.
 """
