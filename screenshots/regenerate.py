@@ -239,12 +239,83 @@ async def enroll_an_authenticator_app(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def sign_in_trouble(tmp: Path) -> None:
+    """The support console's "why can't they sign in?" tabs: Grace's log events (and following
+    them) and her brute-force block with the unblock confirmation, Alan's MFA methods with the
+    reset confirmation, Ada's device credentials."""
+    from textual.widgets import Input
+
+    from tui_console.redact import Secret
+    from tui_console.ui.support.screen import SupportScreen
+    from tui_console.ui.support.user_screen import UserScreen
+    from tui_console.ui.widgets.confirm import TypedConfirmScreen
+
+    with serve(TenantSettings(), state_file=tmp / "support-tenant.json") as tenant:
+        profile = Profile(
+            name="demo-support",
+            issuer=tenant.issuer,
+            client_id=tenant.support_client["client_id"],
+            audience=tenant.management_audience,
+            client_auth="secret",
+        )
+        session = AccountSession(profile, store=FileTokenStore(tmp / "tokens", profile.name))
+        await session.login_with_client_credentials(
+            secret=Secret(tenant.support_client["client_secret"])
+        )
+        app = ConsoleApp(session, demo=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+
+            async def open_user(email: str) -> None:
+                home = app.screen
+                assert isinstance(home, SupportScreen)
+                search = home.query_one("#search", Input)
+                search.value = email
+                search.focus()
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: "1 user found" in home.search.status.text)
+                home.search.table.focus()
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: isinstance(app.screen, UserScreen))
+
+            async def shot(key: str, name: str) -> None:
+                await pilot.press(key)
+                await settle(pilot)
+                await settle(pilot)  # the table's header is re-measured after its rows
+                save(app, name)
+
+            async def confirmation(key: str, name: str) -> None:
+                await pilot.press(key)
+                await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
+                await settle(pilot)
+                save(app, name)
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: isinstance(app.screen, UserScreen))
+
+            await open_user("grace@example.com")
+            await shot("4", "support-8-logs")
+            await shot("f", "support-9-logs-follow")
+            await pilot.press("f")
+            await shot("5", "support-10-blocks")
+            await confirmation("u", "support-11-unblock")
+            await pilot.press("escape")
+            await open_user("alan@example.com")
+            await shot("6", "support-12-mfa")
+            await confirmation("R", "support-13-mfa-reset")
+            await pilot.press("escape")
+            await open_user("ada@example.com")
+            await shot("7", "support-14-devices")
+        await session.aclose()
+
+
 async def main() -> None:
     await setup_screen()
     with tempfile.TemporaryDirectory(prefix="tui-console-shots-") as tmp:
         await console(Path(tmp))
     with tempfile.TemporaryDirectory(prefix="tui-console-shots-") as tmp:
         await support_console(Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="tui-console-shots-") as tmp:
+        await sign_in_trouble(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ class Pane(Vertical):
             "Leave field",
             id="pane.leave_field",
             priority=True,
-            tooltip="Stop typing here: letters and 1-6 are keys again",
+            tooltip="Stop typing here: letters and the tab numbers are keys again",
         ),
     ]
 

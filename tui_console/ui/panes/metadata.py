@@ -138,7 +138,7 @@ class MetadataPane(Pane):
     | Key | Action |
     | --- | --- |
     | `enter`, `e` | Edit: put the cursor in the JSON editor |
-    | `escape` | Leave the editor (the text stays; 1-6 switch tabs again) |
+    | `escape` | Leave the editor (the text stays; the tab numbers switch tabs again) |
     | `ctrl+o` | Edit the JSON in `$VISUAL` / `$EDITOR`, then check it here |
     | `ctrl+s` | Save: show what will be sent, check for changes on Auth0, then send |
     | `ctrl+r` | Reload Auth0's copy (asks first when there are unsaved changes) |
@@ -157,7 +157,7 @@ class MetadataPane(Pane):
     """
 
     can_focus = True
-    """The pane itself takes the focus on entering the tab, so 1-6 and [ ] switch tabs; the
+    """The pane itself takes the focus on entering the tab, so the tab numbers and [ ] switch tabs; the
     editor takes it only when asked (Enter or e)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -196,7 +196,7 @@ class MetadataPane(Pane):
 ## Metadata
 
 Your **user_metadata** as JSON. **Enter** or **e** puts the cursor in the editor; **Escape**
-leaves it (keys such as 1-6 then switch tabs again; f2/f3 switch tabs from inside it).
+leaves it (keys such as the tab numbers then switch tabs again; f2/f3 switch tabs from inside it).
 The line under the editor checks it as you type: JSON syntax
 (with line and column), a top-level object, key names (no `.` or `$`), and the size against
 Auth0's 10 KB profile limit.

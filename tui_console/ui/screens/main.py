@@ -287,7 +287,7 @@ class MainScreen(Screen[None]):
 
     def _focus_pane(self, tab: str) -> None:
         """Give the keyboard to the pane (its table, or the pane itself), never to a text field:
-        the pane's keys and 1-6 work at once, and nothing is typed by accident."""
+        the pane's keys and the tab numbers work at once, and nothing is typed by accident."""
         if self.session is None:
             return  # the panes come with the session (attach focuses the one on show)
         self.pane(tab).focus_home()

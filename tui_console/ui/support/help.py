@@ -43,7 +43,10 @@ def support_help(section: Section) -> list[HelpSection]:
         ),
         section("Support: a user's page", list(UserScreen.BINDINGS), ()),
     ]
+    more: dict[str, tuple[tuple[str, str], ...]] = {
+        "logs": (("/ type:fp,s", "In the filter: keep only events of those type codes"),),
+    }
     for tab in USER_TABS:
-        extra = () if tab.id == "profile" else tuple(enter)
+        extra = (() if tab.id == "profile" else tuple(enter)) + more.get(tab.id, ())
         sections.append(section(f"Support: {tab.title} tab", _keys(tab.pane), extra))
     return sections

@@ -1,8 +1,8 @@
 """A user's page in the support console: who they are, and a tab per thing support looks at.
 
 The tabs are :data:`USER_TABS`, in order, keys ``1``… by position; each is a pane built from
-the support facade and the user. Issue 12's tabs (Logs, Blocks, MFA, Devices) are more entries
-here, nothing else. The page's own actions are the ones about the whole user: ``o`` signs them
+the support facade and the user; issue 12's Logs, Blocks, MFA and Devices are entries here like
+the others, nothing else. The page's own actions are the ones about the whole user: ``o`` signs them
 out everywhere (typed confirmation; refresh tokens optionally kept), and its outcome is worded
 as Auth0 carries it out.
 """
@@ -25,9 +25,12 @@ from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser
 from tui_console.terminal_text import printable
 from tui_console.ui.support._pane import GRANT_WHERE, UserPane, worker_failure
+from tui_console.ui.support.blocks_tab import BlocksTab
 from tui_console.ui.support.confirmations import SignOutConfirm
+from tui_console.ui.support.devices_tab import DevicesTab
+from tui_console.ui.support.logs_tab import LogsTab
+from tui_console.ui.support.mfa_tab import MfaTab
 from tui_console.ui.support.profile_tab import UserProfileTab
-from tui_console.ui.support.records_pane import RecordsPane
 from tui_console.ui.support.sessions_tab import SessionsTab
 from tui_console.ui.support.strip import SupportStrip
 from tui_console.ui.support.tokens_tab import RefreshTokensTab
@@ -48,6 +51,10 @@ USER_TABS: tuple[UserTab, ...] = (
     UserTab("profile", "Profile", UserProfileTab),
     UserTab("sessions", "Sessions", SessionsTab),
     UserTab("refresh-tokens", "Refresh tokens", RefreshTokensTab),
+    UserTab("logs", "Logs", LogsTab),
+    UserTab("blocks", "Blocks", BlocksTab),
+    UserTab("mfa", "MFA", MfaTab),
+    UserTab("devices", "Devices", DevicesTab),
 )
 """The tabs in order; the key of each is its position (1, 2, …)."""
 
@@ -122,7 +129,7 @@ class UserScreen(Screen[None]):
     """
     | Key | Description |
     | :- | :- |
-    | 1-3 | Show the Profile, Sessions or Refresh tokens tab. |
+    | 1-7 | Show the Profile, Sessions, Refresh tokens, Logs, Blocks, MFA or Devices tab. |
     | [ / ] | Show the previous / next tab. |
     | o | Sign the user out everywhere (typed confirmation). |
     | escape | Back to the search. |
@@ -296,6 +303,6 @@ class UserScreen(Screen[None]):
         for tab in USER_TABS:
             pane = self.pane(tab.id)
             if isinstance(pane, SessionsTab) or (
-                isinstance(pane, RecordsPane) and not keep_refresh_tokens
+                isinstance(pane, RefreshTokensTab) and not keep_refresh_tokens
             ):
                 pane.forget_all()
