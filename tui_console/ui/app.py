@@ -332,7 +332,7 @@ class ConsoleApp(App[None]):
             section(
                 "Main screen",
                 MainScreen.BINDINGS,
-                extra=(("escape", "In the metadata editor: leave it, so the tab numbers switch tabs again"),),
+                extra=(("escape", "In the metadata editor: leave it, so tab numbers work again"),),
             ),
         ]
         if self.session is not None and self.session.profile.machine:

@@ -157,8 +157,8 @@ class MetadataPane(Pane):
     """
 
     can_focus = True
-    """The pane itself takes the focus on entering the tab, so the tab numbers and [ ] switch tabs; the
-    editor takes it only when asked (Enter or e)."""
+    """The pane itself takes the focus on entering the tab, so the tab numbers and [ ] switch
+    tabs; the editor takes it only when asked (Enter or e)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
