@@ -40,6 +40,13 @@ class TestPublicKeyBytes:
         assert public_key_bytes(base64.b64encode(der) + b"\n") == der
         assert public_key_bytes(der) == der
 
+    @pytest.mark.parametrize("last", [b"\n", b" ", b"\t", b"\r"])
+    def test_a_der_file_whose_last_byte_is_whitespace_is_kept_whole(self, last: bytes) -> None:
+        """Reproduced: stripping the raw bytes cut such a key (about 2 % of random keys)."""
+        _, _, der = key_pair()
+        edge = der[:-1] + last
+        assert public_key_bytes(edge) == edge
+
     @pytest.mark.parametrize(
         ("data", "said"),
         [

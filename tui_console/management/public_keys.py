@@ -28,6 +28,8 @@ def public_key_bytes(data: bytes) -> bytes:
     Raises ``ValueError`` with a sentence a person can act on: a private key, an OpenSSH key
     or anything that is not a public key is refused.
     """
+    if data.startswith(b"\x30") and not data.isascii():
+        return data  # a DER SEQUENCE, a binary file: as it is (its last byte may be b"\n")
     text = data.strip()
     if not text:
         raise ValueError("The key is empty.")
@@ -55,8 +57,6 @@ def public_key_bytes(data: bytes) -> bytes:
     try:
         ascii_text = text.decode("ascii")
     except UnicodeDecodeError:
-        if text.startswith(b"\x30"):  # a DER SEQUENCE: a binary public key file
-            return text
         raise ValueError("This is not a PEM public key, base64 text or a DER file.") from None
     try:
         der = base64.b64decode("".join(ascii_text.split()), validate=True)
