@@ -95,3 +95,17 @@ async def test_signing_out_from_it_leaves_no_main_screen_under_the_sign_in() -> 
         kinds: list[Any] = [type(screen) for screen in app.screen_stack]
         assert kinds == [StartScreen, SignInScreen]
         assert not session.signed_in
+
+
+async def test_quitting_while_the_session_attaches_asks_nothing_and_fails_nothing() -> None:
+    """Between attach() setting the session and mounting the panes there is no metadata pane:
+    the quit check says "nothing unsaved" (reproduced: it raised NoMatches)."""
+    session = FakeSession()
+    app = _app_from_files(session)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await wait_for(pilot, lambda: _attached(main, session))
+        await main.query("#pane-metadata").remove()  # the moment before attach() mounts it
+        assert main.has_unsaved_changes() is False

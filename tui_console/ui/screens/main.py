@@ -273,8 +273,8 @@ class MainScreen(Screen[None]):
 
     def has_unsaved_changes(self) -> bool:
         """Whether the metadata editor holds edits that are not saved."""
-        if self.session is None:
-            return False  # no pane yet, so nothing edited
+        if self.session is None or not self.query("#pane-metadata"):
+            return False  # no pane yet (or attach() is still mounting it): nothing edited
         return self.metadata_pane.has_unsaved_changes()
 
     # -- switching tabs --------------------------------------------------------------------
