@@ -56,8 +56,11 @@ class _Held:
             self.row_key = RowKey(key)
             self.metadata = Row(self.row_key, 1)
         else:  # the same row with new cells: a cell kept (the same object) keeps its width
-            before = dict(zip(map(id, like.cells), like.widths, strict=True))
-            self.widths = tuple(before.get(id(cell)) or _width(cell) for cell in self.cells)
+            self.widths = tuple(
+                width if cell is kept else _width(cell)
+                for cell, kept, width in zip_longest(self.cells, like.cells, like.widths)
+                if cell is not None
+            )
             self.row_key, self.metadata = like.row_key, like.metadata
 
     def contains(self, wanted: str) -> bool:
@@ -127,7 +130,9 @@ class FilterTable(DataTable[Text]):
         if [key for key, _ in new] != [row.key for row in self._all]:
             self.set_rows(new)
             return True
-        held = [_Held(key, cells, like=old) for old, (key, cells) in zip(self._all, new)]
+        held = [
+            _Held(key, cells, like=old) for old, (key, cells) in zip(self._all, new, strict=True)
+        ]
         shown = {id(row) for row in self._shown}
         kept = {id(row) for row in self._passing(held)}
         columns = self.ordered_columns
@@ -144,9 +149,9 @@ class FilterTable(DataTable[Text]):
                 ):
                     self.update_cell(old.key, columns[index].key, after)
                     changed.setdefault(index, []).append(row.widths[index])
-        before = [row.key for row in self._shown]
+        shown_before = [row.key for row in self._shown]
         self._all = held
-        if [row.key for row in held if id(row) in kept] != before:
+        if [row.key for row in held if id(row) in kept] != shown_before:
             self._show()  # a changed cell moved a row in or out of the filter
             return True
         self._shown = [row for row in held if id(row) in kept]
@@ -205,7 +210,8 @@ class FilterTable(DataTable[Text]):
             data[row.row_key] = row.data  # type: ignore[assignment]  # None: an empty cell
             metadata[row.row_key] = row.metadata
         self._shown.extend(rows)
-        for column, widths in zip(columns, zip(*(row.widths for row in rows)), strict=False):
+        widest = zip_longest(*(row.widths for row in rows), fillvalue=0)  # a short row: 0
+        for column, widths in zip(columns, widest, strict=False):
             column.content_width = max(column.content_width, *widths)
         self._require_update_dimensions = True  # the size, on the next idle
         self.cursor_coordinate = self.cursor_coordinate
