@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.render import measure
 from textual.widgets import DataTable
 from textual.widgets.data_table import DuplicateKey
 
-from tui_console.ui.widgets.filter_table import FilterTable
+from tui_console.ui.widgets.filter_table import FilterTable, _width
 
 COLUMNS = ("name", "where", "note")
 Rows = list[tuple[str | None, list[Text]]]
@@ -183,3 +185,10 @@ async def test_bad_rows_are_refused_as_add_row_refuses_them() -> None:
         too_many: Sequence[Text] = [Text(str(n)) for n in range(len(COLUMNS) + 1)]
         with pytest.raises(ValueError, match="More values"):
             table.set_rows([("b", too_many)])
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "東京 🗼", "a\nbbb", "x\u2028yyyy", "tab\there", "e\u0301", "a\rbcd", "—"]
+)
+def test_a_cell_is_as_wide_as_textual_measures_it(text: str) -> None:
+    assert _width(Text(text)) == measure(Console(), Text(text), 1)

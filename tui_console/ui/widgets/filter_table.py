@@ -30,8 +30,8 @@ def _width(cell: Text | None) -> int:
     if cell is None:
         return 0
     plain = cell.plain
-    if plain.isascii() and plain.isprintable():
-        return len(plain)  # one line, one cell a character: most cells
+    if plain.isprintable():  # one line: every line break splitlines() knows is unprintable
+        return len(plain) if plain.isascii() else cell_len(plain)
     return max(map(cell_len, plain.splitlines()), default=0)
 
 
