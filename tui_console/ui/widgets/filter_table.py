@@ -25,8 +25,8 @@ __all__ = ["FilterTable", "TableFilter"]
 
 
 def _width(cell: Text | None) -> int:
-    """The cells ``cell`` takes on one line: what Textual's ``measure`` finds for a Text (its
-    widest line), without building console options for every cell."""
+    """How many terminal columns ``cell`` needs: what Textual's ``measure`` finds for a Text
+    (its widest line), without building a console's options for every cell."""
     if cell is None:
         return 0
     plain = cell.plain
@@ -46,22 +46,36 @@ class _Held:
 
     __slots__ = ("_haystack", "cells", "data", "key", "metadata", "row_key", "widths")
 
-    def __init__(self, key: str | None, cells: Sequence[Text], *, like: _Held | None = None):
+    def __init__(
+        self,
+        key: str | None,
+        cells: Sequence[Text],
+        *,
+        like: _Held | None = None,
+        measured: dict[int, int] | None = None,
+    ) -> None:
+        """``like``: this row as it was, whose cells (the same objects) keep their widths;
+        ``measured``: the widths of the cells already measured in this batch, by ``id`` (the
+        rows hold the cells meanwhile): a pane makes a cell once for all the rows that show
+        the same words, so most cells of a big table are the same few objects."""
         self.key = key
         self.cells = tuple(cells)
         self._haystack: str | None = None
         self.data: dict[ColumnKey, Text | None] | None = None
-        if like is None:
-            self.widths = tuple(map(_width, self.cells))
+        known = {} if measured is None else measured
+        if like is not None:
+            known.update(zip(map(id, like.cells), like.widths, strict=True))
+            self.row_key, self.metadata = like.row_key, like.metadata
+        else:
             self.row_key = RowKey(key)
             self.metadata = Row(self.row_key, 1)
-        else:  # the same row with new cells: a cell kept (the same object) keeps its width
-            self.widths = tuple(
-                width if cell is kept else _width(cell)
-                for cell, kept, width in zip_longest(self.cells, like.cells, like.widths)
-                if cell is not None
-            )
-            self.row_key, self.metadata = like.row_key, like.metadata
+        widths = []
+        for cell in self.cells:
+            width = known.get(id(cell))
+            if width is None:
+                width = known[id(cell)] = _width(cell)
+            widths.append(width)
+        self.widths = tuple(widths)
 
     def contains(self, wanted: str) -> bool:
         """Whether a cell holds ``wanted`` (case-folded, without the separator)."""
@@ -109,7 +123,8 @@ class FilterTable(DataTable[Text]):
 
     def set_rows(self, rows: Iterable[tuple[str | None, Sequence[Text]]]) -> None:
         """Replace every row (``(key, cells)`` pairs), showing those that pass the filter."""
-        self._all = [_Held(key, cells) for key, cells in rows]
+        measured: dict[int, int] = {}
+        self._all = [_Held(key, cells, measured=measured) for key, cells in rows]
         self._show()
 
     def append_row(self, key: str | None, cells: Sequence[Text]) -> bool:
@@ -130,8 +145,10 @@ class FilterTable(DataTable[Text]):
         if [key for key, _ in new] != [row.key for row in self._all]:
             self.set_rows(new)
             return True
+        measured: dict[int, int] = {}
         held = [
-            _Held(key, cells, like=old) for old, (key, cells) in zip(self._all, new, strict=True)
+            _Held(key, cells, like=old, measured=measured)
+            for old, (key, cells) in zip(self._all, new, strict=True)
         ]
         shown = {id(row) for row in self._shown}
         kept = {id(row) for row in self._passing(held)}
@@ -140,14 +157,14 @@ class FilterTable(DataTable[Text]):
         for old, row in zip(self._all, held, strict=True):
             if id(old) not in shown or id(row) not in kept:
                 continue  # not on screen, or leaving it: shown again below
-            row.data = old.data  # the table's cells: the changed ones are updated in place
-            if old.key is None:
+            row.data = old.data  # the table's own cells: the changed ones are set in place
+            if old.key is None or row.data is None:
                 continue
             for index, (before, after) in enumerate(zip(old.cells, row.cells, strict=False)):
                 if before is not after and (
                     before.plain != after.plain or before.style != after.style
                 ):
-                    self.update_cell(old.key, columns[index].key, after)
+                    row.data[columns[index].key] = after  # update_cell's write, one refresh
                     changed.setdefault(index, []).append(row.widths[index])
         shown_before = [row.key for row in self._shown]
         self._all = held
@@ -233,7 +250,9 @@ class FilterTable(DataTable[Text]):
             else:
                 column.content_width = max(widths)
         if changed:
+            self._update_count += 1  # what was drawn of the old cells is stale
             self._require_update_dimensions = True
+            self.refresh()
             self.check_idle()
 
 
