@@ -45,6 +45,13 @@ class _Held:
     each time a filter brings the row back."""
 
     __slots__ = ("_haystack", "cells", "data", "key", "metadata", "row_key", "widths")
+    key: str | None
+    cells: tuple[Text, ...]
+    widths: tuple[int, ...]
+    row_key: RowKey
+    metadata: Row
+    data: dict[ColumnKey, Text | None] | None
+    """The table's own cells for this row, once it has been shown."""
 
     def __init__(
         self,
@@ -61,7 +68,7 @@ class _Held:
         self.key = key
         self.cells = tuple(cells)
         self._haystack: str | None = None
-        self.data: dict[ColumnKey, Text | None] | None = None
+        self.data = None
         known = {} if measured is None else measured
         if like is not None:
             known.update(zip(map(id, like.cells), like.widths, strict=True))
