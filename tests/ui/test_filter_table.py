@@ -121,22 +121,22 @@ async def test_a_cell_that_narrows_sizes_its_column_as_update_cell_does() -> Non
     app = Tables()
     async with app.run_test(size=(80, 24)) as pilot:
         table, plain = app.query_one(FilterTable), app.query_one("#plain", DataTable)
-        table.set_rows(_rows())
-        _fill_plain(plain, _rows())
+        keyed = _rows()[:-1]  # a plain DataTable cannot update a row without a key
+        table.set_rows(keyed)
+        _fill_plain(plain, keyed)
         await pilot.pause()
-        narrower = [(k, [*cells[:1], Text("x"), *cells[2:]]) for k, cells in _rows()]
+        narrower = [(k, [*cells[:1], Text("x"), *cells[2:]]) for k, cells in keyed]
         assert table.update_rows(narrower) is False
         for key, cells in narrower:
-            if key is not None:
-                plain.update_cell(key, "where", cells[1], update_width=True)
+            assert key is not None
+            plain.update_cell(key, "where", cells[1], update_width=True)
         await pilot.pause()
-        # the row without a key keeps its old cell in both (it cannot be addressed)
         _same(table, plain)
         wider = [(k, [*cells[:1], Text("a much wider place"), *cells[2:]]) for k, cells in narrower]
         assert table.update_rows(wider) is False
         for key, cells in wider:
-            if key is not None:
-                plain.update_cell(key, "where", cells[1], update_width=True)
+            assert key is not None
+            plain.update_cell(key, "where", cells[1], update_width=True)
         await pilot.pause()
         _same(table, plain)
 
@@ -192,3 +192,20 @@ async def test_bad_rows_are_refused_as_add_row_refuses_them() -> None:
 )
 def test_a_cell_is_as_wide_as_textual_measures_it(text: str) -> None:
     assert _width(Text(text)) == measure(Console(), Text(text), 1)
+
+
+async def test_a_row_without_a_key_shows_its_new_cells_too() -> None:
+    """A re-draw sets the changed cells in the table's own record of the row, so a row
+    without a key is re-drawn as well, and a filter that keeps it shows its new cells."""
+    app = Tables()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(FilterTable)
+        table.set_rows([(None, [Text("old")]), ("k", [Text("kept")])])
+        await pilot.pause()
+        assert table.update_rows([(None, [Text("new")]), ("k", [Text("kept")])]) is False
+        await pilot.pause()
+        assert table.get_row_at(0)[0].plain == "new"
+        assert "new" in _drawn(table)[1]
+        table.set_filter("e")
+        await pilot.pause()
+        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["new", "kept"]

@@ -164,9 +164,9 @@ class FilterTable(DataTable[Text]):
         for old, row in zip(self._all, held, strict=True):
             if id(old) not in shown or id(row) not in kept:
                 continue  # not on screen, or leaving it: shown again below
+            if old.data is None:
+                continue  # never the case for a row shown
             row.data = old.data  # the table's own cells: the changed ones are set in place
-            if old.key is None or row.data is None:
-                continue
             for index, (before, after) in enumerate(zip(old.cells, row.cells, strict=False)):
                 if before is not after and (
                     before.plain != after.plain or before.style != after.style
