@@ -209,3 +209,30 @@ async def test_a_row_without_a_key_shows_its_new_cells_too() -> None:
         table.set_filter("e")
         await pilot.pause()
         assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["new", "kept"]
+
+
+class ExactFirstCell(FilterTable):
+    """A table with its own rule, as the Logs tab has for ``type:`` words."""
+
+    def matches(self, cells: Sequence[Text]) -> bool:
+        return not self.filter_text or cells[0].plain == self.filter_text
+
+
+class OwnRule(App[None]):
+    def compose(self) -> ComposeResult:
+        table = ExactFirstCell()
+        table.add_columns("name", "note")
+        yield table
+
+
+async def test_a_subclass_rule_for_matching_rows_is_what_the_filter_asks() -> None:
+    """Reproduced after the fast haystack: a subclass's matches() was not asked at all."""
+    app = OwnRule()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(ExactFirstCell)
+        table.set_rows([("a", [Text("fp"), Text("x")]), ("b", [Text("fpx"), Text("fp")])])
+        table.set_filter("fp")
+        await pilot.pause()
+        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["fp"]
+        assert table.append_row("c", [Text("fp"), Text("later")]) is True
+        assert table.append_row("d", [Text("s"), Text("fp")]) is False

@@ -202,7 +202,9 @@ class FilterTable(DataTable[Text]):
         wanted = self.filter_text.casefold()
         if not wanted:
             return list(rows)
-        if _SEPARATOR in wanted:
+        if _SEPARATOR in wanted or type(self).matches is not FilterTable.matches:
+            # A subclass's own rule (the Logs tab's ``type:`` words), or a filter the fast
+            # haystack cannot answer: ask matches() row by row.
             return [row for row in rows if self.matches(row.cells)]
         return [row for row in rows if row.contains(wanted)]
 
