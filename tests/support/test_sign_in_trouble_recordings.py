@@ -23,8 +23,11 @@ import pytest
 
 from tests import recordings
 from tests.recordings import load as load_recordings
+from tui_console.management.sign_in_trouble_models import (
+    LogEvent,
+    LogPage,
+)
 from tui_console.management.support_client import SupportClient
-from tui_console.management.support_models import LogEvent, LogPage
 
 Sent = list[httpx.Request]
 
@@ -201,7 +204,7 @@ async def test_every_recorded_authentication_methods_answer() -> None:
 
 @pytest.mark.parametrize("body", [[], {"authenticators": [], "start": 0, "limit": 50}])
 def test_an_empty_methods_list_in_either_shape(body: Any) -> None:
-    from tui_console.management.support_models import MfaMethodPage
+    from tui_console.management.sign_in_trouble_models import MfaMethodPage
 
     page = MfaMethodPage.from_json(body, page=0, per_page=50)
     assert page.methods == () and not page.has_more

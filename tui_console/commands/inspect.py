@@ -20,7 +20,7 @@ from tui_console.commands.output import EXIT_OK, cell, print_json, say
 from tui_console.config import load_profiles
 from tui_console.durations import iso_utc
 from tui_console.errors import UsageError
-from tui_console.support import TOKEN_TIMES, token_rows, token_verdict
+from tui_console.token_inspection import TOKEN_TIMES, token_rows, token_verdict
 
 __all__ = ["inspect"]
 

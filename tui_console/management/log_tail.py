@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tui_console.management.sign_in_trouble_models import (
+    LogEvent,
+)
 from tui_console.management.support_client import SupportClient
-from tui_console.management.support_models import LogEvent
 
 __all__ = ["LogTail", "TailBatch", "log_order"]
 

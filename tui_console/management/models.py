@@ -44,6 +44,14 @@ def _integer_or(value: Any, default: int) -> int:
     return default if number is None else number
 
 
+def _object_or_empty(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _object(value: Any) -> Mapping[str, Any] | None:
     return MappingProxyType(value) if isinstance(value, dict) else None
 

@@ -33,20 +33,22 @@ from typing import TYPE_CHECKING, Any, get_args
 from tui_console.management.client import CredentialType, ManagementClient, parse_body
 from tui_console.management.errors import ManagementAPIError, RequestRefused, UserNotFound
 from tui_console.management.models import DeviceCredential
-from tui_console.management.support_models import (
+from tui_console.management.sign_in_trouble_models import (
     Enrollment,
     LogEvent,
     LogPage,
     MfaMethodPage,
+    UserBlock,
+    parse_enrollments,
+    parse_log_events,
+    parse_user_blocks,
+)
+from tui_console.management.support_models import (
     RefreshTokenPage,
     Session,
     SessionPage,
     SupportUser,
-    UserBlock,
     UserSearchPage,
-    parse_enrollments,
-    parse_log_events,
-    parse_user_blocks,
 )
 from tui_console.ratelimit.transport import IDEMPOTENT_EXTENSION
 

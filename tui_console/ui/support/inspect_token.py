@@ -1,10 +1,10 @@
 """Inspect a pasted token: the console's screen for ``tui-console inspect``, for everyone.
 
-A token from a support ticket or a log is pasted into a masked field and read by the same core
-as the command line (:func:`tui_console.support.inspect_pasted`): header and claims, times in
-words, audience and scopes, the DPoP binding, the session, and what could be verified. The
-issuer's keys are fetched only for a saved profile's issuer, or once the person presses
-"Trust issuer" for the issuer the token names. The token is never stored, logged, put in the
+A token from a support ticket or a log is pasted into a masked field and read by the same
+core as the command line (:func:`tui_console.token_inspection.inspect_pasted`): header and
+claims, times in words, audience and scopes, the DPoP binding, the session, and what could be
+verified. The issuer's keys are fetched only for a saved profile's issuer, or once the person
+presses "Trust issuer" for the issuer the token names. The token is never stored, logged, put in the
 call log or a notification: the field is emptied as soon as the token is read, the screen
 keeps only the decoded report, and closing it forgets that too.
 
@@ -28,14 +28,14 @@ from textual.worker import Worker
 
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import Secret
-from tui_console.support import (
+from tui_console.terminal_text import printable
+from tui_console.token_inspection import (
     TokenReport,
     inspect_pasted,
     issuer_needs_trust,
     token_rows,
     token_verdict,
 )
-from tui_console.terminal_text import printable
 from tui_console.ui.support._pane import worker_failure
 from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 
