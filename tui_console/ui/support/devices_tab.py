@@ -18,8 +18,7 @@ from textual.binding import Binding, BindingType
 
 from tui_console.errors import TuiConsoleError
 from tui_console.support import DeviceCredential
-from tui_console.ui.support.detail import DetailScreen
-from tui_console.ui.support.records_pane import RecordsPane
+from tui_console.ui.support.records_pane import RecordAction, RecordsPane
 from tui_console.ui.support.trouble_confirmations import revoke_device_confirm
 
 __all__ = ["DevicesTab", "credential_kind"]
@@ -53,6 +52,7 @@ class DevicesTab(RecordsPane[DeviceCredential]):
     ]  # fmt: skip
 
     SUPPORT_ACTIONS = {"revoke": "devices.revoke", "reload": "devices.list"}
+    RECORD_ACTIONS = frozenset({"revoke"})
     NOUN = ("device credential", "device credentials")
     COLUMNS = ("Device", "Kind", "Application", "Credential", "Device id")
     LIST_ACTION = "devices.list"
@@ -86,11 +86,6 @@ class DevicesTab(RecordsPane[DeviceCredential]):
             record.device_id or "—",
         )
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "revoke" and action not in self._reasons and self.selected() is None:
-            return None
-        return super().check_action(action, parameters)
-
     def show_record(self, record: DeviceCredential) -> None:
         rows = [
             ("Credential", record.id),
@@ -101,24 +96,10 @@ class DevicesTab(RecordsPane[DeviceCredential]):
             ("User", record.user_id or self.user.user_id),
             ("Created", "not kept by Auth0 for device credentials"),
         ]
-        reason = self.desk.unavailable_reason("devices.revoke")
-        if reason:
-            rows.append(("Off", reason))
-        credential = record
-
-        def chosen(action: str | None) -> None:
-            if action == "revoke":
-                self.confirm_revoke(credential)
-
-        self.app.push_screen(
-            DetailScreen(
-                "Device credential",
-                rows,
-                actions=(("revoke", "Revoke"),),
-                disabled=("revoke",) if reason else (),
-            ),
-            chosen,
+        revoke = RecordAction(
+            "revoke", "Revoke", "devices.revoke", lambda: self.confirm_revoke(record)
         )
+        self.show_detail("Device credential", rows, (revoke,))
 
     def action_revoke(self) -> None:
         """Revoke the selected credential (typed confirmation)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, NamedTuple, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +24,7 @@ from tui_console.errors import TuiConsoleError
 from tui_console.support import SupportSession, SupportUser
 from tui_console.ui.format import cell
 from tui_console.ui.support._pane import UserPane
+from tui_console.ui.support.detail import DetailScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 from tui_console.ui.widgets.status_line import StatusLine
 
@@ -37,6 +38,16 @@ PAGE_SIZE = 100
 T = TypeVar("T")
 _CELL_CACHE = 50_000
 """Distinct cell texts kept (1,000 records of 11 columns, with room for the times to move)."""
+
+
+class RecordAction(NamedTuple):
+    """A button of a record's detail view: what it is called, the scope it needs, what it does."""
+
+    id: str
+    label: str
+    scope: str
+    """The :data:`~tui_console.support.SUPPORT_SCOPES` key of the action."""
+    run: Callable[[], None]
 
 
 class RecordsPane(UserPane, Generic[T]):
@@ -54,6 +65,8 @@ class RecordsPane(UserPane, Generic[T]):
     """The :data:`~tui_console.support.SUPPORT_SCOPES` key of listing these records."""
     KEYS_HINT: ClassVar[str] = ""
     """What the keys do, after the count in the status line."""
+    RECORD_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    """Binding actions on the selected row: dimmed while no row is selected."""
 
     def __init__(
         self,
@@ -148,7 +161,30 @@ class RecordsPane(UserPane, Generic[T]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "more" and self.next_page is None:
             return False
+        if action in self.RECORD_ACTIONS and self.selected() is None:
+            return None  # shown dimmed: there is no row to act on
         return super().check_action(action, parameters)
+
+    def show_detail(
+        self, title: str, rows: list[tuple[str, str]], actions: Sequence[RecordAction]
+    ) -> None:
+        """The record in full with its buttons; one whose scope is missing is disabled, and a
+        row says why."""
+        disabled = []
+        for action in actions:
+            reason = self.desk.unavailable_reason(action.scope)
+            if reason:
+                disabled.append(action.id)
+                rows.append(("Off", reason))
+        runs = {action.id: action.run for action in actions}
+
+        def chosen(choice: str | None) -> None:
+            run = runs.get(choice or "")
+            if run is not None:
+                run()
+
+        buttons = tuple((action.id, action.label) for action in actions)
+        self.app.push_screen(DetailScreen(title, rows, actions=buttons, disabled=disabled), chosen)
 
     @on(DataTable.RowSelected, "#records")
     def _chosen(self, event: DataTable.RowSelected) -> None:

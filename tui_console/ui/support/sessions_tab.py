@@ -23,8 +23,7 @@ from textual.binding import Binding, BindingType
 from tui_console.errors import TuiConsoleError
 from tui_console.support import Session, describe_user_agent
 from tui_console.ui.support.confirmations import SignOutConfirm, end_session_confirm
-from tui_console.ui.support.detail import DetailScreen
-from tui_console.ui.support.records_pane import PAGE_SIZE, RecordsPane
+from tui_console.ui.support.records_pane import PAGE_SIZE, RecordAction, RecordsPane
 from tui_console.ui.support.times import countdown, earliest, moment, relative
 
 __all__ = ["SessionsTab", "session_cells", "session_rows"]
@@ -122,6 +121,7 @@ class SessionsTab(RecordsPane[Session]):
         "more": "sessions.list",
         "reload": "sessions.list",
     }
+    RECORD_ACTIONS = frozenset({"end_session"})
     NOUN = ("session", "sessions")
     COLUMNS = _COLUMNS
     LIST_ACTION = "sessions.list"
@@ -148,39 +148,18 @@ class SessionsTab(RecordsPane[Session]):
     def cells(self, record: Session, now: float) -> tuple[str, ...]:
         return session_cells(record, now)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "end_session" and action not in self._reasons and self.selected() is None:
-            return None
-        return super().check_action(action, parameters)
-
     # -- acting ------------------------------------------------------------------------------
 
     def show_record(self, record: Session) -> None:
         """The whole record of the session, with its two actions."""
-        session = record
-        rows = session_rows(session, self.clock())
-        disabled = []
-        for button, key in (("end", "sessions.end"), ("sign-out", "access.revoke")):
-            reason = self.desk.unavailable_reason(key)
-            if reason:
-                disabled.append(button)
-                rows.append(("Off", reason))
-
-        def chosen(action: str | None) -> None:
-            if action == "end":
-                self.confirm_end(session)
-            elif action == "sign-out":
-                self.confirm_sign_out(session)
-
-        self.app.push_screen(
-            DetailScreen(
-                f"Session of {self.user.user.email or self.user.user_id}",
-                rows,
-                actions=(("end", "End session"), ("sign-out", "Sign out of it")),
-                disabled=disabled,
+        actions = (
+            RecordAction("end", "End session", "sessions.end", lambda: self.confirm_end(record)),
+            RecordAction(
+                "sign-out", "Sign out of it", "access.revoke", lambda: self.confirm_sign_out(record)
             ),
-            chosen,
         )
+        title = f"Session of {self.user.user.email or self.user.user_id}"
+        self.show_detail(title, session_rows(record, self.clock()), actions)
 
     def action_end_session(self) -> None:
         """End the selected session and its refresh tokens (asks for a typed confirmation)."""

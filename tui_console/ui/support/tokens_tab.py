@@ -19,8 +19,7 @@ from textual.binding import Binding, BindingType
 from tui_console.errors import TuiConsoleError
 from tui_console.support import RefreshToken
 from tui_console.ui.support.confirmations import revoke_token_confirm
-from tui_console.ui.support.detail import DetailScreen
-from tui_console.ui.support.records_pane import PAGE_SIZE, RecordsPane
+from tui_console.ui.support.records_pane import PAGE_SIZE, RecordAction, RecordsPane
 from tui_console.ui.support.sessions_tab import agent_words
 from tui_console.ui.support.times import countdown, moment, relative
 
@@ -108,6 +107,7 @@ class RefreshTokensTab(RecordsPane[RefreshToken]):
         "more": "refresh_tokens.list",
         "reload": "refresh_tokens.list",
     }
+    RECORD_ACTIONS = frozenset({"revoke"})
     NOUN = ("refresh token", "refresh tokens")
     COLUMNS = _COLUMNS
     LIST_ACTION = "refresh_tokens.list"
@@ -127,34 +127,14 @@ class RefreshTokensTab(RecordsPane[RefreshToken]):
     def cells(self, record: RefreshToken, now: float) -> tuple[str, ...]:
         return token_cells(record, now)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "revoke" and action not in self._reasons and self.selected() is None:
-            return None
-        return super().check_action(action, parameters)
-
     # -- acting ------------------------------------------------------------------------------
 
     def show_record(self, record: RefreshToken) -> None:
         """The whole record, with Revoke."""
-        token = record
-        rows = token_rows(token, self.clock())
-        reason = self.desk.unavailable_reason("refresh_tokens.revoke")
-        if reason:
-            rows.append(("Off", reason))
-
-        def chosen(action: str | None) -> None:
-            if action == "revoke":
-                self.confirm_revoke(token)
-
-        self.app.push_screen(
-            DetailScreen(
-                "Refresh token",
-                rows,
-                actions=(("revoke", "Revoke"),),
-                disabled=("revoke",) if reason else (),
-            ),
-            chosen,
+        revoke = RecordAction(
+            "revoke", "Revoke", "refresh_tokens.revoke", lambda: self.confirm_revoke(record)
         )
+        self.show_detail("Refresh token", token_rows(record, self.clock()), (revoke,))
 
     def action_revoke(self) -> None:
         """Revoke the selected refresh token (asks for a typed confirmation)."""
