@@ -27,12 +27,12 @@ from tui_console.auth.dpop import (
     DPoP,
     DPoPAuth,
     DPoPError,
-    DPoPKey,
     DPoPNonces,
     access_token_hash,
     jwk_thumbprint,
     proof_target,
 )
+from tui_console.auth.dpop_key import DPoPKey
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.tokens import TokenSet, parse_token_response
 from tui_console.auth.userinfo import parse_userinfo_response

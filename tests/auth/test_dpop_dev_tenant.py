@@ -27,7 +27,8 @@ from tests.clocks import OffsetClock
 from tests.conftest import TEST_TENANT_SETTINGS
 from tests.fixed_proof import FixedProof
 from tui_console.account import AccountSession
-from tui_console.auth.dpop import DPoPError, DPoPKey
+from tui_console.auth.dpop import DPoPError
+from tui_console.auth.dpop_key import DPoPKey
 from tui_console.auth.userinfo import fetch_userinfo
 from tui_console.config import Profile
 from tui_console.devtenant import TenantSettings, TenantState, serve

@@ -11,7 +11,7 @@ from pathlib import Path
 import jwt
 
 from tests.cli.conftest import Cli
-from tui_console.auth.dpop import DPoPKey
+from tui_console.auth.dpop_key import DPoPKey
 from tui_console.devtenant import TenantSettings, serve
 
 

@@ -38,7 +38,8 @@ from tui_console.auth.device import (
     poll_for_tokens,
 )
 from tui_console.auth.discovery import ServerMetadata, discover
-from tui_console.auth.dpop import DPoP, DPoPError, DPoPKey, DPoPNonces
+from tui_console.auth.dpop import DPoP, DPoPError, DPoPNonces
+from tui_console.auth.dpop_key import DPoPKey
 from tui_console.auth.loopback import LoopbackListener
 from tui_console.auth.refresh import TokenManager
 from tui_console.auth.tokens import TokenSet, build_refresh_request, parse_token_response

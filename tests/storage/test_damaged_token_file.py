@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.files import mode
-from tui_console.auth.dpop import DPoPKey
+from tui_console.auth.dpop_key import DPoPKey
 from tui_console.durations import clock_text, words
 from tui_console.errors import StorageError
 from tui_console.storage.dpop_keys import DPoPKeyStore

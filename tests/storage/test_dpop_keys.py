@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.files import mode
-from tui_console.auth.dpop import DPoPKey
+from tui_console.auth.dpop_key import DPoPKey
 from tui_console.errors import StorageError
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.token_store import FileTokenStore

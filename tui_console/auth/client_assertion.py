@@ -15,13 +15,13 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from typing import TYPE_CHECKING
 
 from tui_console.errors import ConfigError
 from tui_console.redact import Secret
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 __all__ = ["ASSERTION_LIFETIME", "ASSERTION_TYPE", "ClientAssertionSigner"]
 
@@ -57,6 +57,8 @@ class ClientAssertionSigner:
 
     def sign(self) -> Secret:
         """A fresh assertion: new ``jti``, ``iat`` now, ``exp`` :data:`ASSERTION_LIFETIME` ahead."""
+        import jwt  # deferred (with cryptography, ~35 ms): only a machine sign-in signs
+
         key, algorithm = self._load_key()
         now = int(self._clock())
         claims = {
@@ -71,6 +73,9 @@ class ClientAssertionSigner:
 
     def _load_key(self) -> tuple[rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, str]:
         """The private key and the algorithm it signs with; ConfigError naming what is wrong."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
         path = self.key_file
         fix = (
             f"Give the PEM private key registered for client {self.client_id}: "

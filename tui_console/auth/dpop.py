@@ -4,10 +4,8 @@ With DPoP the client holds a key pair and signs a short *proof* JWT for every re
 gets or uses a token. The server binds what it issues to the key's thumbprint, so a stolen
 access or refresh token is useless without the private key. This module has the pieces:
 
-* :class:`DPoPKey`: an ES256 (P-256) key pair and the proofs it signs (§4.2): header
-  ``typ: dpop+jwt``, ``alg: ES256`` and the public ``jwk``; claims ``jti``, ``htm``, ``htu``
-  (the target URI without query and fragment), ``iat``, plus ``ath`` (the access token's
-  SHA-256, base64url) on resource calls and ``nonce`` once the server demanded one.
+* :class:`~tui_console.auth.dpop_key.DPoPKey` (its own module, the only one here that needs
+  cryptography and pyjwt): an ES256 (P-256) key pair and the proofs it signs (§4.2).
 * :class:`DPoPNonces`: the latest ``DPoP-Nonce`` each server origin handed out (§8, §9).
   Every response to a signed request updates it, so after the first challenge no request
   needs a retry.
@@ -30,30 +28,30 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import secrets
 import time
 from collections.abc import Callable, Generator, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
-import jwt
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from tui_console.auth.www_authenticate import dpop_challenge
 from tui_console.errors import OAuthError
 from tui_console.redact import Secret
+
+if TYPE_CHECKING:
+    from tui_console.auth.dpop_key import DPoPKey
 
 __all__ = [
     "DPOP_ERRORS",
     "DPoP",
     "DPoPAuth",
     "DPoPError",
-    "DPoPKey",
     "DPoPKeySource",
     "DPoPNonces",
     "NonceRetry",
     "access_token_hash",
+    "b64url",
     "jwk_thumbprint",
     "nonce_challenge",
     "proof_target",
@@ -71,15 +69,11 @@ _THUMBPRINT_MEMBERS = {
     "OKP": ("crv", "kty", "x"),
 }
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_P256_BYTES = 32
 
 
-def _b64url(data: bytes) -> str:
+def b64url(data: bytes) -> str:
+    """Base64url without padding (RFC 7515 §2), as JOSE writes every binary member."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
@@ -93,13 +87,13 @@ def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
     if members is None or not all(isinstance(jwk.get(m), str) for m in members):
         raise ValueError("not a public JWK this client can take a thumbprint of")
     canonical = json.dumps({m: jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
-    return _b64url(hashlib.sha256(canonical.encode("utf-8")).digest())
+    return b64url(hashlib.sha256(canonical.encode("utf-8")).digest())
 
 
 def access_token_hash(access_token: str | Secret) -> str:
     """``ath`` (RFC 9449 §4.2): base64url SHA-256 of the access token's ASCII bytes."""
     text = access_token.reveal() if isinstance(access_token, Secret) else access_token
-    return _b64url(hashlib.sha256(text.encode("ascii")).digest())
+    return b64url(hashlib.sha256(text.encode("ascii")).digest())
 
 
 def proof_target(url: httpx.URL | str) -> str:
@@ -123,96 +117,6 @@ def _origin(url: httpx.URL | str) -> str:
     parsed = httpx.URL(str(url))
     scheme = parsed.scheme.lower()
     return f"{scheme}://{parsed.host.lower()}:{parsed.port or _DEFAULT_PORTS.get(scheme, 0)}"
-
-
-class DPoPKey:
-    """An ES256 (P-256) key pair that signs DPoP proofs.
-
-    The private half leaves this object only through :meth:`private_jwk`, for the key file;
-    ``repr`` shows the thumbprint alone.
-    """
-
-    algorithm = ALGORITHM
-
-    def __init__(self, private_key: ec.EllipticCurvePrivateKey) -> None:
-        if not isinstance(private_key.curve, ec.SECP256R1):
-            raise ValueError("a DPoP key for ES256 must be on the P-256 curve")
-        self._private_key = private_key
-        numbers = private_key.public_key().public_numbers()
-        self._public_jwk = {
-            "kty": "EC",
-            "crv": "P-256",
-            "x": _b64url(numbers.x.to_bytes(_P256_BYTES, "big")),
-            "y": _b64url(numbers.y.to_bytes(_P256_BYTES, "big")),
-        }
-        self._thumbprint = jwk_thumbprint(self._public_jwk)
-
-    @classmethod
-    def generate(cls) -> DPoPKey:
-        """A fresh key pair (well under a millisecond)."""
-        return cls(ec.generate_private_key(ec.SECP256R1()))
-
-    @classmethod
-    def from_jwk(cls, data: Mapping[str, Any]) -> DPoPKey:
-        """The key saved by :meth:`private_jwk`; ``ValueError`` when it is not one."""
-        if data.get("kty") != "EC" or data.get("crv") != "P-256":
-            raise ValueError("not a P-256 EC private JWK")
-        try:
-            d, x, y = (int.from_bytes(_b64url_decode(str(data[m])), "big") for m in "dxy")
-            public = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1())
-            key = ec.EllipticCurvePrivateNumbers(d, public).private_key()
-        except (KeyError, ValueError, TypeError) as exc:
-            raise ValueError("the JWK does not hold a valid P-256 private key") from exc
-        return cls(key)
-
-    def private_jwk(self) -> dict[str, str]:
-        """The key pair as a private JWK (RFC 7518 §6.2.2), for the 0600 key file only."""
-        d = self._private_key.private_numbers().private_value
-        return {**self._public_jwk, "d": _b64url(d.to_bytes(_P256_BYTES, "big"))}
-
-    @property
-    def public_jwk(self) -> dict[str, str]:
-        """The public half as a JWK: what every proof carries in its header."""
-        return dict(self._public_jwk)
-
-    @property
-    def thumbprint(self) -> str:
-        """The RFC 7638 thumbprint: ``dpop_jkt`` at ``/authorize``, ``cnf.jkt`` in tokens."""
-        return self._thumbprint
-
-    def __repr__(self) -> str:
-        return f"DPoPKey(jkt={self._thumbprint!r})"
-
-    def proof(
-        self,
-        method: str,
-        url: httpx.URL | str,
-        *,
-        access_token: str | Secret | None = None,
-        nonce: str | None = None,
-        now: float | None = None,
-    ) -> str:
-        """A signed DPoP proof for one request (RFC 9449 §4.2).
-
-        ``access_token`` adds ``ath`` (resource calls); ``nonce`` is the server's latest
-        ``DPoP-Nonce``. A fresh random ``jti`` every time: servers refuse a replayed proof.
-        """
-        claims: dict[str, Any] = {
-            "jti": secrets.token_urlsafe(16),
-            "htm": method.upper(),
-            "htu": proof_target(url),
-            "iat": int(now if now is not None else time.time()),
-        }
-        if access_token is not None:
-            claims["ath"] = access_token_hash(access_token)
-        if nonce is not None:
-            claims["nonce"] = nonce
-        return jwt.encode(
-            claims,
-            self._private_key,
-            algorithm=ALGORITHM,
-            headers={"typ": PROOF_TYPE, "jwk": self.public_jwk},
-        )
 
 
 class DPoPKeySource(Protocol):

@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import jwt
-
-from tui_console.auth.jwks import JwksCache
 from tui_console.errors import TuiConsoleError
 from tui_console.redact import Secret
+
+if TYPE_CHECKING:
+    from tui_console.auth.jwks import JwksCache
 
 __all__ = [
     "SignatureStatus",
@@ -69,6 +69,8 @@ async def signature_status(
     claims a shared secret the issuer's public keys cannot check (a public key used as the
     HMAC secret is a known forgery, so it is never tried).
     """
+    import jwt  # deferred (with cryptography, ~35 ms): the console opens without a check
+
     view = inspect_token(token)
     if view.opaque:
         return "not checked", "opaque token: nothing to verify (only the issuer can read it)"

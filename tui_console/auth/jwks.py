@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import jwt
 
 from tui_console.auth._http import json_object
 from tui_console.errors import DiscoveryError, TokenValidationError
 from tui_console.exchange_failures import send
+
+if TYPE_CHECKING:
+    import jwt
 
 __all__ = ["JwksCache"]
 
@@ -28,6 +30,8 @@ REFETCH_INTERVAL = 30.0
 
 def _usable_keys(document: dict[str, Any], jwks_uri: str) -> list[tuple[str | None, jwt.PyJWK]]:
     """``(kid, key)`` for each signature key pyjwt can load; others are skipped (RFC 7517 §5)."""
+    import jwt  # deferred (with cryptography, ~35 ms): loaded with the first key set
+
     keys = document.get("keys")
     if not isinstance(keys, list):
         raise DiscoveryError(f"The key set at {jwks_uri} has no 'keys' list.")

@@ -22,7 +22,7 @@ from tui_console.storage.private_files import (
 )
 
 if TYPE_CHECKING:
-    from tui_console.auth.dpop import DPoPKey
+    from tui_console.auth.dpop_key import DPoPKey
 
 __all__ = ["DPoPKeyStore"]
 
@@ -64,7 +64,7 @@ class DPoPKeyStore:
         version, raw = read.version, read.data
         if self._cached is not None and self._cached[0] == version:
             return self._cached[1]
-        from tui_console.auth.dpop import DPoPKey  # cryptography: only when a key is read
+        from tui_console.auth.dpop_key import DPoPKey  # cryptography: only when a key is read
 
         try:
             key = DPoPKey.from_jwk(json.loads(raw))
@@ -93,7 +93,7 @@ class DPoPKeyStore:
         """The stored key, or a new one saved first (a sign-in binds tokens to it)."""
         key = self.load()
         if key is None:
-            from tui_console.auth.dpop import DPoPKey
+            from tui_console.auth.dpop_key import DPoPKey
 
             key = DPoPKey.generate()
             self.save(key)
