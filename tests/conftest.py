@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 
     from tui_console.devtenant import RunningTenant, TenantState
 
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own ``XDG_CACHE_HOME``: a session built in a test without one keeps
+    its discovery documents there, never in this machine's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 #: What the fixtures change from Auth0's defaults: a 1 s poll interval, nobody auto-approving.
 TEST_TENANT_SETTINGS: dict[str, Any] = {"device_interval": 1, "auto_approve": None}
 

@@ -1,8 +1,9 @@
 """Where tui-console keeps its files. Nothing else in the package knows a path.
 
-platformdirs gives the locations, so ``XDG_CONFIG_HOME``, ``XDG_STATE_HOME`` and
-``XDG_DATA_HOME`` move them (the tests rely on that). ``TUI_CONSOLE_CONFIG`` points at
-another config file, as Posting's ``POSTING_CONFIG_FILE`` does.
+platformdirs gives the locations, so ``XDG_CONFIG_HOME``, ``XDG_STATE_HOME``,
+``XDG_CACHE_HOME`` and ``XDG_DATA_HOME`` move them (the tests rely on that).
+``TUI_CONSOLE_CONFIG`` points at another config file, as Posting's ``POSTING_CONFIG_FILE``
+does.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["config_file", "data_dir", "state_dir", "token_dir"]
+__all__ = ["cache_dir", "config_file", "data_dir", "state_dir", "token_dir"]
 
 APP_NAME = "tui-console"
 
@@ -33,6 +34,11 @@ def state_dir() -> Path:
 def token_dir() -> Path:
     """The 0700 directory that holds one 0600 token file per profile."""
     return state_dir() / "tokens"
+
+
+def cache_dir() -> Path:
+    """What can be fetched again (the issuers' discovery documents): deleting it loses nothing."""
+    return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def data_dir() -> Path:

@@ -9,7 +9,9 @@ client is never used, and signing out reports each step.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import json
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -22,10 +24,12 @@ from tui_console.devtenant import TenantSettings, TenantState
 from tui_console.devtenant.app import create_app
 from tui_console.devtenant.seed import CLIENT_ID
 from tui_console.errors import NotSignedIn
+from tui_console.storage.discovery_cache import MAX_AGE, DiscoveryCache
 from tui_console.storage.token_store import FileTokenStore
 
 ISSUER = "http://127.0.0.1:9/"
 MANAGEMENT = f"{ISSUER}api/v2/"
+DISCOVERY = "/.well-known/openid-configuration"
 
 
 async def no_sleep(seconds: float) -> None:
@@ -44,11 +48,33 @@ async def session(state: TenantState, tmp_path: Path) -> AsyncIterator[AccountSe
         yield opened
 
 
-def _session(state: TenantState, tmp_path: Path, client_id: str) -> AccountSession:
-    transport = httpx.ASGITransport(app=create_app(state, state.settings))
+class PathLog(httpx.AsyncBaseTransport):
+    """The dev tenant in-process, remembering the path of every request sent to it."""
+
+    def __init__(self, state: TenantState) -> None:
+        self.inner = httpx.ASGITransport(app=create_app(state, state.settings))
+        self.paths: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        return await self.inner.handle_async_request(request)
+
+
+def _session(
+    state: TenantState,
+    tmp_path: Path,
+    client_id: str,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.time,
+) -> AccountSession:
     profile = Profile(name="p", issuer=ISSUER, client_id=client_id, audience=MANAGEMENT)
     return AccountSession(
-        profile, store=FileTokenStore(tmp_path / "tokens", profile.name), transport=transport
+        profile,
+        store=FileTokenStore(tmp_path / "tokens", profile.name),
+        transport=transport or httpx.ASGITransport(app=create_app(state, state.settings)),
+        clock=clock,
+        discovery_cache=DiscoveryCache(tmp_path / "cache"),
     )
 
 
@@ -110,3 +136,43 @@ async def test_signing_out_revokes_and_wipes_and_says_so(
     assert report.wiped and report.revoked and report.revoke_detail == ""
     assert not session.store.path.exists()
     assert session.status().signed_in is False
+
+
+async def test_the_next_session_asks_userinfo_in_one_round_trip(
+    session: AccountSession, state: TenantState, tmp_path: Path
+) -> None:
+    """The issuer's metadata of the last session is used for a day: no discovery request."""
+    await _sign_in(session, state)
+    wire = PathLog(state)
+    async with _session(state, tmp_path, CLIENT_ID, transport=wire) as later:
+        assert (await later.userinfo()).email == "ada@example.com"
+    assert wire.paths == ["/userinfo"]
+
+
+async def test_a_day_old_copy_is_fetched_again(
+    session: AccountSession, state: TenantState, tmp_path: Path
+) -> None:
+    await _sign_in(session, state)
+    wire = PathLog(state)
+    day_later = time.time() + MAX_AGE + 60
+    async with _session(
+        state, tmp_path, CLIENT_ID, transport=wire, clock=lambda: day_later
+    ) as later:
+        await later.server()
+    assert wire.paths == [DISCOVERY]
+
+
+async def test_a_copy_that_points_tokens_at_plain_http_is_refused(
+    session: AccountSession, state: TenantState, tmp_path: Path
+) -> None:
+    """A cache file changed on disk passes the same checks as a fetched document."""
+    await _sign_in(session, state)
+    cached = session.discovery_cache.path(ISSUER)
+    saved = json.loads(cached.read_text())
+    saved["document"]["token_endpoint"] = "http://attacker.example.com/oauth/token"
+    cached.write_text(json.dumps(saved))
+    wire = PathLog(state)
+    async with _session(state, tmp_path, CLIENT_ID, transport=wire) as later:
+        metadata = await later.server()
+    assert wire.paths == [DISCOVERY]
+    assert metadata.token_endpoint == f"{ISSUER}oauth/token"

@@ -40,7 +40,7 @@ from tui_console.auth.device import (
     poll_for_tokens,
     request_device_authorization,
 )
-from tui_console.auth.discovery import ServerMetadata, discover
+from tui_console.auth.discovery import ServerMetadata, discover, parse_discovery_document
 from tui_console.auth.dpop import DPoP, DPoPNonces
 from tui_console.auth.id_token import IdTokenValidator
 from tui_console.auth.inspect import check_signature, inspect_token
@@ -60,7 +60,7 @@ from tui_console.management import (
     User,
 )
 from tui_console.my_account.pending import PendingEnrollments, pending_path
-from tui_console.paths import config_file, token_dir
+from tui_console.paths import cache_dir, config_file, token_dir
 from tui_console.ratelimit import RateLimitBoard
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
@@ -68,6 +68,7 @@ from tui_console.session_status import (
     SessionStatus,
     session_status,
 )
+from tui_console.storage.discovery_cache import DiscoveryCache
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
@@ -140,6 +141,7 @@ class AccountSession:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
         on_sign_in: Callable[[Profile], None] | None = None,
+        discovery_cache: DiscoveryCache | None = None,
     ) -> None:
         self.profile = profile
         owner = TokenOwner(profile.issuer, profile.client_id)
@@ -152,6 +154,8 @@ class AccountSession:
         """Every HTTP exchange (method, path, status, latency, limits): no secrets."""
         self.dpop_keys = DPoPKeyStore.beside(self.store.path)
         """The profile's DPoP key file, beside the token file."""
+        self.discovery_cache = discovery_cache or DiscoveryCache(cache_dir() / "discovery")
+        """The issuers' last discovery documents (``discovery_cache`` for tests)."""
         self.dpop_nonces = DPoPNonces()
         """The latest DPoP nonce per server origin; every answer to a signed request updates
         it (:class:`~tui_console.auth.dpop.NonceRetry`)."""
@@ -192,10 +196,27 @@ class AccountSession:
     # -- discovery and validation ------------------------------------------------------------
 
     async def server(self) -> ServerMetadata:
-        """The issuer's metadata, fetched once per session."""
+        """The issuer's metadata: once per session, and from the copy on disk while it is
+        under a day old (:mod:`~tui_console.storage.discovery_cache`), so the console's first
+        ``/userinfo`` is one round trip, not two."""
         if self._metadata is None:
-            self._metadata = await discover(self.http, self.profile.issuer)
+            self._metadata = self._cached_server() or await self._discover()
         return self._metadata
+
+    def _cached_server(self) -> ServerMetadata | None:
+        issuer = self.profile.issuer
+        document = self.discovery_cache.load(issuer, now=self._clock())
+        if document is None:
+            return None
+        try:
+            return parse_discovery_document(document, issuer)
+        except TuiConsoleError:
+            return None  # a copy the parser refuses is fetched again
+
+    async def _discover(self) -> ServerMetadata:
+        metadata = await discover(self.http, self.profile.issuer)
+        self.discovery_cache.save(self.profile.issuer, metadata.document(), now=self._clock())
+        return metadata
 
     async def validate_id_token(self, tokens: TokenSet, *, nonce: str | None) -> None:
         """Check the ID token (if any) before anything is stored: signature, iss, aud, nonce."""

@@ -8,6 +8,7 @@ talked into plain HTTP.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ __all__ = [
     "discover",
     "discovery_url",
     "is_loopback_host",
+    "parse_discovery_document",
     "parse_discovery_response",
 ]
 
@@ -42,6 +44,14 @@ class ServerMetadata:
     id_token_signing_alg_values_supported: tuple[str, ...] = ("RS256",)
     code_challenge_methods_supported: tuple[str, ...] = ()
     dpop_signing_alg_values_supported: tuple[str, ...] = ()
+
+    def document(self) -> dict[str, Any]:
+        """These fields as a discovery document (their names are the members'), which
+        :func:`parse_discovery_document` reads back to equal metadata: what a cache keeps."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in dataclasses.asdict(self).items()
+        }
 
 
 def discovery_url(issuer: str) -> str:
@@ -74,6 +84,16 @@ def parse_discovery_response(response: httpx.Response, expected_issuer: str) -> 
             hint="If this issuer worked before, it is a passing fault: try again. Otherwise "
             "check the issuer or domain; it should serve /.well-known/openid-configuration.",
         )
+    return parse_discovery_document(body, expected_issuer)
+
+
+def parse_discovery_document(body: dict[str, Any], expected_issuer: str) -> ServerMetadata:
+    """Validated metadata from a discovery document; the advertised issuer must match.
+
+    Also what a cached copy is read with (:mod:`tui_console.storage.discovery_cache`), so a
+    document from disk passes every check one from the network does (each endpoint ``https``,
+    or ``http`` on a loopback host only).
+    """
     issuer = body.get("issuer")
     if not isinstance(issuer, str) or not _same_issuer(issuer, expected_issuer):
         raise DiscoveryError(
