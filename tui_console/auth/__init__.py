@@ -20,8 +20,9 @@ importing every flow here cost each caller that needs one module (the console's 
 ``python -X importtime``).
 """
 
-import importlib as _importlib
 import typing as _typing
+
+from tui_console.lazy_names import lazy_names as _lazy_names
 
 if _typing.TYPE_CHECKING:
     from tui_console.auth.authorization_code import (
@@ -234,15 +235,4 @@ _HOMES = {
 }
 """Each public name → the module that defines or re-exports it."""
 
-
-def __getattr__(name: str) -> _typing.Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(home), name)
-    globals()[name] = value  # from now on a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = _lazy_names(__name__, _HOMES)

@@ -9,8 +9,9 @@ token file (``tui-console token`` with a valid token) must not load the lock's `
 and ``asyncio`` (about 60 ms) through this file.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tui_console.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from tui_console.storage.dpop_keys import DPoPKeyStore
@@ -20,21 +21,10 @@ if TYPE_CHECKING:
 __all__ = ["DPoPKeyStore", "FileTokenStore", "InterProcessLock"]
 
 _HOMES = {
-    "DPoPKeyStore": "dpop_keys",
-    "FileTokenStore": "token_store",
-    "InterProcessLock": "file_lock",
+    "DPoPKeyStore": ".dpop_keys",
+    "FileTokenStore": ".token_store",
+    "InterProcessLock": ".file_lock",
 }
 """Each public name → the module that defines it."""
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value  # from now on a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)

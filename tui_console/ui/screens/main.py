@@ -9,6 +9,7 @@ what the rate limits allow at the bottom.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import time
 from collections.abc import Callable
@@ -19,8 +20,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tab, TabbedContent, TabPane, Tabs
+from textual.widgets import Static, Tab, TabbedContent, TabPane, Tabs
 
+from tui_console.ui.widgets.coalescing_footer import CoalescingFooter
 from tui_console.ui.widgets.rate_limit_gauge import RateLimitGauge
 from tui_console.ui.widgets.session_strip import SessionStrip
 
@@ -39,14 +41,16 @@ class TabInfo(NamedTuple):
     id: str
     title: str
     pane_class: str
-    """The pane's class in :mod:`tui_console.ui.panes`."""
+    """The pane's class, in the module of :mod:`tui_console.ui.panes` named like the tab."""
 
     @property
     def pane(self) -> type[Pane]:
-        # We defer the panes' import as it takes about 175 ms (``python -X importtime``): they
-        # import the account facade, and with it httpx, pyjwt and the Management client. The
-        # first frame draws the tab strip without them; the app imports them in a worker.
-        pane: type[Pane] = getattr(importlib.import_module("tui_console.ui.panes"), self.pane_class)
+        # Deferred: the panes import the account facade (httpx, the API clients), about 70 ms
+        # of CPU for the facade and 70 ms more for all seven panes here. The first frame draws
+        # the tab strip without them; the app imports the first tab's pane with the session
+        # in a thread, and attach() the others in a thread once that pane is mounted.
+        module = importlib.import_module(f"tui_console.ui.panes.{self.id}")
+        pane: type[Pane] = getattr(module, self.pane_class)
         return pane
 
 
@@ -182,7 +186,7 @@ class MainScreen(Screen[None]):
         if session is not None:
             yield self._new_gauge(session)
         yield Static("", markup=False, id="tabs-overflow")
-        yield Footer()
+        yield CoalescingFooter()
 
     def _new_pane(self, tab: TabInfo, session: AccountSession) -> Pane:
         return tab.pane(session, clock=self.clock, id=f"pane-{tab.id}")
@@ -213,18 +217,31 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.session is not None:
-            self.call_after_refresh(self._focus_pane, TABS[0].id)
+            self.call_after_refresh(self._focus_shown_pane)
         self.call_after_refresh(self._mark_tab_overflow)
 
     async def attach(self, session: AccountSession) -> None:
-        """The session is open: mount the panes and the gauge the first frame went without."""
+        """The session is open: mount the panes and the gauge the first frame went without.
+
+        The pane on show first, so its data (the profile from ``/userinfo``) is asked for
+        while the other panes are imported, in a thread, and mounted."""
         self.session = session
         self.query_one(SessionStrip).attach(session)
-        await self.query(".waiting-for-session").remove()
-        for tab in TABS:
-            await self.query_one(f"TabPane#{tab.id}", TabPane).mount(self._new_pane(tab, session))
+        shown = next(tab for tab in TABS if tab.id == self.active_tab)
+        await self._mount_pane(shown, session)
         await self.mount(self._new_gauge(session), before="#tabs-overflow")
-        self.call_after_refresh(self._focus_pane, self.active_tab)
+        self.call_after_refresh(self._focus_shown_pane)
+        others = [tab for tab in TABS if tab is not shown]
+        await asyncio.to_thread(lambda: [tab.pane for tab in others])
+        for tab in others:
+            await self._mount_pane(tab, session)
+            if tab.id == self.active_tab:  # chosen while its pane was on its way
+                self._focus_shown_pane()
+
+    async def _mount_pane(self, tab: TabInfo, session: AccountSession) -> None:
+        tab_pane = self.query_one(f"TabPane#{tab.id}", TabPane)
+        await tab_pane.query(".waiting-for-session").remove()
+        await tab_pane.mount(self._new_pane(tab, session))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._mark_tab_overflow)
@@ -264,6 +281,13 @@ class MainScreen(Screen[None]):
         from tui_console.ui.panes._base import Pane
 
         return self.query_one(f"#pane-{tab}", Pane)
+
+    def _mounted_pane(self, tab: str) -> Pane | None:
+        """The pane of ``tab``, or ``None`` before the session (or attach()) has mounted it."""
+        from tui_console.ui.panes._base import Pane
+
+        found = self.query(f"#pane-{tab}").results(Pane)
+        return next(found, None)
 
     @property
     def metadata_pane(self) -> MetadataPane:
@@ -308,12 +332,20 @@ class MainScreen(Screen[None]):
         self.tabs.active = tab
         self._focus_pane(tab)
 
+    def _focus_shown_pane(self) -> None:
+        """Focus the pane of the tab on show when this runs: a tab chosen while the screen was
+        still settling keeps its place (focusing a hidden tab's pane would show that tab)."""
+        self._focus_pane(self.active_tab)
+
     def _focus_pane(self, tab: str) -> None:
         """Give the keyboard to the pane (its table, or the pane itself), never to a text field:
         the pane's keys and the tab numbers work at once, and nothing is typed by accident."""
-        if self.session is None:
-            return  # the panes come with the session (attach focuses the one on show)
-        self.pane(tab).focus_home()
+        pane = self._mounted_pane(tab)
+        if pane is None:
+            return  # the pane comes with the session (attach focuses the one on show)
+        # At once, not with Widget.focus(), which waits a turn: a focus landing after the person
+        # already chose another tab would show this one again (a focused widget's tab is shown).
+        self.set_focus(pane.home())
 
     def _confirm_leave(self, tab: str) -> None:
         from tui_console.ui.widgets.confirm import ConfirmScreen
@@ -357,7 +389,9 @@ class MainScreen(Screen[None]):
         """Re-read everything after a sign-in again (new scopes, maybe a new user)."""
         self.query_one(SessionStrip).update_now()
         for tab in TABS:
-            pane = self.pane(tab.id)
+            pane = self._mounted_pane(tab.id)
+            if pane is None:
+                continue  # still being mounted by attach(): it loads when first shown
             if tab.id == self.active_tab:
                 pane.reload()
             else:
