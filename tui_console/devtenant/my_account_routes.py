@@ -1,7 +1,7 @@
 """The My Account API at ``<issuer>me/v1``: the signed-in user's own authentication methods.
 
 Endpoints, scopes and success statuses are the OAS's (auth0-reference.md §8.4 [YO]); the rules
-behind them live in :mod:`.my_account`. Every request goes through :func:`_endpoint`:
+behind them live in :mod:`.my_account`, the refusals in :mod:`.my_account_problems`. Every request goes through :func:`_endpoint`:
 
 1. the bearer token: an RS256 JWT of this tenant whose ``aud`` names ``<issuer>me/``, not
    expired, else 401 problem JSON with ``WWW-Authenticate: Bearer`` (UNRECORDED: the detail
@@ -33,13 +33,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui_console.devtenant.http import json_response, tenant
-from tui_console.devtenant.my_account import (
-    FACTORS,
-    Problem,
-    bad_request,
-    method_location,
-    my_account_audience,
-)
+from tui_console.devtenant.my_account import FACTORS, method_location
+from tui_console.devtenant.my_account_audience import my_account_audience
+from tui_console.devtenant.my_account_problems import Problem, bad_request
 from tui_console.devtenant.rate_limits import RateLimitDecision
 from tui_console.devtenant.state import TenantState
 
