@@ -36,6 +36,7 @@ from tui_console.devtenant.management_rules import (
     ManagementApiError,
     error_body,
     invalid_body,
+    json_type,
     policy,
 )
 from tui_console.devtenant.rate_limits import RateLimitDecision
@@ -48,7 +49,6 @@ __all__ = [
     "check_properties",
     "endpoint_for",
     "json_body",
-    "json_type",
     "not_found_route",
     "object_body",
     "respond",
@@ -222,18 +222,6 @@ async def json_body(request: Request) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ManagementApiError(400, "Invalid request payload JSON format") from None
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def object_body(body: Any) -> dict[str, Any]:

@@ -33,7 +33,6 @@ from tui_console.devtenant.management_pipeline import (
     check_properties,
     endpoint_for,
     json_body,
-    json_type,
     object_body,
 )
 from tui_console.devtenant.management_rules import (
@@ -41,6 +40,7 @@ from tui_console.devtenant.management_rules import (
     insufficient_scope,
     invalid_body,
     invalid_query,
+    json_type,
     policy,
     required_patch_scopes,
     subject_mismatch,

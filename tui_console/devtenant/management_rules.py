@@ -42,6 +42,7 @@ __all__ = [
     "insufficient_scope",
     "invalid_body",
     "invalid_query",
+    "json_type",
     "merge_metadata",
     "new_credential_id",
     "parse_bool",
@@ -314,14 +315,18 @@ _ACCEPTED_ONLY = frozenset(
 )
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any, *, integers: bool = False) -> str:
+    """The JSON Schema name of ``value``'s type, as Auth0's 400s word it ("found type string").
+
+    A whole number is a "number", or with ``integers`` an "integer" (the user-patch checks
+    say so; UNRECORDED both: no wrong-type 400 was recorded)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, int):
+    if isinstance(value, int) and integers:
         return "integer"
-    if isinstance(value, float):
+    if isinstance(value, int | float):
         return "number"
     if isinstance(value, str):
         return "string"
@@ -333,7 +338,7 @@ def _json_type(value: Any) -> str:
 def validate_user_patch(body: Any) -> dict[str, Any]:
     """The PATCH body, checked against the user update schema; 400 ``invalid_body`` if not."""
     if not isinstance(body, dict):
-        raise invalid_body(f"Expected type object but found type {_json_type(body)}")
+        raise invalid_body(f"Expected type object but found type {json_type(body, integers=True)}")
     known = set(_STRING_ATTRIBUTES) | set(_BOOLEAN_ATTRIBUTES) | set(_METADATA)
     unknown = sorted(set(body) - known)
     if unknown:
@@ -342,20 +347,20 @@ def validate_user_patch(body: Any) -> dict[str, Any]:
         if key in _METADATA:
             if not isinstance(value, dict):
                 raise invalid_body(
-                    f"Expected type object but found type {_json_type(value)}",
+                    f"Expected type object but found type {json_type(value, integers=True)}",
                     key,
                     _METADATA_DESCRIPTIONS[key],
                 )
         elif key in _BOOLEAN_ATTRIBUTES:
             if not isinstance(value, bool):
                 raise invalid_body(
-                    f"Expected type boolean but found type {_json_type(value)}",
+                    f"Expected type boolean but found type {json_type(value, integers=True)}",
                     key,
                     _BOOLEAN_ATTRIBUTES[key],
                 )
         elif not (isinstance(value, str) or (value is None and key in _NULLABLE)):
             raise invalid_body(
-                f"Expected type string but found type {_json_type(value)}",
+                f"Expected type string but found type {json_type(value, integers=True)}",
                 key,
                 _STRING_ATTRIBUTES[key],
             )
