@@ -329,20 +329,36 @@ def _declined() -> int:
     return EXIT_OK
 
 
+async def _confirm_then_act(
+    question: str,
+    word: str,
+    action: Callable[[], Awaitable[Outcome]],
+    *,
+    yes: bool,
+    check: str = _CHECK_LISTS,
+    change: str = "This ends a user's access and",
+) -> int:
+    """:func:`_confirm`, then :func:`_act` on ``action()``; "Nothing was changed." when the
+    person declines (``action`` is not started then)."""
+    if not _confirm(question, word, yes=yes, change=change):
+        return _declined()
+    return await _act(action(), check)
+
+
 async def _end_session(desk: SupportSession, args: argparse.Namespace) -> int:
     desk.require("sessions.end")  # before asking: a refusal after a confirmation wastes it
     question = f"End session {args.session_id} and revoke its refresh tokens?"
-    if not _confirm(question, "end", yes=args.yes):
-        return _declined()
-    return await _act(desk.end_session(args.session_id))
+    return await _confirm_then_act(
+        question, "end", lambda: desk.end_session(args.session_id), yes=args.yes
+    )
 
 
 async def _revoke_refresh_token(desk: SupportSession, args: argparse.Namespace) -> int:
     desk.require("refresh_tokens.revoke")
     question = f"Revoke refresh token {args.token_id}? Its application must sign in again."
-    if not _confirm(question, "revoke", yes=args.yes):
-        return _declined()
-    return await _act(desk.revoke_refresh_token(args.token_id))
+    return await _confirm_then_act(
+        question, "revoke", lambda: desk.revoke_refresh_token(args.token_id), yes=args.yes
+    )
 
 
 async def _sign_out_everywhere(desk: SupportSession, args: argparse.Namespace) -> int:
@@ -351,12 +367,13 @@ async def _sign_out_everywhere(desk: SupportSession, args: argparse.Namespace) -
     where = f"session {args.session}" if args.session else "every session"
     tokens = "keeping" if args.keep_refresh_tokens else "revoking"
     question = f"Sign {user_id} out of {where}, {tokens} the refresh tokens?"
-    if not _confirm(question, "sign out", yes=args.yes):
-        return _declined()
-    return await _act(
-        desk.sign_out_everywhere(
+    return await _confirm_then_act(
+        question,
+        "sign out",
+        lambda: desk.sign_out_everywhere(
             user_id, session_id=args.session, keep_refresh_tokens=args.keep_refresh_tokens
-        )
+        ),
+        yes=args.yes,
     )
 
 
