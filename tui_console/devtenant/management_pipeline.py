@@ -36,8 +36,8 @@ from tui_console.devtenant.management_rules import (
     ManagementApiError,
     error_body,
     invalid_body,
-    json_type,
     policy,
+    wrong_type,
 )
 from tui_console.devtenant.rate_limits import RateLimitDecision
 from tui_console.devtenant.state import TenantState
@@ -226,7 +226,7 @@ async def json_body(request: Request) -> Any:
 
 def object_body(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise invalid_body(f"Expected type object but found type {json_type(body)}")
+        raise wrong_type("object", body)
     return body
 
 
@@ -242,9 +242,7 @@ def check_properties(
             raise invalid_body(f"Missing required property: {name}")
     for name, value in body.items():
         if not isinstance(value, str):
-            raise invalid_body(
-                f"Expected type string but found type {json_type(value)}", name, schema[name]
-            )
+            raise wrong_type("string", value, name, schema[name])
 
 
 async def not_found(request: Request) -> Response:

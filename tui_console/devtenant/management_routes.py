@@ -40,11 +40,11 @@ from tui_console.devtenant.management_rules import (
     insufficient_scope,
     invalid_body,
     invalid_query,
-    json_type,
     policy,
     required_patch_scopes,
     subject_mismatch,
     validate_user_patch,
+    wrong_type,
 )
 from tui_console.devtenant.state import TenantState
 from tui_console.devtenant.support_queries import field_filter, paging
@@ -104,9 +104,7 @@ async def link_identity(
             raise invalid_body(f"Additional properties not allowed: {','.join(others)}")
         token = body["link_with"]
         if not isinstance(token, str) or not token:
-            raise invalid_body(
-                f"Expected type string but found type {json_type(token)}", "link_with", _LINK_WITH
-            )
+            raise wrong_type("string", token, "link_with", _LINK_WITH)
         if access == "current_user" and user_id != caller.sub:
             raise subject_mismatch()
         secondary = read_link_with_token(state, token, azp=caller.azp)

@@ -42,7 +42,6 @@ __all__ = [
     "insufficient_scope",
     "invalid_body",
     "invalid_query",
-    "json_type",
     "merge_metadata",
     "new_credential_id",
     "parse_bool",
@@ -52,6 +51,7 @@ __all__ = [
     "subject_mismatch",
     "user_not_found",
     "validate_user_patch",
+    "wrong_type",
 ]
 
 #: The Management API 429 body (recorded: errors.json, terraform; NOTES.md §7).
@@ -315,7 +315,7 @@ _ACCEPTED_ONLY = frozenset(
 )
 
 
-def json_type(value: Any, *, integers: bool = False) -> str:
+def _json_type(value: Any, *, integers: bool) -> str:
     """The JSON Schema name of ``value``'s type, as Auth0's 400s word it ("found type string").
 
     A whole number is a "number", or with ``integers`` an "integer" (the user-patch checks
@@ -335,10 +335,24 @@ def json_type(value: Any, *, integers: bool = False) -> str:
     return "object"
 
 
+def wrong_type(
+    expected: str,
+    value: Any,
+    prop: str | None = None,
+    description: str = "",
+    *,
+    integers: bool = False,
+) -> ManagementApiError:
+    """:func:`invalid_body` for a ``value`` that is not of the ``expected`` JSON type:
+    "Expected type string but found type number"."""
+    found = _json_type(value, integers=integers)
+    return invalid_body(f"Expected type {expected} but found type {found}", prop, description)
+
+
 def validate_user_patch(body: Any) -> dict[str, Any]:
     """The PATCH body, checked against the user update schema; 400 ``invalid_body`` if not."""
     if not isinstance(body, dict):
-        raise invalid_body(f"Expected type object but found type {json_type(body, integers=True)}")
+        raise wrong_type("object", body, integers=True)
     known = set(_STRING_ATTRIBUTES) | set(_BOOLEAN_ATTRIBUTES) | set(_METADATA)
     unknown = sorted(set(body) - known)
     if unknown:
@@ -346,24 +360,12 @@ def validate_user_patch(body: Any) -> dict[str, Any]:
     for key, value in body.items():
         if key in _METADATA:
             if not isinstance(value, dict):
-                raise invalid_body(
-                    f"Expected type object but found type {json_type(value, integers=True)}",
-                    key,
-                    _METADATA_DESCRIPTIONS[key],
-                )
+                raise wrong_type("object", value, key, _METADATA_DESCRIPTIONS[key], integers=True)
         elif key in _BOOLEAN_ATTRIBUTES:
             if not isinstance(value, bool):
-                raise invalid_body(
-                    f"Expected type boolean but found type {json_type(value, integers=True)}",
-                    key,
-                    _BOOLEAN_ATTRIBUTES[key],
-                )
+                raise wrong_type("boolean", value, key, _BOOLEAN_ATTRIBUTES[key], integers=True)
         elif not (isinstance(value, str) or (value is None and key in _NULLABLE)):
-            raise invalid_body(
-                f"Expected type string but found type {json_type(value, integers=True)}",
-                key,
-                _STRING_ATTRIBUTES[key],
-            )
+            raise wrong_type("string", value, key, _STRING_ATTRIBUTES[key], integers=True)
     if body.get("password") == "":
         raise invalid_body("String is too short (0 chars), minimum 1", "password", "New password")
     return body
