@@ -109,36 +109,30 @@ class CallLogTransport(httpx.AsyncBaseTransport):
         started = time.perf_counter()
         at = self._clock()
         path = request.url.path + _safe_query(request.url)
-        try:
-            response = await self._inner.handle_async_request(request)
-        except httpx.TransportError as exc:
+
+        def record(response: httpx.Response | None, error: str | None = None) -> None:
+            """The call, answered (``response``) or not (``error``: the exception's name)."""
             self._log.add(
                 CallRecord(
                     at,
                     request.method,
                     request.url.host,
                     path,
-                    None,
+                    None if response is None else response.status_code,
                     (time.perf_counter() - started) * 1000,
-                    None,
-                    type(exc).__name__,
+                    None if response is None else parse_rate_limit(response.headers, now=at),
+                    error,
                     request_headers=safe_headers(request.headers),
+                    response_headers=() if response is None else safe_headers(response.headers),
                 )
             )
+
+        try:
+            response = await self._inner.handle_async_request(request)
+        except httpx.TransportError as exc:
+            record(None, type(exc).__name__)
             raise
-        self._log.add(
-            CallRecord(
-                at,
-                request.method,
-                request.url.host,
-                path,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-                parse_rate_limit(response.headers, now=at),
-                request_headers=safe_headers(request.headers),
-                response_headers=safe_headers(response.headers),
-            )
-        )
+        record(response)
         return response
 
     async def aclose(self) -> None:

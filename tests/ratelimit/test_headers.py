@@ -19,6 +19,7 @@ from tui_console.ratelimit import (
     bucket_for,
     parse_rate_limit,
     parse_retry_after,
+    wait_after_429,
 )
 
 NOW = 1_700_000_000.0
@@ -173,6 +174,20 @@ class TestRetryAfter:
     def test_never_raises(self, value: str) -> None:
         result = parse_retry_after(value, NOW)
         assert result is None or result >= 0
+
+
+class TestWaitAfter429:
+    """What an error says to wait: Retry-After first, else one token's refill, never reset."""
+
+    def test_retry_after_wins_over_the_bucket(self) -> None:
+        assert wait_after_429({"Retry-After": "7", **headers("10", "0", str(NOW + 100))}, NOW) == 7
+
+    def test_without_retry_after_it_is_one_tokens_refill(self) -> None:
+        """10 tokens full again in 100 s: one comes back every 10 s."""
+        assert wait_after_429(headers("10", "0", str(int(NOW) + 100)), NOW) == pytest.approx(10)
+
+    def test_neither_header_says_nothing(self) -> None:
+        assert wait_after_429(httpx.Headers({}), NOW) is None
 
 
 class TestRecordings:

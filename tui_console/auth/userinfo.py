@@ -14,7 +14,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -31,6 +30,7 @@ from tui_console.exchange_failures import (
     server_failed,
     unreadable_reason,
 )
+from tui_console.ratelimit.headers import parse_retry_after
 
 __all__ = ["UserProfile", "build_userinfo_request", "fetch_userinfo", "parse_userinfo_response"]
 
@@ -98,19 +98,13 @@ def _seconds(text: str) -> float | None:
 
 
 def _retry_after(headers: httpx.Headers, now: float) -> float | None:
-    """Seconds to wait: ``Retry-After`` (seconds or HTTP date, RFC 9110 §10.2.3), else
-    ``X-RateLimit-Reset`` (epoch seconds) minus now; ``None`` when neither is readable."""
-    retry_after = headers.get("retry-after", "").strip()
-    delay = _seconds(retry_after)
-    if delay is None and retry_after:
-        try:
-            delay = parsedate_to_datetime(retry_after).timestamp() - now
-        except (TypeError, ValueError):
-            pass
-    if delay is None:
-        reset = _seconds(headers.get("x-ratelimit-reset", ""))
-        delay = reset - now if reset is not None else None
-    return max(0.0, delay) if delay is not None else None
+    """Seconds to wait: ``Retry-After`` (seconds or HTTP date, :func:`parse_retry_after`),
+    else ``X-RateLimit-Reset`` (epoch seconds) minus now; ``None`` when neither is readable."""
+    delay = parse_retry_after(headers.get("retry-after"), now)
+    if delay is not None:
+        return delay
+    reset = _seconds(headers.get("x-ratelimit-reset", ""))
+    return max(0.0, reset - now) if reset is not None else None
 
 
 def parse_userinfo_response(response: httpx.Response, *, now: float | None = None) -> UserProfile:

@@ -75,12 +75,23 @@ def _when(moment: Any) -> str:
     return moment.strftime("%Y-%m-%d") if moment is not None else "-"
 
 
+def _row(
+    method_id: str, label: str, detail: str, usage: str, since: Any, last: Any, state: str
+) -> str:
+    """One line of the methods table, a My Account method or a Guardian enrollment alike:
+    id, kind, detail, usage, since, last used, and ``state`` when it is not confirmed."""
+    return (
+        f"{printable(method_id, one_line=True):<32} {printable(label, one_line=True):<18} "
+        f"{printable(detail, one_line=True)[:24]:<24} {usage:<10} "
+        f"{_when(since):<10} {_when(last)}{state}"
+    )
+
+
 def _method_row(method: AuthenticationMethod) -> str:
     state = "" if method.confirmed is not False else "  (not verified)"
-    return (
-        f"{printable(method.id, one_line=True):<32} {printable(method.label, one_line=True):<18} "
-        f"{printable(method.detail, one_line=True)[:24]:<24} {','.join(method.usage):<10} "
-        f"{_when(method.created_at):<10} {_when(method.last_auth_at)}{state}"
+    usage = ",".join(method.usage)
+    return _row(
+        method.id, method.label, method.detail, usage, method.created_at, method.last_auth_at, state
     )
 
 
@@ -128,12 +139,8 @@ def _done(
 
 def _guardian_row(enrollment: GuardianEnrollment) -> str:
     state = "" if enrollment.confirmed is not False else "  (not confirmed)"
-    return (
-        f"{printable(enrollment.id, one_line=True):<32} "
-        f"{printable(enrollment.label, one_line=True):<18} "
-        f"{printable(enrollment.detail, one_line=True)[:24]:<24} {'':<10} "
-        f"{_when(enrollment.enrolled_at):<10} {_when(enrollment.last_auth)}{state}"
-    )
+    e = enrollment
+    return _row(e.id, e.label, e.detail, "", e.enrolled_at, e.last_auth, state)
 
 
 async def _list_guardian(

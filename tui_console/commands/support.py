@@ -183,6 +183,31 @@ async def _all_pages(
             return items, True
 
 
+R = TypeVar("R", Session, RefreshToken)
+
+
+def _print_user_list(
+    args: argparse.Namespace,
+    user_id: str,
+    noun: str,
+    items: Sequence[R],
+    cut: bool,
+    header: list[str],
+    row: Callable[[R], list[str]],
+) -> int:
+    """A user's sessions or refresh tokens: exactly as Auth0 sent them under ``--json``, else
+    a table; a note on stderr when there are none, or when :func:`_all_pages` cut the list."""
+    if args.json:
+        print_json([dict(item.raw) for item in items])
+    elif items:
+        _table([header] + [row(item) for item in items])
+    if not items:
+        notice(f"{user_id} has no {noun}.", as_json=args.json)
+    if cut:
+        notice(f"Only the first {len(items)} {noun} are shown.", as_json=args.json)
+    return EXIT_OK
+
+
 def _session_row(session: Session) -> list[str]:
     return [
         cell(session.id),
@@ -207,16 +232,8 @@ async def _sessions(desk: SupportSession, args: argparse.Namespace) -> int:
         return page.sessions, page.next
 
     sessions, cut = await _all_pages(fetch)
-    if args.json:
-        print_json([dict(s.raw) for s in sessions])
-    elif sessions:
-        header = ["SESSION", "APPLICATIONS", "DEVICE", "LAST IP", "LAST ACTIVE", "ENDS"]
-        _table([header] + [_session_row(s) for s in sessions])
-    if not sessions:
-        notice(f"{user_id} has no sessions.", as_json=args.json)
-    if cut:
-        notice(f"Only the first {len(sessions)} sessions are shown.", as_json=args.json)
-    return EXIT_OK
+    header = ["SESSION", "APPLICATIONS", "DEVICE", "LAST IP", "LAST ACTIVE", "ENDS"]
+    return _print_user_list(args, user_id, "sessions", sessions, cut, header, _session_row)
 
 
 async def _session(desk: SupportSession, args: argparse.Namespace) -> int:
@@ -270,16 +287,8 @@ async def _refresh_tokens(desk: SupportSession, args: argparse.Namespace) -> int
         return page.tokens, page.next
 
     tokens, cut = await _all_pages(fetch)
-    if args.json:
-        print_json([dict(t.raw) for t in tokens])
-    elif tokens:
-        header = ["ID", "APPLICATION", "SESSION", "KIND", "CREATED", "EXPIRES", "AUDIENCE SCOPES"]
-        _table([header] + [_token_row(t) for t in tokens])
-    if not tokens:
-        notice(f"{user_id} has no refresh tokens.", as_json=args.json)
-    if cut:
-        notice(f"Only the first {len(tokens)} refresh tokens are shown.", as_json=args.json)
-    return EXIT_OK
+    header = ["ID", "APPLICATION", "SESSION", "KIND", "CREATED", "EXPIRES", "AUDIENCE SCOPES"]
+    return _print_user_list(args, user_id, "refresh tokens", tokens, cut, header, _token_row)
 
 
 # -- acting ---------------------------------------------------------------------------------------
@@ -320,20 +329,36 @@ def _declined() -> int:
     return EXIT_OK
 
 
+async def _confirm_then_act(
+    question: str,
+    word: str,
+    action: Callable[[], Awaitable[Outcome]],
+    *,
+    yes: bool,
+    check: str = _CHECK_LISTS,
+    change: str = "This ends a user's access and",
+) -> int:
+    """:func:`_confirm`, then :func:`_act` on ``action()``; "Nothing was changed." when the
+    person declines (``action`` is not started then)."""
+    if not _confirm(question, word, yes=yes, change=change):
+        return _declined()
+    return await _act(action(), check)
+
+
 async def _end_session(desk: SupportSession, args: argparse.Namespace) -> int:
     desk.require("sessions.end")  # before asking: a refusal after a confirmation wastes it
     question = f"End session {args.session_id} and revoke its refresh tokens?"
-    if not _confirm(question, "end", yes=args.yes):
-        return _declined()
-    return await _act(desk.end_session(args.session_id))
+    return await _confirm_then_act(
+        question, "end", lambda: desk.end_session(args.session_id), yes=args.yes
+    )
 
 
 async def _revoke_refresh_token(desk: SupportSession, args: argparse.Namespace) -> int:
     desk.require("refresh_tokens.revoke")
     question = f"Revoke refresh token {args.token_id}? Its application must sign in again."
-    if not _confirm(question, "revoke", yes=args.yes):
-        return _declined()
-    return await _act(desk.revoke_refresh_token(args.token_id))
+    return await _confirm_then_act(
+        question, "revoke", lambda: desk.revoke_refresh_token(args.token_id), yes=args.yes
+    )
 
 
 async def _sign_out_everywhere(desk: SupportSession, args: argparse.Namespace) -> int:
@@ -342,12 +367,13 @@ async def _sign_out_everywhere(desk: SupportSession, args: argparse.Namespace) -
     where = f"session {args.session}" if args.session else "every session"
     tokens = "keeping" if args.keep_refresh_tokens else "revoking"
     question = f"Sign {user_id} out of {where}, {tokens} the refresh tokens?"
-    if not _confirm(question, "sign out", yes=args.yes):
-        return _declined()
-    return await _act(
-        desk.sign_out_everywhere(
+    return await _confirm_then_act(
+        question,
+        "sign out",
+        lambda: desk.sign_out_everywhere(
             user_id, session_id=args.session, keep_refresh_tokens=args.keep_refresh_tokens
-        )
+        ),
+        yes=args.yes,
     )
 
 

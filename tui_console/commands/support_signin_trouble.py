@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from tui_console.commands.output import EXIT_OK, cell, notice, print_json
-from tui_console.commands.support import _act, _confirm, _declined, _table, _when
+from tui_console.commands.support import _confirm_then_act, _table, _when
 from tui_console.durations import iso_utc, words
 from tui_console.errors import NetworkError, RateLimited
 from tui_console.ratelimit.tracker import BucketView
@@ -245,9 +245,14 @@ async def _unblock(desk: SupportSession, args: argparse.Namespace) -> int:
     desk.require("blocks.release")
     question = f"Release every brute-force block of {args.who}?"
     change = "Releasing brute-force blocks"
-    if not _confirm(question, "unblock", yes=args.yes, change=change):
-        return _declined()
-    return await _act(desk.unblock(args.who), _CHECK_BLOCKS)
+    return await _confirm_then_act(
+        question,
+        "unblock",
+        lambda: desk.unblock(args.who),
+        yes=args.yes,
+        check=_CHECK_BLOCKS,
+        change=change,
+    )
 
 
 # -- MFA ------------------------------------------------------------------------------------------
@@ -317,9 +322,14 @@ async def _mfa_remove(desk: SupportSession, args: argparse.Namespace) -> int:
     user_id = await desk.user_id(args.user)
     question = f"Remove the MFA method {args.method_id} of {user_id}?"
     change = "Removing an MFA method"
-    if not _confirm(question, "remove", yes=args.yes, change=change):
-        return _declined()
-    return await _act(desk.remove_mfa_method(user_id, args.method_id), _CHECK_MFA)
+    return await _confirm_then_act(
+        question,
+        "remove",
+        lambda: desk.remove_mfa_method(user_id, args.method_id),
+        yes=args.yes,
+        check=_CHECK_MFA,
+        change=change,
+    )
 
 
 async def _mfa_reset(desk: SupportSession, args: argparse.Namespace) -> int:
@@ -329,9 +339,14 @@ async def _mfa_reset(desk: SupportSession, args: argparse.Namespace) -> int:
     if desk.unavailable_reason("mfa.list") is None and not args.yes:
         count = f" ({len(await desk.mfa_methods(user_id))} now)"
     question = f"Remove every MFA method of {user_id}{count}? This cannot be undone."
-    if not _confirm(question, "reset", yes=args.yes, change="Resetting MFA"):
-        return _declined()
-    return await _act(desk.reset_mfa(user_id), _CHECK_MFA)
+    return await _confirm_then_act(
+        question,
+        "reset",
+        lambda: desk.reset_mfa(user_id),
+        yes=args.yes,
+        check=_CHECK_MFA,
+        change="Resetting MFA",
+    )
 
 
 async def _forget_browsers(desk: SupportSession, args: argparse.Namespace) -> int:
@@ -339,9 +354,14 @@ async def _forget_browsers(desk: SupportSession, args: argparse.Namespace) -> in
     user_id = await desk.user_id(args.user)
     question = f"Ask {user_id} for MFA again in every browser they chose to remember?"
     change = "Forgetting remembered browsers"
-    if not _confirm(question, "forget", yes=args.yes, change=change):
-        return _declined()
-    return await _act(desk.forget_browsers(user_id), "forgetting them again is harmless.")
+    return await _confirm_then_act(
+        question,
+        "forget",
+        lambda: desk.forget_browsers(user_id),
+        yes=args.yes,
+        check="forgetting them again is harmless.",
+        change=change,
+    )
 
 
 # -- device credentials ---------------------------------------------------------------------------
@@ -387,9 +407,14 @@ async def _revoke_device(desk: SupportSession, args: argparse.Namespace) -> int:
     desk.require("devices.revoke")
     question = f"Revoke device credential {args.credential_id}? The device must sign in again."
     change = "Revoking a device credential"
-    if not _confirm(question, "revoke", yes=args.yes, change=change):
-        return _declined()
-    return await _act(desk.revoke_device(args.credential_id), _CHECK_DEVICES)
+    return await _confirm_then_act(
+        question,
+        "revoke",
+        lambda: desk.revoke_device(args.credential_id),
+        yes=args.yes,
+        check=_CHECK_DEVICES,
+        change=change,
+    )
 
 
 SIGN_IN_TROUBLE: dict[str, Callable[[SupportSession, argparse.Namespace], Awaitable[int]]] = {

@@ -18,6 +18,8 @@ lets a second ``/authorize`` or ``/activate`` skip the password.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -153,18 +155,28 @@ async def login_submit(request: Request) -> Response:
     context = sign_in_context(request, txn.client_id, "pwd")
     known = state.directory.find_user_by_email(username)
 
-    def refuse(kind: str, message: str, user_id: str | None) -> Response:
+    def log(
+        kind: str,
+        user_id: str | None,
+        *,
+        description: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """A log event of this attempt: its application, username, IP and browser."""
         state.logs.record(
             kind,
-            description=message,
+            description=description,
             client_id=txn.client_id,
             user_id=user_id,
             user_name=username,
             database=True,
             ip=ip,
             user_agent=context.user_agent,
-            details={"error": {"message": message}},
+            details=details,
         )
+
+    def refuse(kind: str, message: str, user_id: str | None) -> Response:
+        log(kind, user_id, description=message, details={"error": {"message": message}})
         return login_page(
             issuer=state.issuer,
             txn_id=txn.id,
@@ -186,32 +198,18 @@ async def login_submit(request: Request) -> Response:
         if known is None:
             return refuse("fu", "Wrong email or password.", None)
         if state.brute_force.failed(known.user_id, username, ip):
-            state.logs.record(
+            log(
                 "limit_wc",
+                known.user_id,
                 description="An IP address is blocked because it reached the maximum failed "
                 "login attempts into a single account.",
-                client_id=txn.client_id,
-                user_id=known.user_id,
-                user_name=username,
-                database=True,
-                ip=ip,
-                user_agent=context.user_agent,
             )
             return refuse("f", BLOCKED_IP_MESSAGE, known.user_id)
         return refuse("fp", "Wrong email or password.", known.user_id)
     if user.blocked:
         return refuse("f", BLOCKED_USER_MESSAGE, user.user_id)
     state.brute_force.succeeded(user.user_id, ip)
-    state.logs.record(
-        "s",
-        client_id=txn.client_id,
-        user_id=user.user_id,
-        user_name=username,
-        database=True,
-        ip=ip,
-        user_agent=context.user_agent,
-        details={"authentication_methods": ["pwd"]},
-    )
+    log("s", user.user_id, details={"authentication_methods": ["pwd"]})
     session = state.create_session(user.user_id, context)
     txn.user_id = user.user_id
     txn.session_id = session.id

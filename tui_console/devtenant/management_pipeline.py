@@ -37,6 +37,7 @@ from tui_console.devtenant.management_rules import (
     error_body,
     invalid_body,
     policy,
+    wrong_type,
 )
 from tui_console.devtenant.rate_limits import RateLimitDecision
 from tui_console.devtenant.state import TenantState
@@ -48,7 +49,6 @@ __all__ = [
     "check_properties",
     "endpoint_for",
     "json_body",
-    "json_type",
     "not_found_route",
     "object_body",
     "respond",
@@ -224,21 +224,9 @@ async def json_body(request: Request) -> Any:
         raise ManagementApiError(400, "Invalid request payload JSON format") from None
 
 
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def object_body(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise invalid_body(f"Expected type object but found type {json_type(body)}")
+        raise wrong_type("object", body)
     return body
 
 
@@ -254,9 +242,7 @@ def check_properties(
             raise invalid_body(f"Missing required property: {name}")
     for name, value in body.items():
         if not isinstance(value, str):
-            raise invalid_body(
-                f"Expected type string but found type {json_type(value)}", name, schema[name]
-            )
+            raise wrong_type("string", value, name, schema[name])
 
 
 async def not_found(request: Request) -> Response:

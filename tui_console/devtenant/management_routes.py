@@ -33,7 +33,6 @@ from tui_console.devtenant.management_pipeline import (
     check_properties,
     endpoint_for,
     json_body,
-    json_type,
     object_body,
 )
 from tui_console.devtenant.management_rules import (
@@ -41,20 +40,19 @@ from tui_console.devtenant.management_rules import (
     insufficient_scope,
     invalid_body,
     invalid_query,
-    parse_bool,
-    parse_int,
     policy,
     required_patch_scopes,
     subject_mismatch,
     validate_user_patch,
+    wrong_type,
 )
 from tui_console.devtenant.state import TenantState
+from tui_console.devtenant.support_queries import field_filter, paging
 from tui_console.devtenant.tokens import ManagementCaller, read_link_with_token
 
 __all__ = ["routes"]
 
 _CREDENTIAL_TYPES = ("public_key", "refresh_token", "rotating_refresh_token")
-_MAX_PER_PAGE = 100
 
 
 # -- users --------------------------------------------------------------------------------------
@@ -65,18 +63,10 @@ async def get_user(
 ) -> tuple[int, Any]:
     user_id = request.path_params["id"]
     access = policy("get_user").access(caller.scopes)
-    query = request.query_params
-    include = parse_bool(
-        query.get("include_fields"),
-        "include_fields",
-        "Whether specified fields are to be included (true) or excluded (false).",
-        default=True,
-    )
+    fields, include = field_filter(request)
     if access == "current_user" and user_id != caller.sub:
         raise subject_mismatch()
-    return 200, filter_fields(
-        state.directory.management_user(user_id), query.get("fields"), include
-    )
+    return 200, filter_fields(state.directory.management_user(user_id), fields, include)
 
 
 async def patch_user(
@@ -114,9 +104,7 @@ async def link_identity(
             raise invalid_body(f"Additional properties not allowed: {','.join(others)}")
         token = body["link_with"]
         if not isinstance(token, str) or not token:
-            raise invalid_body(
-                f"Expected type string but found type {json_type(token)}", "link_with", _LINK_WITH
-            )
+            raise wrong_type("string", token, "link_with", _LINK_WITH)
         if access == "current_user" and user_id != caller.sub:
             raise subject_mismatch()
         secondary = read_link_with_token(state, token, azp=caller.azp)
@@ -142,17 +130,14 @@ async def unlink_identity(
 
 # -- device credentials -------------------------------------------------------------------------
 
-_LIST_DESCRIPTIONS = {
-    "page": "Page index of the results to return. First page is 0.",
-    "per_page": "Number of results per page.  There is a maximum of 1000 results allowed from "
-    "this endpoint.",
-    "include_totals": "Return results inside an object that contains the total result count "
-    "(true) or as a direct array of results (false, default).",
-    "include_fields": "Whether specified fields are to be included (true) or excluded (false).",
-    "type": "Type of credentials to retrieve. Must be `public_key`, `refresh_token` or "
+_PER_PAGE = (
+    "Number of results per page.  There is a maximum of 1000 results allowed from this endpoint."
+)
+_TYPE = (
+    "Type of credentials to retrieve. Must be `public_key`, `refresh_token` or "
     "`rotating_refresh_token`. The property will default to `refresh_token` when paging is "
-    "requested",
-}
+    "requested"
+)
 
 
 async def list_device_credentials(
@@ -162,25 +147,11 @@ async def list_device_credentials(
     gets 403 ``insufficient_scope``. Items have no ``client_id`` (recorded, NOTES.md §4)."""
     policy("list_device_credentials").access(caller.scopes)
     query = request.query_params
-    d = _LIST_DESCRIPTIONS
-    page = parse_int(query.get("page"), "page", d["page"], default=0, minimum=0)
-    per_page = parse_int(
-        query.get("per_page"),
-        "per_page",
-        d["per_page"],
-        default=50,
-        minimum=1,
-        maximum=_MAX_PER_PAGE,
-    )
-    totals = parse_bool(
-        query.get("include_totals"), "include_totals", d["include_totals"], default=False
-    )
-    include = parse_bool(
-        query.get("include_fields"), "include_fields", d["include_fields"], default=True
-    )
+    page, per_page, totals = paging(request, per_page_description=_PER_PAGE)
+    fields, include = field_filter(request)
     kind = query.get("type")
     if kind is not None and kind not in _CREDENTIAL_TYPES:
-        raise invalid_query(f'No enum match for: "{kind}"', "type", d["type"])
+        raise invalid_query(f'No enum match for: "{kind}"', "type", _TYPE)
     matching = state.list_device_credentials(
         user_id=query.get("user_id") or None,
         client_id=query.get("client_id") or None,
@@ -188,7 +159,7 @@ async def list_device_credentials(
     )
     start = page * per_page
     items = [
-        filter_fields(c.to_management_json(), query.get("fields"), include)
+        filter_fields(c.to_management_json(), fields, include)
         for c in matching[start : start + per_page]
     ]
     if not totals:

@@ -51,6 +51,7 @@ __all__ = [
     "subject_mismatch",
     "user_not_found",
     "validate_user_patch",
+    "wrong_type",
 ]
 
 #: The Management API 429 body (recorded: errors.json, terraform; NOTES.md §7).
@@ -314,14 +315,18 @@ _ACCEPTED_ONLY = frozenset(
 )
 
 
-def _json_type(value: Any) -> str:
+def _json_type(value: Any, *, integers: bool) -> str:
+    """The JSON Schema name of ``value``'s type, as Auth0's 400s word it ("found type string").
+
+    A whole number is a "number", or with ``integers`` an "integer" (the user-patch checks
+    say so; UNRECORDED both: no wrong-type 400 was recorded)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, int):
+    if isinstance(value, int) and integers:
         return "integer"
-    if isinstance(value, float):
+    if isinstance(value, int | float):
         return "number"
     if isinstance(value, str):
         return "string"
@@ -330,10 +335,24 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
+def wrong_type(
+    expected: str,
+    value: Any,
+    prop: str | None = None,
+    description: str = "",
+    *,
+    integers: bool = False,
+) -> ManagementApiError:
+    """:func:`invalid_body` for a ``value`` that is not of the ``expected`` JSON type:
+    "Expected type string but found type number"."""
+    found = _json_type(value, integers=integers)
+    return invalid_body(f"Expected type {expected} but found type {found}", prop, description)
+
+
 def validate_user_patch(body: Any) -> dict[str, Any]:
     """The PATCH body, checked against the user update schema; 400 ``invalid_body`` if not."""
     if not isinstance(body, dict):
-        raise invalid_body(f"Expected type object but found type {_json_type(body)}")
+        raise wrong_type("object", body, integers=True)
     known = set(_STRING_ATTRIBUTES) | set(_BOOLEAN_ATTRIBUTES) | set(_METADATA)
     unknown = sorted(set(body) - known)
     if unknown:
@@ -341,24 +360,12 @@ def validate_user_patch(body: Any) -> dict[str, Any]:
     for key, value in body.items():
         if key in _METADATA:
             if not isinstance(value, dict):
-                raise invalid_body(
-                    f"Expected type object but found type {_json_type(value)}",
-                    key,
-                    _METADATA_DESCRIPTIONS[key],
-                )
+                raise wrong_type("object", value, key, _METADATA_DESCRIPTIONS[key], integers=True)
         elif key in _BOOLEAN_ATTRIBUTES:
             if not isinstance(value, bool):
-                raise invalid_body(
-                    f"Expected type boolean but found type {_json_type(value)}",
-                    key,
-                    _BOOLEAN_ATTRIBUTES[key],
-                )
+                raise wrong_type("boolean", value, key, _BOOLEAN_ATTRIBUTES[key], integers=True)
         elif not (isinstance(value, str) or (value is None and key in _NULLABLE)):
-            raise invalid_body(
-                f"Expected type string but found type {_json_type(value)}",
-                key,
-                _STRING_ATTRIBUTES[key],
-            )
+            raise wrong_type("string", value, key, _STRING_ATTRIBUTES[key], integers=True)
     if body.get("password") == "":
         raise invalid_body("String is too short (0 chars), minimum 1", "password", "New password")
     return body

@@ -1,16 +1,9 @@
-"""The My Account API's data and rules: authentication methods per user, enrollments, MRRT.
+"""The My Account API's data and rules: every user's authentication methods and enrollments.
 
 What Auth0 documents (auth0-reference.md §8.1, §8.4, §8.5; the OAS ``myaccount-api-oas.json``
 and the guide ``manage-users/my-account-api``) is followed; what it does not is chosen here and
 marked **UNRECORDED** (no recording of any ``/me/v1`` call exists, NOTES.md §12):
 
-* the API's audience is ``<issuer>me/``; it exists only while ``TenantSettings.my_account_active``
-  is on (the dashboard's "Activate"), and a token for it needs a client grant
-  (``my_account_client_grant``, ``subject_type: "user"``): effective scopes = grant ∩ asked;
-* a Multi-Resource Refresh Token exchange (§3.6) mints a ``/me/`` token from a sign-in for
-  another API when the demo client's refresh-token policy (``my_account_refresh_policy``) names
-  it; disallowed scopes are dropped silently. UNRECORDED: without a policy Auth0's answer is
-  not documented; here it is 403 ``access_denied``;
 * methods: ``{id, type, created_at, usage}`` plus the type's fields; ids are ``<type>|dev_<16>``;
 * enrolling answers 202 with a ``Location`` and an ``auth_session``; TOTP gets a real RFC 6238
   secret (``pyotp``), checked at verify with a window of one step either side (UNRECORDED:
@@ -22,6 +15,9 @@ marked **UNRECORDED** (no recording of any ``/me/v1`` call exists, NOTES.md §12
 * UNRECORDED (the OAS lists 409 without a cause): deleting the user's only primary method
   (password or passkey) is 409, since the person could not sign in any more;
 * per-user rate limits, read and write apart (Essentials/Professional: 5 per minute, D2).
+
+The API as a token audience (its scopes, the client grant, MRRT) is :mod:`.my_account_audience`;
+the refusals' problem JSON :mod:`.my_account_problems`; the endpoints :mod:`.my_account_routes`.
 """
 
 from __future__ import annotations
@@ -30,40 +26,25 @@ import secrets
 import sys
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import pyotp
 
-from tui_console.devtenant.models import ResourceServer, iso_timestamp
-from tui_console.devtenant.records import Grant
+from tui_console.devtenant.models import iso_timestamp
+from tui_console.devtenant.my_account_problems import bad_request, conflict, not_found
 
 __all__ = [
     "ENROLLABLE_TYPES",
     "FACTORS",
-    "MY_ACCOUNT_SCOPES",
     "PENDING_TTL",
     "MethodRecord",
     "MyAccountData",
-    "Problem",
     "SentCode",
-    "bad_request",
     "demo_methods",
     "method_location",
-    "my_account_api",
-    "my_account_audience",
-    "refresh_policy_grant",
 ]
-
-MY_ACCOUNT_SCOPES: tuple[str, ...] = (
-    "read:me:authentication_methods",
-    "create:me:authentication_methods",
-    "update:me:authentication_methods",
-    "delete:me:authentication_methods",
-    "read:me:factors",
-)
-"""The authentication-method and factor scopes (§8.1 [H1, YO])."""
 
 #: Factor types the dev tenant enables, with their usage (``GET /factors``). UNRECORDED which
 #: factors a fresh tenant has on: these are the ones a terminal can enroll, plus passkeys.
@@ -79,110 +60,6 @@ PENDING_TTL = 300.0
 """Seconds an enrollment may wait for its verify (UNRECORDED)."""
 _SINGLE_TYPES = frozenset({"totp", "recovery-code"})
 _PRIMARY_TYPES = frozenset({"password", "passkey"})
-
-
-def my_account_audience(issuer: str) -> str:
-    """``<issuer>me/``: the audience (with its trailing slash, §8.4)."""
-    return f"{issuer}me/"
-
-
-def my_account_api(
-    issuer: str, *, active: bool, client_grant: tuple[str, ...] | None
-) -> ResourceServer | None:
-    """The My Account API as a token audience: ``None`` while it is not activated.
-
-    Its scopes are those of the application's client grant (``None``: all of them): Auth0's
-    default policy for it is ``require_client_grant`` (§8.1 [H1]), so a scope outside the grant
-    is never issued. UNRECORDED: with no grant at all Auth0 refuses the audience; here the API
-    then grants nothing, and :func:`refresh_policy_grant` refuses it.
-    """
-    if not active:
-        return None
-    scopes = MY_ACCOUNT_SCOPES if client_grant is None else client_grant
-    return ResourceServer(
-        identifier=my_account_audience(issuer),
-        name="My Account API",
-        scopes=frozenset(scopes) & frozenset(MY_ACCOUNT_SCOPES),
-        allow_offline_access=True,
-    )
-
-
-class RefreshPolicyRefused(Exception):
-    """An MRRT exchange for an audience the client may not have: ``str()`` is the description."""
-
-
-def refresh_policy_grant(
-    grant: Grant,
-    audience: str,
-    requested: str | None,
-    *,
-    api: ResourceServer | None,
-    policy: tuple[str, ...] | None,
-    has_client_grant: bool,
-) -> Grant:
-    """The grant an MRRT exchange from ``grant`` to ``audience`` yields (§3.6 [C7]).
-
-    ``policy`` is the client's ``refresh_token.policies`` entry for ``audience`` (``None``: no
-    entry). Requested scopes outside policy ∩ API are dropped silently; no ``scope`` asks for
-    all the policy allows. Raises :class:`RefreshPolicyRefused` (UNRECORDED wording).
-    """
-    if api is None:
-        raise RefreshPolicyRefused(f"Service not found: {audience}")
-    if not has_client_grant:
-        raise RefreshPolicyRefused(
-            f'Client is not authorized to access "{audience}". You need to create a '
-            '"client-grant" associated to this API.'
-        )
-    if policy is None:
-        raise RefreshPolicyRefused(
-            f"The refresh token cannot be used for {audience}: the application has no "
-            "refresh token policy for it"
-        )
-    allowed = [scope for scope in policy if scope in api.scopes]
-    wanted = requested.split() if requested else allowed
-    scopes = tuple(scope for scope in wanted if scope in allowed)
-    return replace(grant, audience=audience, scopes=scopes, nonce=None)
-
-
-@dataclass(frozen=True)
-class Problem(Exception):
-    """A problem-JSON refusal (RFC 9457, as the OAS declares): ``{type, status, title, detail,
-    validation_errors?}``. UNRECORDED: the ``type`` URIs and ``title`` words."""
-
-    status: int
-    title: str
-    detail: str
-    type: str = "about:blank"
-    validation_errors: tuple[dict[str, str], ...] = ()
-    headers: tuple[tuple[str, str], ...] = ()
-
-    def body(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "type": self.type,
-            "status": self.status,
-            "title": self.title,
-            "detail": self.detail,
-        }
-        if self.validation_errors:
-            data["validation_errors"] = [dict(error) for error in self.validation_errors]
-        return data
-
-
-def bad_request(detail: str, *, field_name: str | None = None) -> Problem:
-    errors: tuple[dict[str, str], ...] = ()
-    if field_name is not None:
-        errors = (
-            {"detail": detail, "field": field_name, "pointer": f"/{field_name}", "source": "body"},
-        )
-    return Problem(400, "Bad Request", detail, validation_errors=errors)
-
-
-def not_found(method_id: str) -> Problem:
-    return Problem(404, "Not Found", f"The authentication method {method_id} does not exist")
-
-
-def conflict(detail: str) -> Problem:
-    return Problem(409, "Conflict", detail)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The My Account API at ``<issuer>me/v1``: the signed-in user's own authentication methods.
 
 Endpoints, scopes and success statuses are the OAS's (auth0-reference.md §8.4 [YO]); the rules
-behind them live in :mod:`.my_account`. Every request goes through :func:`_endpoint`:
+behind them live in :mod:`.my_account`, the refusals in :mod:`.my_account_problems`. Every
+request goes through :func:`_endpoint`:
 
 1. the bearer token: an RS256 JWT of this tenant whose ``aud`` names ``<issuer>me/``, not
    expired, else 401 problem JSON with ``WWW-Authenticate: Bearer`` (UNRECORDED: the detail
@@ -33,15 +34,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui_console.devtenant.http import json_response, tenant
-from tui_console.devtenant.my_account import (
-    FACTORS,
-    Problem,
-    bad_request,
-    method_location,
-    my_account_audience,
-)
+from tui_console.devtenant.my_account import FACTORS, method_location
+from tui_console.devtenant.my_account_audience import my_account_audience
+from tui_console.devtenant.my_account_problems import Problem, bad_request
 from tui_console.devtenant.rate_limits import RateLimitDecision
 from tui_console.devtenant.state import TenantState
+from tui_console.devtenant.tokens import audiences, expired
 
 __all__ = ["routes"]
 
@@ -81,14 +79,11 @@ def _user_of(state: TenantState, authorization: str | None) -> tuple[str, frozen
         claims = state.signing_key.verify(token.strip())
     except jwt.PyJWTError:
         raise Problem(401, "Unauthorized", "Invalid token", headers=challenge) from None
-    audience = claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    exp = claims.get("exp")
-    if claims.get("iss") != state.issuer or not isinstance(exp, int | float):
+    if claims.get("iss") != state.issuer or not isinstance(claims.get("exp"), int | float):
         raise Problem(401, "Unauthorized", "Invalid token", headers=challenge)
-    if my_account_audience(state.issuer) not in audiences:
+    if my_account_audience(state.issuer) not in audiences(claims):
         raise Problem(401, "Unauthorized", "Invalid audience", headers=challenge)
-    if state.now() >= exp:
+    if expired(state, claims):
         raise Problem(401, "Unauthorized", "The access token has expired", headers=challenge)
     user_id = claims.get("sub")
     if not isinstance(user_id, str) or state.get_user(user_id) is None:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui_console.devtenant.http import AuthApiError
-from tui_console.devtenant.my_account import (
+from tui_console.devtenant.my_account_audience import (
     MY_ACCOUNT_SCOPES,
     RefreshPolicyRefused,
     my_account_audience,

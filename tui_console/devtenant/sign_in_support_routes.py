@@ -44,6 +44,7 @@ from tui_console.devtenant.support_queries import (
     field_filter,
     page_of,
     paging,
+    permitted_user,
 )
 from tui_console.devtenant.tokens import ManagementCaller
 
@@ -109,9 +110,7 @@ async def user_logs(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
     """Page mode only (no ``from``/``take`` here, §8.6)."""
-    policy("read_logs").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = permitted_user(request, state, caller, "read_logs")
     mine = [e for e in state.logs.newest_first() if e.get("user_id") == user_id]
     return _page_of_logs(request, mine)
 
@@ -193,9 +192,7 @@ async def authentication_methods(
 ) -> tuple[int, Any]:
     """A bare array, or ``{authenticators, total, start, limit}`` without ``total`` when
     empty (recorded)."""
-    policy("read_authentication_methods").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = permitted_user(request, state, caller, "read_authentication_methods")
     page, per_page, totals = paging(request)
     methods = state.mfa.methods(user_id)
     start = page * per_page
@@ -211,18 +208,14 @@ async def authentication_methods(
 async def authentication_method(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    policy("read_authentication_methods").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = permitted_user(request, state, caller, "read_authentication_methods")
     return 200, state.mfa.method(user_id, request.path_params["method_id"])
 
 
 async def delete_authentication_method(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    policy("delete_authentication_methods").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = permitted_user(request, state, caller, "delete_authentication_methods")
     state.mfa.delete(user_id, request.path_params["method_id"])
     _log_unenroll(state, caller, user_id, "An authentication method was removed.")
     return 204, None
@@ -232,9 +225,7 @@ async def reset_authentication_methods(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
     """ "Reset MFA": every method gone; 204 (recorded)."""
-    policy("delete_authentication_methods").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = permitted_user(request, state, caller, "delete_authentication_methods")
     state.mfa.reset(user_id)
     _log_unenroll(state, caller, user_id, "Every authentication method was removed.")
     return 204, None

@@ -57,12 +57,8 @@ from tui_console.devtenant.logs import LogStore
 from tui_console.devtenant.machine_clients import MachineClients
 from tui_console.devtenant.mfa import MfaRegistry
 from tui_console.devtenant.models import Client, DeviceCredential, ResourceServer, User
-from tui_console.devtenant.my_account import (
-    MyAccountData,
-    demo_methods,
-    my_account_api,
-    my_account_audience,
-)
+from tui_console.devtenant.my_account import MyAccountData, demo_methods
+from tui_console.devtenant.my_account_audience import my_account_api, my_account_audience
 from tui_console.devtenant.records import Session, SignInContext
 from tui_console.devtenant.refresh_families import RefreshFamilies
 from tui_console.devtenant.sessions import SessionBook
@@ -249,7 +245,7 @@ class TenantState:
 
     def resource_server(self, audience: str) -> ResourceServer | None:
         """The API named by ``audience``: the Management API, or the My Account API once
-        activated (:mod:`.my_account`)."""
+        activated (:mod:`.my_account_audience`)."""
         if audience == my_account_audience(self.issuer):
             s = self._settings
             return my_account_api(

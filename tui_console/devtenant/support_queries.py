@@ -1,4 +1,4 @@
-"""Query parameters the support endpoints share: page mode, field filters, the user check.
+"""Query parameters the Management list endpoints share: page mode, field filters, the user check.
 
 Auth0 validates them the same way across its list endpoints (``per_page`` at most 100,
 booleans as ``true``/``false``); the 400 wording is :func:`.management_rules.invalid_query`'s.
@@ -11,10 +11,19 @@ from typing import Any
 
 from starlette.requests import Request
 
-from tui_console.devtenant.management_rules import parse_bool, parse_int
+from tui_console.devtenant.management_rules import parse_bool, parse_int, policy
 from tui_console.devtenant.state import TenantState
+from tui_console.devtenant.tokens import ManagementCaller
 
-__all__ = ["DESCRIPTIONS", "TAKE", "existing_user", "field_filter", "page_of", "paging"]
+__all__ = [
+    "DESCRIPTIONS",
+    "TAKE",
+    "existing_user",
+    "field_filter",
+    "page_of",
+    "paging",
+    "permitted_user",
+]
 
 MAX_PER_PAGE = 100
 DESCRIPTIONS = {
@@ -28,15 +37,20 @@ DESCRIPTIONS = {
 }
 
 
-def paging(request: Request, *, default_per_page: int = 50) -> tuple[int, int, bool]:
-    """``(page, per_page, include_totals)`` validated as Auth0 does (per_page ≤ 100)."""
+def paging(
+    request: Request, *, default_per_page: int = 50, per_page_description: str | None = None
+) -> tuple[int, int, bool]:
+    """``(page, per_page, include_totals)`` validated as Auth0 does (per_page ≤ 100).
+
+    ``per_page_description`` is the endpoint's own wording of ``per_page`` in the 400, where
+    its OAS says more than the common one (device credentials)."""
     query = request.query_params
     d = DESCRIPTIONS
     page = parse_int(query.get("page"), "page", d["page"], default=0, minimum=0)
     per_page = parse_int(
         query.get("per_page"),
         "per_page",
-        d["per_page"],
+        per_page_description or d["per_page"],
         default=default_per_page,
         minimum=1,
         maximum=MAX_PER_PAGE,
@@ -64,6 +78,17 @@ TAKE = "Number of results per page. Defaults to 50."
 def existing_user(state: TenantState, user_id: str) -> None:
     """404 ``inexistent_user`` when there is no such user."""
     state.directory.management_user(user_id)
+
+
+def permitted_user(
+    request: Request, state: TenantState, caller: ManagementCaller, endpoint: str
+) -> str:
+    """The path's user id (``{id}``) once ``caller`` may call ``endpoint`` (403 first, as Auth0
+    checks the scope before the user) and the user exists (404 ``inexistent_user``)."""
+    policy(endpoint).access(caller.scopes)
+    user_id: str = request.path_params["id"]
+    existing_user(state, user_id)
+    return user_id
 
 
 def page_of(

@@ -62,6 +62,7 @@ from tui_console.devtenant.support_queries import (
     field_filter,
     page_of,
     paging,
+    permitted_user,
 )
 from tui_console.devtenant.tokens import ManagementCaller
 
@@ -121,6 +122,20 @@ def _enterprise(state: TenantState) -> None:
         raise ManagementApiError(403, _ENTERPRISE_ONLY, "insufficient_entitlement")
 
 
+def _enterprise_access(state: TenantState, caller: ManagementCaller, endpoint: str) -> None:
+    """The plan first (403 ``insufficient_entitlement``), then ``endpoint``'s scope."""
+    _enterprise(state)
+    policy(endpoint).access(caller.scopes)
+
+
+def _enterprise_user(
+    request: Request, state: TenantState, caller: ManagementCaller, endpoint: str
+) -> str:
+    """The plan, then :func:`.support_queries.permitted_user`: the path's user id."""
+    _enterprise(state)
+    return permitted_user(request, state, caller, endpoint)
+
+
 def _all_scopes(caller: ManagementCaller, needed: tuple[str, ...]) -> None:
     if not set(needed) <= caller.scopes:
         raise ManagementApiError(
@@ -151,10 +166,7 @@ def _checkpoint_list(
 async def user_sessions(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    _enterprise(state)
-    policy("read_sessions").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = _enterprise_user(request, state, caller, "read_sessions")
     items = [session_json(state, s) for s in state.sessions.of_user(user_id)]
     return _checkpoint_list(request, "sessions", items)
 
@@ -162,10 +174,7 @@ async def user_sessions(
 async def delete_user_sessions(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    _enterprise(state)
-    policy("delete_sessions").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = _enterprise_user(request, state, caller, "delete_sessions")
     state.sessions.end(s.id for s in state.sessions.of_user(user_id))
     return 202, {}
 
@@ -180,8 +189,7 @@ def _session(state: TenantState, session_id: str) -> Any:
 async def get_session(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    _enterprise(state)
-    policy("read_sessions").access(caller.scopes)
+    _enterprise_access(state, caller, "read_sessions")
     return 200, session_json(state, _session(state, request.path_params["id"]))
 
 
@@ -189,8 +197,7 @@ async def delete_session(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
     """202 ``{}``, also for an id that is gone (recorded with a placeholder id)."""
-    _enterprise(state)
-    policy("delete_sessions").access(caller.scopes)
+    _enterprise_access(state, caller, "delete_sessions")
     state.sessions.end([request.path_params["id"]])
     return 202, {}
 
@@ -210,10 +217,7 @@ async def revoke_session(
 async def user_refresh_tokens(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    _enterprise(state)
-    policy("read_refresh_tokens").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = _enterprise_user(request, state, caller, "read_refresh_tokens")
     items = [refresh_token_json(state, f) for f in state.refresh_tokens.live_families(user_id)]
     return _checkpoint_list(request, "tokens", items)
 
@@ -221,10 +225,7 @@ async def user_refresh_tokens(
 async def delete_user_refresh_tokens(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    _enterprise(state)
-    policy("delete_refresh_tokens").access(caller.scopes)
-    user_id = request.path_params["id"]
-    existing_user(state, user_id)
+    user_id = _enterprise_user(request, state, caller, "delete_refresh_tokens")
     state.refresh_tokens.revoke_families(user_id=user_id)
     return 202, {}
 
@@ -241,8 +242,7 @@ def _family(state: TenantState, family_id: str) -> Any:
 async def get_refresh_token(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
-    _enterprise(state)
-    policy("read_refresh_tokens").access(caller.scopes)
+    _enterprise_access(state, caller, "read_refresh_tokens")
     return 200, refresh_token_json(state, _family(state, request.path_params["id"]))
 
 
@@ -250,8 +250,7 @@ async def delete_refresh_token(
     request: Request, state: TenantState, caller: ManagementCaller
 ) -> tuple[int, Any]:
     """204 with no body (recorded; the OAS says 202). UNRECORDED: 404 for an unknown id."""
-    _enterprise(state)
-    policy("delete_refresh_tokens").access(caller.scopes)
+    _enterprise_access(state, caller, "delete_refresh_tokens")
     family = _family(state, request.path_params["id"])
     state.refresh_tokens.revoke_families(family_ids=[family.id])
     return 204, None

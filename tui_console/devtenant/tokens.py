@@ -44,7 +44,9 @@ __all__ = [
     "InvalidAccessToken",
     "ManagementCaller",
     "TokenPrincipal",
+    "audiences",
     "build_token_response",
+    "expired",
     "read_access_token",
     "read_link_with_token",
     "read_management_token",
@@ -110,6 +112,18 @@ def build_token_response(
     return body
 
 
+def audiences(claims: dict[str, Any]) -> list[Any]:
+    """A token's ``aud`` as a list: RFC 7519 §4.1.3 allows one string or an array."""
+    audience = claims.get("aud")
+    return audience if isinstance(audience, list) else [audience]
+
+
+def expired(state: TenantState, claims: dict[str, Any]) -> bool:
+    """Whether a token has no numeric ``exp`` or the tenant's clock has reached it."""
+    exp = claims.get("exp")
+    return not isinstance(exp, int | float) or state.now() >= exp
+
+
 class InvalidAccessToken(Exception):
     """The bearer token cannot be used at ``/userinfo``; ``str()`` is the description Auth0
     puts in ``WWW-Authenticate``."""
@@ -137,12 +151,9 @@ def read_access_token(state: TenantState, token: str) -> TokenPrincipal:
             raise InvalidAccessToken("The access token signature could not be validated") from exc
         if claims.get("iss") != state.issuer:
             raise InvalidAccessToken("The access token was issued by another issuer")
-        audiences = claims.get("aud")
-        audience_list = audiences if isinstance(audiences, list) else [audiences]
-        if state.userinfo_audience not in audience_list:
+        if state.userinfo_audience not in audiences(claims):
             raise InvalidAccessToken("The access token is not valid for /userinfo")
-        exp = claims.get("exp")
-        if not isinstance(exp, int | float) or state.now() >= exp:
+        if expired(state, claims):
             raise InvalidAccessToken("The token has expired")
         scopes = frozenset(str(claims.get("scope", "")).split())
         user_id = str(claims.get("sub", ""))
@@ -207,12 +218,10 @@ def read_management_token(
         raise _unauthorized("Invalid token.") from None
     if claims.get("iss") != state.issuer:
         raise _unauthorized("Invalid token.")
-    audience = claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    if state.management_audience not in audiences:
-        raise _unauthorized("Bad audience: " + " ".join(str(a) for a in audiences))
-    exp = claims.get("exp")
-    if not isinstance(exp, int | float) or state.now() >= exp:
+    named = audiences(claims)
+    if state.management_audience not in named:
+        raise _unauthorized("Bad audience: " + " ".join(str(a) for a in named))
+    if expired(state, claims):
         raise _unauthorized("Invalid token.")
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
@@ -284,12 +293,9 @@ def read_link_with_token(state: TenantState, token: str, *, azp: str | None) -> 
         raise _bad_link_with("not an ID token signed by this tenant with RS256") from None
     if claims.get("iss") != state.issuer:
         raise _bad_link_with("issued by another tenant")
-    audience = claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    if azp is None or azp not in audiences:
+    if azp is None or azp not in audiences(claims):
         raise _bad_link_with("its audience is not the application of the access token")
-    exp = claims.get("exp")
-    if not isinstance(exp, int | float) or state.now() >= exp:
+    if expired(state, claims):
         raise _bad_link_with("expired")
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:

@@ -195,11 +195,8 @@ class ManagementClient:
             raise InsufficientScope(
                 f"Listing device credentials needs an admin scope ({needed}), which Auth0 "
                 "does not grant to a personal sign-in.",
-                status=exc.status,
                 required_scopes=exc.required_scopes,
-                error=exc.error,
-                error_code=exc.error_code,
-                server_message=exc.server_message,
+                **exc.answer_fields(),
                 hint="Revoking a credential by its id and adding a device key still work.",
             ) from None
         return parse_body(
@@ -234,10 +231,7 @@ class ManagementClient:
         except Conflict as exc:
             raise Conflict(
                 f"This device ({device_id}) already has a public key.",
-                status=exc.status,
-                error=exc.error,
-                error_code=exc.error_code,
-                server_message=exc.server_message,
+                **exc.answer_fields(),
                 hint="Revoke its current key first (tui-console devices revoke ID), then add it.",
             ) from None
         return parse_body(response, _credential_id, check=_CHECK_DEVICE_KEY)

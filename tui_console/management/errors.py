@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 
 from tui_console.errors import RateLimited, TuiConsoleError
-from tui_console.ratelimit.headers import parse_rate_limit, parse_retry_after
+from tui_console.ratelimit.headers import wait_after_429
 from tui_console.redact import redact
 
 __all__ = [
@@ -77,6 +77,16 @@ class ManagementAPIError(TuiConsoleError):
         self.error = error
         self.error_code = error_code
         self.server_message = server_message
+
+    def answer_fields(self) -> dict[str, Any]:
+        """What Auth0 answered (``status``, ``error``, ``error_code``, ``server_message``) as
+        keyword arguments, for an error that words the same answer for the call that met it."""
+        return {
+            "status": self.status,
+            "error": self.error,
+            "error_code": self.error_code,
+            "server_message": self.server_message,
+        }
 
 
 class InvalidRequest(ManagementAPIError):
@@ -199,15 +209,6 @@ def _management_audience(response: httpx.Response) -> str:
     return f"{url.scheme}://{url.netloc.decode('ascii')}/api/v2/"
 
 
-def _retry_after(response: httpx.Response, now: float) -> float | None:
-    """Retry-After if present, else the time until one token refills (NOTES.md §7)."""
-    delay = parse_retry_after(response.headers.get("retry-after"), now)
-    if delay is not None:
-        return delay
-    state = parse_rate_limit(response.headers, now=now)
-    return max(0.0, state.next_token_at() - now) if state is not None else None
-
-
 def error_from_response(
     response: httpx.Response, *, now: float | None = None
 ) -> ManagementAPIError | RateLimited:
@@ -227,7 +228,7 @@ def error_from_response(
     }
     said = f" ({server_message})" if server_message else ""
     if status == 429:
-        retry_after = _retry_after(response, time.time() if now is None else now)
+        retry_after = wait_after_429(response.headers, time.time() if now is None else now)
         return RateLimited(
             f"Auth0's rate limit for this kind of request is used up{said}.",
             retry_after=retry_after,

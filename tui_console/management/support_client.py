@@ -85,10 +85,7 @@ def _plan_refusal(error: ManagementAPIError, what: str) -> ManagementAPIError:
     return PlanLacksFeature(
         f"This tenant's Auth0 plan does not include {what}: Auth0 offers the sessions and "
         "refresh-token endpoints on Enterprise plans only.",
-        status=error.status,
-        error=error.error,
-        error_code=error.error_code,
-        server_message=error.server_message,
+        **error.answer_fields(),
         hint="Still works here: finding users, their details and signing a user out "
         "everywhere (support sign-out-everywhere).",
     )
@@ -109,6 +106,16 @@ def _take_range(take: int) -> None:
         )
 
 
+def _user_list_params(checkpoint: str | None, take: int) -> dict[str, str]:
+    """The query of one page of a user's sessions or refresh tokens: ``take`` items from
+    ``checkpoint`` (the first page without one), with the total."""
+    _take_range(take)
+    params = {"take": str(take), "include_totals": "true"}
+    if checkpoint:
+        params["from"] = checkpoint
+    return params
+
+
 class SupportClient(ManagementClient):
     """Support staff's calls on ``https://<tenant>/api/v2/`` with an admin (machine) token."""
 
@@ -127,10 +134,7 @@ class SupportClient(ManagementClient):
         except UserNotFound as error:
             raise UserNotFound(
                 "Auth0 has no such user; it may have been deleted or linked into another account.",
-                status=error.status,
-                error=error.error,
-                error_code=error.error_code,
-                server_message=error.server_message,
+                **error.answer_fields(),
                 hint="Find the user first: tui-console support find EMAIL-OR-QUERY",
             ) from None
 
@@ -179,10 +183,7 @@ class SupportClient(ManagementClient):
         self, user_id: str, *, checkpoint: str | None = None, take: int = 50
     ) -> SessionPage:
         """One page of ``user_id``'s sessions from ``checkpoint`` (``read:sessions``)."""
-        _take_range(take)
-        params = {"take": str(take), "include_totals": "true"}
-        if checkpoint:
-            params["from"] = checkpoint
+        params = _user_list_params(checkpoint, take)
         response = await self._enterprise(
             "session management", "GET", ("users", user_id, "sessions"), params=params
         )
@@ -210,10 +211,7 @@ class SupportClient(ManagementClient):
         self, user_id: str, *, checkpoint: str | None = None, take: int = 50
     ) -> RefreshTokenPage:
         """One page of ``user_id``'s refresh tokens (``read:refresh_tokens``)."""
-        _take_range(take)
-        params = {"take": str(take), "include_totals": "true"}
-        if checkpoint:
-            params["from"] = checkpoint
+        params = _user_list_params(checkpoint, take)
         response = await self._enterprise(
             "refresh-token management", "GET", ("users", user_id, "refresh-tokens"), params=params
         )

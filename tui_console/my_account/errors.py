@@ -28,7 +28,7 @@ import httpx
 
 from tui_console.errors import RateLimited
 from tui_console.management.errors import ManagementAPIError
-from tui_console.ratelimit.headers import parse_rate_limit, parse_retry_after
+from tui_console.ratelimit.headers import wait_after_429
 from tui_console.redact import redact
 
 __all__ = [
@@ -145,14 +145,6 @@ def _said(problem: Problem) -> str:
     return f" ({problem.detail})" if problem.detail else ""
 
 
-def _retry_after(response: httpx.Response, now: float) -> float | None:
-    delay = parse_retry_after(response.headers.get("retry-after"), now)
-    if delay is not None:
-        return delay
-    state = parse_rate_limit(response.headers, now=now)
-    return max(0.0, state.next_token_at() - now) if state is not None else None
-
-
 def error_from_problem(
     response: httpx.Response, action: Action, *, now: float | None = None
 ) -> MyAccountError | RateLimited:
@@ -161,7 +153,7 @@ def error_from_problem(
     status = response.status_code
     said = _said(problem)
     if status == 429:
-        wait = _retry_after(response, time.time() if now is None else now)
+        wait = wait_after_429(response.headers, time.time() if now is None else now)
         return RateLimited(
             "The My Account API's limit for your account is used up (a few requests per "
             f"minute per user){said}.",

@@ -7,7 +7,12 @@ waits instead of bursting into a 429 and retries only what is safe to replay.
 
 from __future__ import annotations
 
-from tui_console.ratelimit.headers import RateLimitState, parse_rate_limit, parse_retry_after
+from tui_console.ratelimit.headers import (
+    RateLimitState,
+    parse_rate_limit,
+    parse_retry_after,
+    wait_after_429,
+)
 from tui_console.ratelimit.tracker import (
     DEVICE_CREDENTIALS_WRITE,
     MANAGEMENT_READ,
@@ -47,4 +52,5 @@ __all__ = [
     "is_idempotent",
     "parse_rate_limit",
     "parse_retry_after",
+    "wait_after_429",
 ]

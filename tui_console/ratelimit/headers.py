@@ -28,7 +28,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-__all__ = ["RateLimitState", "parse_rate_limit", "parse_retry_after"]
+__all__ = ["RateLimitState", "parse_rate_limit", "parse_retry_after", "wait_after_429"]
 
 
 @dataclass(frozen=True)
@@ -145,3 +145,15 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
         moment = _http_date(value)
         delay = moment - now if moment is not None else None
     return max(0.0, delay) if delay is not None else None
+
+
+def wait_after_429(headers: Mapping[str, str] | httpx.Headers, now: float) -> float | None:
+    """How long a 429 asks to wait: ``Retry-After`` if present, else the time until one token
+    of the bucket refills (never until ``reset``, which over-sleeps); ``None`` when neither
+    says. What an error tells a person, not the transport's retry (which also knows the board).
+    """
+    delay = parse_retry_after(_lowercase(headers).get("retry-after"), now)
+    if delay is not None:
+        return delay
+    state = parse_rate_limit(headers, now=now)
+    return max(0.0, state.next_token_at() - now) if state is not None else None

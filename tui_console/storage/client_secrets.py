@@ -15,9 +15,9 @@ from pathlib import Path
 from tui_console.errors import StorageError
 from tui_console.redact import Secret
 from tui_console.storage.private_files import (
-    ensure_private_directory,
+    delete_private_file,
     read_private_file,
-    write_private_file,
+    save_private_file,
 )
 
 __all__ = ["ClientSecretStore"]
@@ -32,7 +32,6 @@ class ClientSecretStore:
     """The client secret of one profile in ``{directory}/{profile}.client-secret``."""
 
     def __init__(self, directory: Path, profile: str) -> None:
-        self._directory = directory
         self._path = directory / f"{profile}{_SUFFIX}"
 
     @classmethod
@@ -70,24 +69,8 @@ class ClientSecretStore:
 
     def save(self, secret: Secret) -> None:
         """Write ``secret`` atomically as a 0600 file in the 0700 directory."""
-        ensure_private_directory(self._directory, create=True, what="token directory")
-        try:
-            write_private_file(self._path, secret.reveal().encode("utf-8"))
-        except OSError as error:
-            raise StorageError(
-                f"Could not write the client secret file {self._path}: {error.strerror or error}.",
-                hint=f"Check free disk space and the permissions of {self._directory}.",
-            ) from None
+        save_private_file(self._path, secret.reveal().encode("utf-8"), what="client secret file")
 
     def delete(self) -> bool:
         """Delete the secret file; True when there was one."""
-        try:
-            self._path.unlink()
-        except FileNotFoundError:
-            return False
-        except OSError as error:
-            raise StorageError(
-                f"Could not delete the client secret file {self._path}: {error.strerror}.",
-                hint="Delete it by hand.",
-            ) from None
-        return True
+        return delete_private_file(self._path, what="client secret file", hint="Delete it by hand.")

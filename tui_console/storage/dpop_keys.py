@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from tui_console.errors import StorageError
 from tui_console.storage.private_files import (
-    ensure_private_directory,
+    delete_private_file,
     read_private_file,
-    write_private_file,
+    save_private_file,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ class DPoPKeyStore:
     """
 
     def __init__(self, directory: Path, profile: str) -> None:
-        self._directory = directory
         self._path = directory / f"{profile}{_SUFFIX}"
         self._cached: tuple[tuple[int, int, int], DPoPKey] | None = None
 
@@ -78,15 +77,8 @@ class DPoPKeyStore:
 
     def save(self, key: DPoPKey) -> None:
         """Write ``key`` atomically as a 0600 file in the 0700 directory."""
-        ensure_private_directory(self._directory, create=True, what="token directory")
         data = json.dumps(key.private_jwk(), indent=2, sort_keys=True).encode()
-        try:
-            write_private_file(self._path, data)
-        except OSError as error:
-            raise StorageError(
-                f"Could not write the DPoP key file {self._path}: {error.strerror or error}.",
-                hint=f"Check free disk space and the permissions of {self._directory}.",
-            ) from None
+        save_private_file(self._path, data, what="DPoP key file")
         self._cached = None
 
     def load_or_create(self) -> DPoPKey:
@@ -102,13 +94,4 @@ class DPoPKeyStore:
     def delete(self) -> bool:
         """Delete the key file; True when there was one."""
         self._cached = None
-        try:
-            self._path.unlink()
-        except FileNotFoundError:
-            return False
-        except OSError as error:
-            raise StorageError(
-                f"Could not delete the DPoP key file {self._path}: {error.strerror}.",
-                hint="Delete it by hand.",
-            ) from None
-        return True
+        return delete_private_file(self._path, what="DPoP key file", hint="Delete it by hand.")

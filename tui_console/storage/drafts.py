@@ -28,6 +28,7 @@ from typing import Any
 from tui_console.errors import StorageError
 from tui_console.paths import state_dir
 from tui_console.storage.private_files import (
+    delete_private_file,
     ensure_private_directory,
     read_private_file,
     write_private_file,
@@ -165,13 +166,11 @@ class DraftStore:
 
     def clear(self) -> None:
         """Delete the draft (after a successful save, or when the person discards it)."""
-        try:
-            self._path.unlink(missing_ok=True)
-        except OSError as error:
-            raise StorageError(
-                f"Could not delete the metadata draft {self._path}: {error.strerror}.",
-                hint="Delete it by hand; it would otherwise be offered again.",
-            ) from None
+        delete_private_file(
+            self._path,
+            what="metadata draft",
+            hint="Delete it by hand; it would otherwise be offered again.",
+        )
 
     def _read(self) -> bytes | None:
         if not ensure_private_directory(self._directory, create=False, what="drafts directory"):

@@ -1,8 +1,8 @@
 """Private files on disk: a 0700 directory, 0600 files, written atomically.
 
-Shared by the token store (:mod:`.token_store`) and the metadata drafts
-(:mod:`.drafts`), which both keep something only this user should read and must
-never leave a half-written file behind:
+Shared by the token store (:mod:`.token_store`), the client secrets (:mod:`.client_secrets`),
+the DPoP keys (:mod:`.dpop_keys`) and the metadata drafts (:mod:`.drafts`), which all keep
+something only this user should read and must never leave a half-written file behind:
 
 * :func:`ensure_private_directory` makes (or checks) a 0700 directory, refusing a symlinked
   or foreign-owned one rather than fixing it: someone else could read or replace its files.
@@ -12,7 +12,9 @@ never leave a half-written file behind:
   names the file (as ssh refuses a loose key, we at least say it: someone may have read it).
 * :func:`write_private_file` writes through a 0600 temp file in the same directory, fsyncs
   it, renames it over the target with ``os.replace`` and fsyncs the directory, so a crash or
-  a full disk mid-write leaves the previous file intact.
+  a full disk mid-write leaves the previous file intact; :func:`save_private_file` is that
+  with the directory made first and the failure worded.
+* :func:`delete_private_file` removes one, and says when it cannot.
 
 Errors and warnings name paths, never contents. Warnings go to this module's logger
 (:mod:`tui_console.warnings_log` says why, and who shows them).
@@ -27,7 +29,14 @@ from typing import NamedTuple
 
 from tui_console.errors import StorageError
 
-__all__ = ["PrivateFile", "ensure_private_directory", "read_private_file", "write_private_file"]
+__all__ = [
+    "PrivateFile",
+    "delete_private_file",
+    "ensure_private_directory",
+    "read_private_file",
+    "save_private_file",
+    "write_private_file",
+]
 
 
 def _warn_loose(what: str, path: Path, mode: int, tightened_to: int) -> None:
@@ -159,3 +168,31 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def save_private_file(path: Path, data: bytes, *, what: str) -> None:
+    """Make the 0700 directory (the token directory) if needed, then
+    :func:`write_private_file`; a :class:`StorageError` naming ``what`` when the write fails."""
+    directory = path.parent
+    ensure_private_directory(directory, create=True, what="token directory")
+    try:
+        write_private_file(path, data)
+    except OSError as error:
+        raise StorageError(
+            f"Could not write the {what} {path}: {error.strerror or error}.",
+            hint=f"Check free disk space and the permissions of {directory}.",
+        ) from None
+
+
+def delete_private_file(path: Path, *, what: str, hint: str) -> bool:
+    """Delete ``path``; True when there was one. ``what`` names it and ``hint`` is the next
+    step in the :class:`StorageError` when it cannot be deleted."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise StorageError(
+            f"Could not delete the {what} {path}: {error.strerror}.", hint=hint
+        ) from None
+    return True

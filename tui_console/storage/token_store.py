@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from tui_console.errors import StorageError, TokenValidationError
 from tui_console.jwt_claims import unverified_claims
 from tui_console.storage.private_files import (
+    delete_private_file,
     ensure_private_directory,
     read_private_file,
     write_private_file,
@@ -157,13 +158,7 @@ class FileTokenStore:
 
     def clear(self) -> None:
         """Delete the token file (the lock file stays: another process may be holding it)."""
-        try:
-            self._path.unlink(missing_ok=True)
-        except OSError as error:
-            raise StorageError(
-                f"Could not delete the token file {self._path}: {error.strerror}.",
-                hint="Delete it by hand to sign out.",
-            ) from None
+        delete_private_file(self._path, what="token file", hint="Delete it by hand to sign out.")
 
     def _read_own(self) -> tuple[TokenOwner | None, dict[str, TokenSet]]:
         """The owner to write the file for, and the token sets this store may see."""
