@@ -2,21 +2,23 @@
 
 :class:`AccountSession` turns a :class:`~tui_console.config.Profile` into verbs a person
 understands (sign in with a code, sign in with the browser, who am I, give me a fresh token,
-change my metadata, sign out). Its HTTP client and stores are built in :mod:`._wiring`; what
-it returns is in :mod:`.views` and the domain packages.
+change my metadata, sign out). Its HTTP client and stores are built in :mod:`._wiring`, its
+verbs on the person's own user record in :mod:`.own_user`; what it returns is in
+:mod:`.views` and the domain packages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import httpx
 
 from tui_console.account._wiring import client_secret_store, http_client
+from tui_console.account.own_user import OwnUserVerbs
 from tui_console.account.views import (
     REQUIRED_SCOPES,
     DevicePrompt,
@@ -51,14 +53,8 @@ from tui_console.auth.tokens import TokenSet
 from tui_console.auth.userinfo import UserProfile, fetch_userinfo
 from tui_console.call_log import CallLog
 from tui_console.config import Profile, load_profiles, management_audience, unknown_profile
-from tui_console.errors import AuthError, ConfigError, NotSignedIn, TuiConsoleError
-from tui_console.management import (
-    DeviceCredentialPage,
-    Identity,
-    ManagementClient,
-    MetadataUpdate,
-    User,
-)
+from tui_console.errors import ConfigError, NotSignedIn, TuiConsoleError
+from tui_console.management import ManagementClient
 from tui_console.my_account.pending import PendingEnrollments, pending_path
 from tui_console.paths import cache_dir, config_file, token_dir
 from tui_console.ratelimit import RateLimitBoard
@@ -123,7 +119,7 @@ class DeviceLogin:
         return await session.adopt(tokens)
 
 
-class AccountSession:
+class AccountSession(OwnUserVerbs):
     """One profile's session: sign-in flows, silent refresh, the profile, sign-out.
 
     Use as ``async with AccountSession(profile) as session:``; it owns one HTTP client.
@@ -581,7 +577,10 @@ class AccountSession:
                 "sign in with them: tui-console login (that saves them into the profile).",
             )
 
-    # -- the account through the Management API ------------------------------------------------
+    # -- the Management API: who is signed in, and the client ----------------------------------
+    # The verbs on the person's own user record (metadata, identities, devices) are inherited
+    # from own_user.OwnUserVerbs and built on these two, as the support and My Account
+    # facades are.
 
     def user_id(self) -> str:
         """The signed-in user's id (``sub`` of the ID token validated at sign-in)."""
@@ -610,77 +609,6 @@ class AccountSession:
             auth = BearerAuth(await self.tokens(), audience)
             self._management = ManagementClient(self.http, audience, auth=auth)
         return self._management
-
-    async def get_user(self) -> User:
-        """The full user from ``GET /api/v2/users/{id}`` (needs ``read:current_user``)."""
-        return await (await self.management()).get_user(self.user_id())
-
-    async def update_metadata(
-        self, *, set: Mapping[str, Any] | None = None, unset: Iterable[str] = ()
-    ) -> MetadataUpdate:
-        """Set and unset top-level ``user_metadata`` keys; see :func:`metadata_patch`."""
-        client = await self.management()
-        return await client.update_user_metadata(self.user_id(), set=set or {}, unset=unset)
-
-    async def link_identity(
-        self,
-        *,
-        open_url: Callable[[str], bool],
-        pasted_redirect: Callable[[], Awaitable[str]] | None = None,
-        on_progress: Callable[[float], None] | None = None,
-        timeout: float = 300,
-        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
-    ) -> tuple[Identity, ...]:
-        """Sign in to the other account in the browser, then link it to this one.
-
-        Auth0 takes the second account's ID token as ``link_with``; it must come from this
-        same application (its ``aud`` equals our ``azp``) and Auth0 does not allow linking
-        through the device flow (auth0-reference.md §1.4, §6.4). The second sign-in's tokens
-        are used for this one call and never stored.
-        """
-        client = await self.management()
-        user_id = self.user_id()
-        second = await self._browser_sign_in(
-            open_url=open_url,
-            pasted_redirect=pasted_redirect,
-            on_progress=on_progress,
-            scope="openid profile email",
-            audience=None,
-            timeout=timeout,
-            prompt="login",
-            on_bad_paste=on_bad_paste,
-        )
-        if second.id_token is None:
-            raise AuthError("The second sign-in returned no ID token, so nothing can be linked.")
-        return await client.link_identity(user_id, id_token=second.id_token)
-
-    async def unlink_identity(self, provider: str, identity_user_id: str) -> tuple[Identity, ...]:
-        """Detach a secondary identity; it becomes a standalone user with no metadata."""
-        client = await self.management()
-        return await client.unlink_identity(
-            self.user_id(), provider=provider, identity_user_id=identity_user_id
-        )
-
-    async def list_devices(self, *, page: int = 0, per_page: int = 50) -> DeviceCredentialPage:
-        """The user's device credentials (Auth0 lets only admin tokens list them)."""
-        client = await self.management()
-        return await client.list_device_credentials(
-            self.user_id(), page=page, per_page=per_page, include_totals=True
-        )
-
-    async def add_device(self, *, name: str, public_key: bytes, device_id: str) -> str:
-        """Register a public key for a device; returns the new credential id (``dcr_...``)."""
-        client = await self.management()
-        return await client.create_device_credential(
-            device_name=name,
-            device_id=device_id,
-            public_key=public_key,
-            client_id=self.profile.client_id,
-        )
-
-    async def revoke_device(self, credential_id: str) -> None:
-        """Revoke a device credential by id (done also when it was already gone)."""
-        await (await self.management()).revoke_device_credential(credential_id)
 
     # -- plumbing ------------------------------------------------------------------------------
 

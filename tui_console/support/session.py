@@ -1,148 +1,41 @@
-"""The support facade: what support staff do for a user, in verbs and value types.
+"""The support verbs: what support staff do for a user, on a machine sign-in.
 
-Beside the account facade (:mod:`tui_console.account`), on a machine sign-in's
-:class:`~tui_console.account.AccountSession` (``login --client-credentials``): find a user,
-read their sessions and refresh tokens, end one, or sign them out everywhere. The command
-line (:mod:`tui_console.commands.support`) and the console's support screens use this and
-nothing below it: no httpx type crosses this line, only the value types of
-:mod:`tui_console.management.support_models` (re-exported here), :class:`Outcome` and the
-:mod:`tui_console.errors` tree.
+:class:`SupportSession` wraps the :class:`~tui_console.account.AccountSession` of a machine
+sign-in (``login --client-credentials``) and one Management API client, reused. Each verb
+checks its action's scopes first (:mod:`.scopes`: refused before anything is sent), calls
+:class:`~tui_console.management.support_client.SupportClient`, and answers with the records
+of :mod:`tui_console.management` or a value of :mod:`.reports`. How an identifier is read (an
+e-mail, a ``provider|id`` user id, a search query) and how each change is worded live here.
 
-Each action declares the scopes it needs (:data:`SUPPORT_SCOPES`); one the machine token was
-not granted is refused before anything is sent (:class:`ScopeMissing`, in words, with where
-to grant it). Endings are worded as they are at Auth0: accepted, carried out asynchronously,
-and access tokens already issued stay valid until they expire.
-
-The other half of a support day, "why can't this user sign in?" (issue 12): the user's log
-events in words and a tail of them (:class:`LogTail`), brute-force blocks and the
-administrator's ``blocked`` flag, MFA methods and enrollments with their removal, reset and
-"forget remembered browsers", and device credentials with the admin scope. Those changes
-answer 204 at Auth0 (done, not queued) and their outcomes say so; a 202 would be worded as
-accepted and carried out asynchronously.
+Endings are worded as they are at Auth0: accepted, carried out asynchronously, and access
+tokens already issued stay valid until they expire. The sign-in trouble changes (blocks, MFA,
+device credentials) answer 204 at Auth0 (done, not queued) and their outcomes say so; a 202
+would be worded as accepted and carried out asynchronously.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 
 from tui_console.account import AccountSession
-from tui_console.errors import AuthError, UsageError
+from tui_console.errors import UsageError
 from tui_console.management.errors import UserNotFound
-from tui_console.management.log_events import LOG_EVENTS, EventType, describe_event, event_type
-from tui_console.management.log_tail import LogTail, TailBatch
-from tui_console.management.models import DeviceCredential
-from tui_console.management.sign_in_trouble_models import (
-    Enrollment,
-    LogEvent,
-    LogPage,
-    MfaMethod,
-    UserBlock,
-)
-from tui_console.management.support_client import PlanLacksFeature, SupportClient
+from tui_console.management.log_tail import LogTail
+from tui_console.management.sign_in_trouble_models import Enrollment, LogPage, MfaMethod
+from tui_console.management.support_client import SupportClient
 from tui_console.management.support_models import (
-    AuthenticationMethod,
-    Device,
-    RefreshToken,
     RefreshTokenPage,
-    ResourceServerGrant,
     Session,
     SessionPage,
     SupportUser,
-    UserSearchPage,
 )
-from tui_console.user_agents import UserAgent, describe_user_agent
+from tui_console.support import scopes
+from tui_console.support.reports import BlockedFor, BlockReport, DeviceList, Outcome, UserSearch
 
-__all__ = [
-    "LOG_EVENTS",
-    "SUPPORT_SCOPES",
-    "AuthenticationMethod",
-    "BlockReport",
-    "BlockedFor",
-    "Device",
-    "DeviceCredential",
-    "DeviceList",
-    "Enrollment",
-    "EventType",
-    "LogEvent",
-    "LogPage",
-    "LogTail",
-    "MfaMethod",
-    "NoUserFound",
-    "Outcome",
-    "PlanLacksFeature",
-    "RefreshToken",
-    "RefreshTokenPage",
-    "ResourceServerGrant",
-    "ScopeMissing",
-    "Session",
-    "SessionPage",
-    "SupportSession",
-    "SupportUser",
-    "TailBatch",
-    "UserAgent",
-    "UserBlock",
-    "UserSearch",
-    "UserSearchPage",
-    "describe_event",
-    "describe_user_agent",
-    "event_type",
-]
+__all__ = ["NoUserFound", "SupportSession"]
 
-#: What each support action needs from the machine token (auth0-reference.md §8.2, §8.3, §8.6).
-SUPPORT_SCOPES: Mapping[str, tuple[str, ...]] = {
-    "users.find": ("read:users",),
-    "users.read": ("read:users",),
-    "sessions.list": ("read:sessions",),
-    "sessions.read": ("read:sessions",),
-    "sessions.end": ("delete:sessions", "delete:refresh_tokens"),
-    "refresh_tokens.list": ("read:refresh_tokens",),
-    "refresh_tokens.revoke": ("delete:refresh_tokens",),
-    "access.revoke": ("delete:sessions", "delete:refresh_tokens"),
-    "logs.read": ("read:logs",),
-    "blocks.read": ("read:users",),
-    "blocks.release": ("update:users",),
-    "users.block": ("update:users",),
-    "mfa.list": ("read:authentication_methods",),
-    "mfa.enrollments": ("read:users",),
-    "mfa.remove": ("delete:authentication_methods",),
-    "mfa.reset": ("delete:authentication_methods",),
-    "mfa.forget_browsers": ("update:users",),
-    "devices.list": ("read:device_credentials",),
-    "devices.revoke": ("delete:device_credentials",),
-}
-
-#: A scope another one stands in for: Auth0 takes either for reading logs (§8.6).
-_SATISFIED_BY: Mapping[str, tuple[str, ...]] = {"read:logs": ("read:logs_users",)}
-
-_ACTION_WORDS: Mapping[str, str] = {
-    "users.find": "finding users",
-    "users.read": "reading a user",
-    "sessions.list": "listing sessions",
-    "sessions.read": "reading a session",
-    "sessions.end": "ending a session",
-    "refresh_tokens.list": "listing refresh tokens",
-    "refresh_tokens.revoke": "revoking a refresh token",
-    "access.revoke": "signing a user out everywhere",
-    "logs.read": "reading log events",
-    "blocks.read": "reading brute-force blocks",
-    "blocks.release": "releasing brute-force blocks",
-    "users.block": "blocking or unblocking a user",
-    "mfa.list": "listing MFA methods",
-    "mfa.enrollments": "listing MFA enrollments",
-    "mfa.remove": "removing an MFA method",
-    "mfa.reset": "resetting MFA",
-    "mfa.forget_browsers": "forgetting remembered browsers",
-    "devices.list": "listing device credentials",
-    "devices.revoke": "revoking a device credential",
-}
-_GRANT_THEM = (
-    "Grant them to the application: Auth0 dashboard > Applications > APIs > Auth0 Management "
-    "API > Machine to Machine Applications, then sign in again "
-    "(tui-console login --client-credentials)."
-)
 _STILL_VALID = (
     "Access tokens already issued stay valid until they expire (Auth0 cannot recall them)."
 )
@@ -153,39 +46,8 @@ _SESSIONS_STAY = (
 )
 
 
-class ScopeMissing(AuthError):
-    """The machine token lacks a scope this action needs; nothing was sent."""
-
-    def __init__(self, message: str, *, scopes: tuple[str, ...], hint: str = "") -> None:
-        super().__init__(message, hint=hint)
-        self.scopes = scopes
-
-
 class NoUserFound(UsageError):
     """No user matches the id or e-mail given."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a support action did, in words: ``summary`` and what it does not do (``caveats``)."""
-
-    summary: str
-    caveats: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class UserSearch:
-    """Users found for a query, how they were looked up, and a note when that matters."""
-
-    query: str
-    by: str
-    """``email`` (``users-by-email``), ``user_id`` or ``query`` (``q`` with v3)."""
-    users: tuple[SupportUser, ...]
-    page: int = 0
-    total: int | None = None
-    has_more: bool = False
-    note: str | None = None
-    """E.g. that e-mail matching is case-sensitive, when nothing matched a capitalised one."""
 
 
 def _case_note(email: str) -> str | None:
@@ -195,36 +57,6 @@ def _case_note(email: str) -> str | None:
         f"Auth0 matches e-mail addresses exactly and case-sensitively, and stores database "
         f"users' addresses in lower case: try {email.lower()}"
     )
-
-
-@dataclass(frozen=True)
-class BlockedFor:
-    """One brute-force block, and since when (the ``limit_wc`` event that set it, when the
-    logs can be read and still hold it)."""
-
-    block: UserBlock
-    since: datetime | None = None
-
-
-@dataclass(frozen=True)
-class BlockReport:
-    """What keeps ``who`` from signing in: brute-force blocks per IP, and for a user the
-    administrator's ``blocked`` flag (``None``: not looked up, ``who`` was an identifier)."""
-
-    who: str
-    by: str
-    """``user_id`` (``/user-blocks/{id}``) or ``identifier`` (``?identifier=``)."""
-    blocks: tuple[BlockedFor, ...]
-    blocked_flag: bool | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class DeviceList:
-    """A user's device credentials of every type; ``cut`` when Auth0's cap of 1,000 hid some."""
-
-    credentials: tuple[DeviceCredential, ...]
-    cut: bool = False
 
 
 def _done_or_queued(status: int, done: str, queued: str) -> str:
@@ -248,37 +80,17 @@ class SupportSession:
     # -- scopes -----------------------------------------------------------------------------
 
     def missing_scopes(self, action: str) -> tuple[str, ...]:
-        """The scopes ``action`` (a key of :data:`SUPPORT_SCOPES`) needs and the token lacks.
-
-        Empty when the token says nothing about its scopes (an opaque token): Auth0 decides.
-        """
-        granted = self.account.granted_scopes()
-        if not granted:
-            return ()
-        return tuple(
-            s
-            for s in SUPPORT_SCOPES[action]
-            if s not in granted and not any(alt in granted for alt in _SATISFIED_BY.get(s, ()))
-        )
+        """The scopes ``action`` (a key of :data:`~.scopes.SUPPORT_SCOPES`) needs and the token
+        lacks; empty when the token says nothing about its scopes (an opaque token)."""
+        return scopes.missing_scopes(action, self.account.granted_scopes())
 
     def unavailable_reason(self, action: str) -> str | None:
         """Why ``action`` cannot be done with this sign-in, in words; ``None`` if it can."""
-        missing = self.missing_scopes(action)
-        if not missing:
-            return None
-        named = (" or ".join((s, *_SATISFIED_BY.get(s, ()))) for s in missing)
-        what = _ACTION_WORDS[action]
-        return (
-            f"{what[0].upper()}{what[1:]} needs the scope"
-            f"{'s' if len(missing) > 1 else ''} {', '.join(named)}, which this "
-            "application was not granted."
-        )
+        return scopes.unavailable_reason(action, self.account.granted_scopes())
 
     def require(self, action: str) -> None:
-        """:class:`ScopeMissing` when ``action`` needs a scope the token lacks."""
-        reason = self.unavailable_reason(action)
-        if reason is not None:
-            raise ScopeMissing(reason, scopes=self.missing_scopes(action), hint=_GRANT_THEM)
+        """:class:`~.scopes.ScopeMissing` when ``action`` needs a scope the token lacks."""
+        scopes.require(action, self.account.granted_scopes())
 
     # -- users ------------------------------------------------------------------------------
 
