@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, wait_for
+from tui_console.account import metadata_changes
 from tui_console.call_log import CallRecord
 from tui_console.ratelimit.headers import RateLimitState
 from tui_console.redact import MASK, Secret
@@ -37,7 +38,7 @@ from tui_console.ui.screens.sign_in_method_dialogs import (
 )
 from tui_console.ui.screens.verify_code import CodeRequest, VerifyCodeScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
-from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview, metadata_changes
+from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview
 
 SIZE = (80, 24)
 

@@ -24,20 +24,23 @@ from tui_console.auth.inspect import TokenView
 from tui_console.auth.userinfo import UserProfile
 from tui_console.call_log import CallLog, CallRecord
 from tui_console.management import (
-    PROFILE_LIMIT_BYTES,
     DeviceCredential,
     DeviceCredentialPage,
     Identity,
     InsufficientScope,
     InvalidMetadata,
+    MetadataChanges,
+    MetadataCheck,
     MetadataUpdate,
     NothingUnlinked,
     User,
+    check_metadata_text,
+    format_metadata,
+    metadata_changes,
     metadata_patch,
-    metadata_size,
-    metadata_size_warnings,
     public_key_bytes,
     public_key_from_file,
+    reverted_keys,
 )
 from tui_console.profile_summaries import ProfileSummary, profile_summaries
 from tui_console.ratelimit import BucketView, RateLimitBoard
@@ -60,8 +63,8 @@ __all__ = [
     "profile_summaries",
     "stored_session_status",
     # The vocabulary the front ends read, re-exported so the UI needs no core module (the
-    # import contract in pyproject.toml): views of the account, the calls, the rate limits.
-    "PROFILE_LIMIT_BYTES",
+    # import contract in pyproject.toml): views of the account, the calls, the rate limits,
+    # the rules of a metadata edit.
     "BucketView",
     "CallLog",
     "CallRecord",
@@ -71,6 +74,8 @@ __all__ = [
     "Identity",
     "InsufficientScope",
     "InvalidMetadata",
+    "MetadataChanges",
+    "MetadataCheck",
     "MetadataUpdate",
     "NothingUnlinked",
     "PollProgress",
@@ -78,10 +83,12 @@ __all__ = [
     "TokenView",
     "User",
     "browser_is_usable",
+    "check_metadata_text",
+    "format_metadata",
+    "metadata_changes",
     "metadata_patch",
-    "metadata_size",
-    "metadata_size_warnings",
     "open_in_browser",
     "public_key_bytes",
     "public_key_from_file",
+    "reverted_keys",
 ]

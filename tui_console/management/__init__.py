@@ -1,8 +1,9 @@
 """The Auth0 Management API, as far as a person manages their own account (no Textual here).
 
 :mod:`.client` makes the calls, :mod:`.models` types the answers, :mod:`.metadata` builds
-metadata changes that cannot wipe what the person did not mean to touch, and :mod:`.errors`
-turns Auth0's error bodies into errors with a next step (auth0-reference.md §6).
+metadata changes that cannot wipe what the person did not mean to touch, :mod:`.metadata_edit`
+checks an edited ``user_metadata`` document and turns it into such a change, and
+:mod:`.errors` turns Auth0's error bodies into errors with a next step (auth0-reference.md §6).
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ from tui_console.management.metadata import (
     metadata_size_warnings,
     size_warnings,
 )
+from tui_console.management.metadata_edit import (
+    MetadataChanges,
+    MetadataCheck,
+    check_metadata_text,
+    format_metadata,
+    metadata_changes,
+    reverted_keys,
+)
 from tui_console.management.models import (
     DeviceCredential,
     DeviceCredentialPage,
@@ -52,6 +61,8 @@ __all__ = [
     "InvalidRequest",
     "ManagementAPIError",
     "ManagementClient",
+    "MetadataChanges",
+    "MetadataCheck",
     "MetadataUpdate",
     "NothingUnlinked",
     "RequestRefused",
@@ -61,12 +72,16 @@ __all__ = [
     "UnexpectedResponse",
     "User",
     "UserNotFound",
+    "check_metadata_text",
     "error_from_response",
+    "format_metadata",
+    "metadata_changes",
     "metadata_patch",
     "metadata_size",
     "metadata_size_warnings",
     "parse_identities",
     "public_key_bytes",
     "public_key_from_file",
+    "reverted_keys",
     "size_warnings",
 ]

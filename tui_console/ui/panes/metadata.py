@@ -2,8 +2,8 @@
 
 Saving is a sequence a person can follow and stop at any point:
 
-1. the editor's JSON is checked (syntax with line and column, a top-level object, key names and
-   values through :func:`~tui_console.management.metadata_patch`, the 10 KB size);
+1. the editor's JSON is checked by :func:`~tui_console.account.check_metadata_text` (syntax
+   with line and column, a top-level object, key names and values, the 10 KB size);
 2. the change is shown as what will be sent: the keys to set (nested objects whole, since Auth0
    merges only the top level) and the keys deleted by sending ``null`` (auth0-reference.md §6.3);
 3. after "Save", the user is read again; if ``user_metadata`` changed on Auth0 since it was
@@ -18,15 +18,8 @@ a crash, an expired token or a new sign-in), and cleared only after a successful
 from __future__ import annotations
 
 import json
-import os
-import re
-import shlex
-import subprocess
-import tempfile
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -37,99 +30,24 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from tui_console.account import (
-    PROFILE_LIMIT_BYTES,
     DraftStore,
-    InvalidMetadata,
-    metadata_patch,
-    metadata_size,
-    metadata_size_warnings,
-)
-from tui_console.errors import StorageError, TuiConsoleError
-from tui_console.ui.format import error_text, local_time
-from tui_console.ui.panes._base import Pane, PaneSession
-from tui_console.ui.widgets.confirm import ConfirmScreen
-from tui_console.ui.widgets.json_diff import (
-    ConflictScreen,
-    MetadataChanges,
-    PatchPreview,
-    metadata_changes,
+    MetadataCheck,
+    check_metadata_text,
+    format_metadata,
     reverted_keys,
 )
+from tui_console.errors import StorageError, TuiConsoleError
+from tui_console.ui.external_editor import edit_externally, editor_command
+from tui_console.ui.format import local_time
+from tui_console.ui.panes._base import Pane, PaneSession
+from tui_console.ui.widgets.confirm import ConfirmScreen
+from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview
 from tui_console.ui.widgets.status_line import StatusLine
 
-__all__ = ["MetadataCheck", "MetadataPane", "check_metadata_text"]
+__all__ = ["MetadataPane"]
 
 #: How long typing must pause before the draft is written to disk.
 DRAFT_DEBOUNCE_SECONDS = 0.5
-
-
-#: What ``json.dumps(ensure_ascii=False)`` leaves raw but a terminal must not get: DEL, the C1
-#: controls and the bidi overrides (``json.dumps`` already escapes the C0 controls).
-_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def format_metadata(metadata: Mapping[str, Any]) -> str:
-    """The editor's text for ``metadata``: two-space indented JSON, keys in Auth0's order.
-
-    Characters a terminal would act on are written as JSON ``\\uXXXX`` escapes, so the editor
-    shows them visibly and the text still parses to the same values.
-    """
-    text = json.dumps(dict(metadata), indent=2, ensure_ascii=False)
-    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
-
-
-@dataclass(frozen=True)
-class MetadataCheck:
-    """The outcome of checking the editor's text against what was loaded."""
-
-    ok: bool
-    message: str
-    edited: dict[str, Any] | None = None
-    changes: MetadataChanges | None = None
-    body: dict[str, Any] | None = None
-    line: int | None = None
-    column: int | None = None
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def unchanged(self) -> bool:
-        """Valid JSON equal to what was loaded: there is nothing to send."""
-        return self.changes is not None and not self.changes
-
-
-def check_metadata_text(text: str, base: Mapping[str, Any]) -> MetadataCheck:
-    """Check ``text`` as a replacement for ``base``: syntax, shape, key rules, change, size."""
-    try:
-        edited = json.loads(text)
-    except json.JSONDecodeError as error:
-        return MetadataCheck(
-            ok=False,
-            message=f"Line {error.lineno}, column {error.colno}: {error.msg}.",
-            line=error.lineno,
-            column=error.colno,
-        )
-    if not isinstance(edited, dict):
-        kind = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
-            type(edited), "a number"
-        )
-        return MetadataCheck(
-            ok=False,
-            message=f'The top level must be a JSON object ({{"key": value, ...}}), not {kind}.',
-        )
-    changes = metadata_changes(base, edited)
-    try:
-        body = metadata_patch(changes.set, changes.unset)
-    except InvalidMetadata as error:
-        return MetadataCheck(ok=False, message=error_text(error), edited=edited, changes=changes)
-    size = metadata_size(edited)
-    warnings = metadata_size_warnings(edited)
-    message = (
-        f"Valid. To send: {changes.describe()}. "
-        f"Size {size / 1024:.1f} KB of {PROFILE_LIMIT_BYTES // 1024} KB."
-    )
-    return MetadataCheck(
-        ok=True, message=message, edited=edited, changes=changes, body=body, warnings=warnings
-    )
 
 
 class MetadataPane(Pane):
@@ -275,40 +193,30 @@ Auth0's 10 KB profile limit.
     def action_external_edit(self) -> None:
         """Hand the JSON to ``$VISUAL``/``$EDITOR``, then take back what it wrote.
 
-        The text goes through a private temporary file (metadata is personal data), removed
-        afterwards. An editor that exits non-zero changes nothing; invalid JSON comes back
-        as typed, so the check line says what is wrong and nothing is lost.
+        The text goes through a private temporary file (:mod:`~tui_console.ui.external_editor`:
+        metadata is personal data). An editor that exits non-zero changes nothing; invalid JSON
+        comes back as typed, so the check line says what is wrong and nothing is lost.
         """
         if self.base is None:
             self.status.say("Nothing is loaded yet, so there is nothing to edit.", "warning")
             return
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not command:
+        command = editor_command()
+        if command is None:
             self.status.say(
                 "Set $VISUAL or $EDITOR to edit the JSON in your own editor.", "warning"
             )
             return
-        fd, name = tempfile.mkstemp(prefix="tui-console-metadata-", suffix=".json")
-        path = Path(name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.editor.text)
-            try:
-                with self.app.suspend():
-                    code = subprocess.call([*shlex.split(command), str(path)])
-            except OSError as error:
-                self.status.say(f"Could not start {command}: {error.strerror or error}.", "error")
-                return
-            if code != 0:
-                self.status.say(f"{command} exited with status {code}; nothing changed.", "warning")
-                return
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                self.status.say(f"Could not read what the editor wrote: {error}.", "error")
-                return
-        finally:
-            path.unlink(missing_ok=True)
+        outcome = edit_externally(
+            self.app,
+            command,
+            self.editor.text,
+            prefix="tui-console-metadata-",
+            suffix=".json",
+        )
+        text = outcome.text
+        if text is None:
+            self.status.say(outcome.problem, outcome.tone)
+            return
         editor = self.editor
         if text != editor.text:
             editor.replace(text, editor.document.start, editor.document.end)  # ctrl+z undoes it

@@ -5,7 +5,9 @@ after asking (Auth0's 409, "cannot be removed", is said in words), and adds an a
 app (QR code, manual code, then the 6-digit code), an email or phone code, or a recovery code
 (shown once, with copy). An enrollment put off ("Later") stays pending, and the tab offers to
 finish it (``f``) until it expires. Passkeys are listed and removable; making one needs
-WebAuthn in a browser, which the tab says instead of pretending.
+WebAuthn in a browser, which the tab says instead of pretending. The dialogs of adding and
+finishing are :class:`~tui_console.ui.panes.enrollment.EnrollmentFlow`'s; this module is the
+list and its keys.
 
 Where the My Account API is not available (not activated, no access for this application),
 the tab shows the dashboard steps and, below them, the Guardian enrollments the Management API
@@ -17,7 +19,6 @@ Everything goes through :class:`~tui_console.self_service.SignInMethods`; its ca
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -34,43 +35,24 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_console.errors import TuiConsoleError
-from tui_console.redact import Secret
 from tui_console.self_service import (
     GUARDIAN_READ_ONLY,
     AuthenticationMethod,
-    Enrollment,
     GuardianEnrollment,
     MyAccountUnavailable,
     PendingEnrollment,
     SignInMethods,
-    qr_otpauth,
 )
 from tui_console.terminal_text import printable
 from tui_console.ui.format import cell, error_text
 from tui_console.ui.panes._base import Pane, PaneSession
-from tui_console.ui.screens.sign_in_method_dialogs import (
-    ChooseMethodScreen,
-    NewMethod,
-    NewMethodScreen,
-    RecoveryCodeScreen,
-    RenameMethodScreen,
-)
-from tui_console.ui.screens.verify_code import CodeRequest, VerifyCodeScreen
+from tui_console.ui.panes.enrollment import EnrollmentFlow, kind_words
+from tui_console.ui.screens.sign_in_method_dialogs import RenameMethodScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["SecurityPane", "SecuritySession"]
-
-#: How the in-process demo tenant "sends" a code (``dev tenant: email to X: your code is N``).
-_DEMO_SENT = re.compile(r"dev tenant: (?:email|sms) to \S+: your code is \d+")
-
-_KIND_WORDS = {
-    "totp": "authenticator app",
-    "email": "email code",
-    "phone": "phone code",
-    "recovery-code": "recovery code",
-}
 
 
 class SecuritySession(PaneSession, Protocol):
@@ -180,9 +162,6 @@ the rate-limit gauge.
 
     FILTER_TABLE = "#security-table"
 
-    _outbox: str | None = None
-    """The demo tenant's last "sent" code message (see :meth:`on_print`)."""
-
     mode: Literal["loading", "my-account", "read-only", "failed"] = "loading"
     """Where the rows come from: the My Account API, or the read-only Guardian fallback."""
     methods: tuple[AuthenticationMethod, ...] = ()
@@ -199,6 +178,8 @@ the rate-limit gauge.
     ) -> None:
         super().__init__(session, clock=clock, name=name, id=id, classes=classes)
         self._session = session
+        self.enrollment = EnrollmentFlow(self)
+        """Adding a method and finishing one that waits (the dialogs, step by step)."""
 
     @property
     def sign_in(self) -> SignInMethods:
@@ -219,7 +200,7 @@ the rate-limit gauge.
         for column in ("type", "name", "created", "last used", "confirmed"):
             table.add_column(column, key=column)
         # While an enrollment waits, look again now and then: the line goes once it expires.
-        self._pending_timer = self.set_interval(10, self._show_pending, pause=True)
+        self._pending_timer = self.set_interval(10, self.show_pending, pause=True)
         if getattr(self.app, "demo", False):
             # The demo tenant runs in this process and "sends" email and SMS codes by printing
             # them; Textual captures that print, so the code prompt can show it.
@@ -231,14 +212,8 @@ the rate-limit gauge.
                 self.app.end_capture_print(self)
 
     def on_print(self, event: events.Print) -> None:
-        """A line the demo tenant printed: keep a sent code for the code prompt."""
-        found = _DEMO_SENT.search(event.text)
-        if found is None:
-            return
-        self._outbox = found.group(0)
-        prompt = self.app.screen
-        if isinstance(prompt, VerifyCodeScreen) and not prompt.request.qr_uri:
-            prompt.show_outbox(self._outbox)
+        """A line the demo tenant printed: the enrollment flow keeps a sent code."""
+        self.enrollment.heard(event.text)
 
     @property
     def table(self) -> FilterTable:
@@ -350,7 +325,7 @@ the rate-limit gauge.
             )
             for method in methods
         )
-        self._show_pending()
+        self.show_pending()
         self.refresh_bindings()
 
     def _waiting(self) -> tuple[PendingEnrollment, ...]:
@@ -359,7 +334,8 @@ the rate-limit gauge.
         except TuiConsoleError:
             return ()  # a damaged pending file: finishing says why (f)
 
-    def _show_pending(self) -> None:
+    def show_pending(self) -> None:
+        """The line naming the newest enrollment that waits, and until when (hidden if none)."""
         waiting = self._waiting()
         line = self.query_one("#security-pending", Static)
         line.set_class(bool(waiting), "-shown")
@@ -375,7 +351,7 @@ the rate-limit gauge.
         waits_for = "you to store it" if newest.type == "recovery-code" else "its code"
         line.update(
             Content(
-                f"Waiting for {waits_for}: {_KIND_WORDS.get(newest.type, newest.type)}{more}, "
+                f"Waiting for {waits_for}: {kind_words(newest.type)}{more}, "
                 f"until {until}. f: finish it."
             )
         )
@@ -461,105 +437,17 @@ the rate-limit gauge.
         self._show_methods()
         self.status.say(f"Removed the {method.label}.", "ok")
 
-    # -- adding ----------------------------------------------------------------------------
+    # -- adding (the dialogs are the enrollment flow's) ---------------------------------------
 
     def action_add_method(self) -> None:
         """Choose what to add, then enroll it."""
+        self.enrollment.add()
 
-        def chosen(kind: str | None) -> None:
-            if kind is None:
-                return
-            if kind == "recovery-code":
-                self._enroll(NewMethod("recovery-code"))
-                return
-            self.app.push_screen(NewMethodScreen(kind), entered)
+    def action_finish_pending(self) -> None:
+        """Ask for the code of the newest enrollment that waits."""
+        self.enrollment.finish_pending()
 
-        def entered(new: NewMethod | None) -> None:
-            if new is not None:
-                self._enroll(new)
-
-        self.app.push_screen(ChooseMethodScreen(), chosen)
-
-    @work(exclusive=True, group="security-change", exit_on_error=False)
-    async def _enroll(self, new: NewMethod) -> None:
-        words = _KIND_WORDS.get(new.kind, new.kind)
-        self.status.say(f"Starting the {words}…", "busy")
-        self._outbox = None
-        try:
-            enrollment = await self.sign_in.enroll(
-                new.kind,
-                name=new.name,
-                email=new.email,
-                phone_number=new.phone_number,
-                preferred=new.preferred,
-            )
-        except TuiConsoleError as error:
-            self.show_error(error, doing=f"Adding the {words}")
-            return
-        self.status.clear()
-        self._show_pending()
-        self._prompt(
-            enrollment, sent_to=new.email or new.phone_number, by_call=new.preferred == "voice"
-        )
-
-    def _prompt(
-        self, enrollment: Enrollment, *, sent_to: str | None = None, by_call: bool = False
-    ) -> None:
-        """Show what the enrollment needs: the QR code and code prompt, the sent code's
-        prompt, or the recovery code."""
-        if enrollment.recovery_code is not None:
-
-            def stored(done: bool | None) -> None:
-                if done:
-                    self._verify_recovery(enrollment.id)
-                else:
-                    self._put_off(enrollment.type)
-
-            self.app.push_screen(RecoveryCodeScreen(enrollment.recovery_code), stored)
-            return
-        if enrollment.barcode_uri is not None:
-            request = CodeRequest(
-                title="Add an authenticator app",
-                explain="Scan the QR code with your authenticator app, or type this code into it:",
-                verify=lambda code: self.sign_in.verify(enrollment.id, code),
-                qr_uri=_shortened(enrollment),
-                manual_code=enrollment.manual_input_code,
-            )
-        else:
-            where = f" to {sent_to}" if sent_to else ""
-            how = (
-                f"A call{where} reads out a one-time code"
-                if by_call
-                else (f"A one-time code was sent{where}")
-            )
-            request = CodeRequest(
-                title=f"Add the {_KIND_WORDS.get(enrollment.type, enrollment.type)}",
-                explain=f"{how}. Type it here.",
-                verify=lambda code: self.sign_in.verify(enrollment.id, code),
-                outbox=self._outbox,
-            )
-        self._ask_code(request, enrollment.type)
-
-    def _ask_code(self, request: CodeRequest, kind: str) -> None:
-        def answered(method: AuthenticationMethod | None) -> None:
-            if method is None:
-                self._put_off(kind)
-            else:
-                self._added(method)
-
-        self.app.push_screen(VerifyCodeScreen(request), answered)
-
-    def _put_off(self, kind: str) -> None:
-        self._show_pending()
-        self.status.say(f"The {_KIND_WORDS.get(kind, kind)} is not added yet.", "warning")
-
-    def _added(self, method: AuthenticationMethod) -> None:
-        named = f" ({method.name})" if method.name else ""
-        self.status.say(f"Added the {method.label}{named}.", "ok")
-        self._show_pending()
-        self._load_after_change()
-
-    def _load_after_change(self) -> None:
+    def load_after_change(self) -> None:
         """List again, keeping the success message (the load would clear it)."""
         said = self.status.text, self.status.tone
         self._relist(said)
@@ -574,76 +462,3 @@ the rate-limit gauge.
         self._show_methods()
         text, tone = said
         self.status.say(text.removeprefix("✓ "), "ok" if tone == "ok" else "info")
-
-    @work(exclusive=True, group="security-change", exit_on_error=False)
-    async def _verify_recovery(self, method_id: str) -> None:
-        self.status.say("Finishing the recovery code…", "busy")
-        try:
-            method = await self.sign_in.verify(method_id)
-        except TuiConsoleError as error:
-            self.show_error(error, doing="Finishing the recovery code")
-            self._show_pending()
-            return
-        self._added(method)
-
-    # -- finishing a pending enrollment ----------------------------------------------------
-
-    def action_finish_pending(self) -> None:
-        """Ask for the code of the newest enrollment that waits (its QR code again when this
-        console started it)."""
-        try:
-            waiting = self.sign_in.waiting()
-        except TuiConsoleError as error:
-            self.show_error(error, doing="Reading the pending enrollments")
-            return
-        if not waiting:
-            self.status.say("No enrollment is waiting for its code.")
-            self._show_pending()
-            return
-        pending = waiting[-1]
-        started = self.sign_in.started(pending.id)
-        if started is not None:
-            self._prompt(started)
-            return
-        if pending.type == "recovery-code":
-            self._confirm_recovery_stored(pending.id)
-            return
-        explain = (
-            "Started outside this console, so its QR code is not kept. If you added it to "
-            "your app, type the code the app shows; otherwise press Later and add it again."
-            if pending.type == "totp"
-            else "Type the one-time code that was sent."
-        )
-        self._ask_code(
-            CodeRequest(
-                title=f"Finish the {_KIND_WORDS.get(pending.type, pending.type)}",
-                explain=explain,
-                verify=lambda code: self.sign_in.verify(pending.id, code),
-            ),
-            pending.type,
-        )
-
-    def _confirm_recovery_stored(self, method_id: str) -> None:
-        def answered(stored: bool | None) -> None:
-            if stored:
-                self._verify_recovery(method_id)
-            else:
-                self._put_off("recovery-code")
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Finish the recovery code?",
-                "It was shown when it was started, outside this console, and cannot be "
-                "shown again. Finish only if you stored it; otherwise add a new one.",
-                confirm_label="Stored it",
-                cancel_label="Later",
-            ),
-            answered,
-        )
-
-
-def _shortened(enrollment: Enrollment) -> Secret | None:
-    """The enrollment's ``otpauth://`` URI without the default parameters (a smaller code)."""
-    if enrollment.barcode_uri is None:
-        return None
-    return Secret(qr_otpauth(enrollment.barcode_uri.reveal()))

@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static, Tab, TabbedContent, TabPane, Tabs
 
+from tui_console.ui.tab_keys import number_bindings, step_bindings, stepped
 from tui_console.ui.widgets.coalescing_footer import CoalescingFooter
 from tui_console.ui.widgets.rate_limit_gauge import RateLimitGauge
 from tui_console.ui.widgets.session_strip import SessionStrip
@@ -69,18 +70,8 @@ _TABS_GROUP = Binding.Group("Tabs", compact=True)
 
 
 def _tab_bindings() -> list[BindingType]:
-    bindings: list[BindingType] = [
-        Binding(
-            str(number),
-            f"show_tab('{tab.id}')",
-            tab.title,
-            id=f"main.tab.{tab.id}",
-            tooltip=f"Show the {tab.title} tab",
-            group=_TABS_GROUP,
-        )
-        for number, tab in enumerate(TABS, start=1)
-    ]
-    bindings += [
+    return [
+        *number_bindings(TABS, id_prefix="main.tab.", group=_TABS_GROUP),
         # Function keys reach the app from any widget (priority), through tmux and SSH alike:
         # the way out of the metadata editor or a text field straight to another tab.
         Binding(
@@ -109,24 +100,8 @@ def _tab_bindings() -> list[BindingType]:
             id="main.nothing_to_grant",
             tooltip="Say that this tab lacks no scope (a tab that lacks one handles ctrl+g)",
         ),
-        Binding(
-            "left_square_bracket",
-            "step_tab(-1)",
-            "Previous tab",
-            show=False,
-            id="main.tab.previous",
-            tooltip="Show the tab to the left",
-        ),
-        Binding(
-            "right_square_bracket",
-            "step_tab(1)",
-            "Next tab",
-            show=False,
-            id="main.tab.next",
-            tooltip="Show the tab to the right",
-        ),
+        *step_bindings(id_prefix="main.tab."),
     ]
-    return bindings
 
 
 class MainScreen(Screen[None]):
@@ -323,9 +298,7 @@ class MainScreen(Screen[None]):
 
     def action_step_tab(self, step: int) -> None:
         """Show the tab ``step`` places to the right (wrapping)."""
-        ids = [tab.id for tab in TABS]
-        index = ids.index(self.active_tab)
-        self.action_show_tab(ids[(index + step) % len(ids)])
+        self.action_show_tab(stepped([tab.id for tab in TABS], self.active_tab, step))
 
     def _switch(self, tab: str) -> None:
         self._leaving_confirmed = True

@@ -81,6 +81,21 @@ class _ClientIdValidator(Validator):
         return self.success()
 
 
+def _field(label: str, placeholder: str, validator: Validator, id: str) -> ComposeResult:
+    """A labelled input checked as it is typed, and the line under it that says what is wrong
+    (``#<id>-error``)."""
+    yield Static(label, classes="setup-label")
+    field = Input(
+        placeholder=placeholder,
+        validators=[validator],
+        validate_on=["changed", "submitted"],
+        id=id,
+    )
+    field.cursor_blink = False
+    yield field
+    yield Static(id=f"{id}-error", classes="setup-error", markup=False)
+
+
 class SetupScreen(Screen[SetupResult]):
     """Connect a tenant, or try the demo. Dismissed with the session to sign in with."""
 
@@ -131,26 +146,15 @@ class SetupScreen(Screen[SetupResult]):
             if self.setup.start_demo is not None:
                 yield Button("Try the demo tenant (ctrl+t)", id="setup-demo", variant="primary")
             with Vertical(id="setup-form"):
-                yield Static("Tenant domain", classes="setup-label")
-                domain = Input(
-                    placeholder="your-tenant.eu.auth0.com",
-                    validators=[_DomainValidator()],
-                    validate_on=["changed", "submitted"],
-                    id="setup-domain",
+                yield from _field(
+                    "Tenant domain", "your-tenant.eu.auth0.com", _DomainValidator(), "setup-domain"
                 )
-                domain.cursor_blink = False
-                yield domain
-                yield Static(id="setup-domain-error", classes="setup-error", markup=False)
-                yield Static("Client id", classes="setup-label")
-                client_id = Input(
-                    placeholder="the Native application's Client ID",
-                    validators=[_ClientIdValidator()],
-                    validate_on=["changed", "submitted"],
-                    id="setup-client-id",
+                yield from _field(
+                    "Client id",
+                    "the Native application's Client ID",
+                    _ClientIdValidator(),
+                    "setup-client-id",
                 )
-                client_id.cursor_blink = False
-                yield client_id
-                yield Static(id="setup-client-id-error", classes="setup-error", markup=False)
         # Outside the scrolling form, above the footer: at 80x24 the button and what the
         # check found are always on screen.
         with Vertical(id="setup-actions"):

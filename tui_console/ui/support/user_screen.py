@@ -34,6 +34,7 @@ from tui_console.ui.support.profile_tab import UserProfileTab
 from tui_console.ui.support.sessions_tab import SessionsTab
 from tui_console.ui.support.strip import SupportStrip
 from tui_console.ui.support.tokens_tab import RefreshTokensTab
+from tui_console.ui.tab_keys import number_bindings, step_bindings, stepped
 from tui_console.ui.widgets.status_line import StatusLine
 
 __all__ = ["USER_TABS", "UserScreen", "UserTab"]
@@ -60,18 +61,8 @@ USER_TABS: tuple[UserTab, ...] = (
 
 
 def _tab_bindings() -> list[BindingType]:
-    bindings: list[BindingType] = [
-        Binding(
-            str(number),
-            f"show_tab('{tab.id}')",
-            tab.title,
-            show=False,
-            id=f"support.user.tab.{tab.id}",
-            tooltip=f"Show the {tab.title} tab",
-        )
-        for number, tab in enumerate(USER_TABS, start=1)
-    ]
-    bindings += [
+    return [
+        *number_bindings(USER_TABS, id_prefix="support.user.tab.", show=False),
         Binding("escape", "back", "Back", id="support.user.back", tooltip="Back to the search"),
         Binding(
             "ctrl+t",
@@ -88,16 +79,8 @@ def _tab_bindings() -> list[BindingType]:
             id="support.user.sign_out_everywhere",
             tooltip="End every session of this user and revoke their refresh tokens (asks first)",
         ),
-        Binding(
-            "left_square_bracket", "step_tab(-1)", "Previous tab", show=False,
-            id="support.user.tab.previous", tooltip="Show the tab to the left",
-        ),
-        Binding(
-            "right_square_bracket", "step_tab(1)", "Next tab", show=False,
-            id="support.user.tab.next", tooltip="Show the tab to the right",
-        ),
-    ]  # fmt: skip
-    return bindings
+        *step_bindings(id_prefix="support.user.tab."),
+    ]
 
 
 def user_heading(user: SupportUser) -> str:
@@ -194,8 +177,7 @@ class UserScreen(Screen[None]):
 
     def action_step_tab(self, step: int) -> None:
         """Show the tab ``step`` places to the right (wrapping)."""
-        ids = [tab.id for tab in USER_TABS]
-        self.action_show_tab(ids[(ids.index(self.active_tab) + step) % len(ids)])
+        self.action_show_tab(stepped([tab.id for tab in USER_TABS], self.active_tab, step))
 
     def _focus_pane(self, tab: str) -> None:
         self.pane(tab).focus_home()

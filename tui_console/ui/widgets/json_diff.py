@@ -1,6 +1,6 @@
 """Showing a ``user_metadata`` change before it is sent, and two versions side by side.
 
-:func:`metadata_changes` turns "what was loaded" and "what is in the editor" into the keys to
+:class:`~tui_console.account.MetadataChanges` (the edit's rules, in the core) holds the keys to
 set and to delete. Auth0 merges ``user_metadata`` at the top level only (auth0-reference.md
 §6.3), so a changed nested object is sent whole, and a removed key is sent as ``null``.
 :class:`PatchPreview` shows exactly that, key by key in words ("add", "change", "delete") and
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
@@ -26,65 +25,17 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
+from tui_console.account import MetadataChanges, metadata_changes
 from tui_console.terminal_text import printable
 from tui_console.ui.widgets.dialog import Dialog, DialogBody, button_row
 
 __all__ = [
     "ConflictChoice",
     "ConflictScreen",
-    "MetadataChanges",
     "PatchPreview",
-    "metadata_changes",
     "render_changes",
     "render_version",
-    "reverted_keys",
 ]
-
-
-@dataclass(frozen=True)
-class MetadataChanges:
-    """Top-level keys to set (new or changed, values whole) and keys to delete."""
-
-    set: dict[str, Any] = field(default_factory=dict)
-    unset: tuple[str, ...] = ()
-    added: tuple[str, ...] = ()
-    """The keys of :attr:`set` that ``base`` did not have."""
-
-    def __bool__(self) -> bool:
-        return bool(self.set or self.unset)
-
-    def describe(self) -> str:
-        """``set theme, language; delete old_key`` (or ``no changes``)."""
-        parts = []
-        if self.set:
-            parts.append("set " + ", ".join(self.set))
-        if self.unset:
-            parts.append("delete " + ", ".join(self.unset))
-        return printable("; ".join(parts), one_line=True) or "no changes"
-
-
-def metadata_changes(base: Mapping[str, Any], edited: Mapping[str, Any]) -> MetadataChanges:
-    """What to send so that Auth0's top-level merge turns ``base`` into ``edited``."""
-    changed = {key: value for key, value in edited.items() if key not in base or base[key] != value}
-    removed = tuple(key for key in base if key not in edited)
-    added = tuple(key for key in changed if key not in base)
-    return MetadataChanges(set=changed, unset=removed, added=added)
-
-
-_MISSING = object()
-
-
-def reverted_keys(
-    base: Mapping[str, Any], theirs: Mapping[str, Any], yours: Mapping[str, Any]
-) -> tuple[str, ...]:
-    """Keys only the other side changed since ``base``, which sending ``yours`` turns back."""
-    keys = dict.fromkeys([*base, *theirs, *yours])
-    return tuple(
-        key
-        for key in keys
-        if yours.get(key, _MISSING) == base.get(key, _MISSING)
-        and theirs.get(key, _MISSING) != base.get(key, _MISSING)
-    )
 
 
 def _one_line(value: Any) -> str:
