@@ -16,7 +16,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from tests.ui.fakes import FakeSession, frozen_clock
+from tests.ui.fakes import NOW, FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, wait_for
 from tui_console.call_log import CallRecord
 from tui_console.ratelimit.headers import RateLimitState
@@ -138,13 +138,13 @@ def _totp_prompt() -> VerifyCodeScreen:
 
 def _call() -> CallRecord:
     return CallRecord(
-        1_726_000_000.0,
+        NOW,
         "PATCH",
         "acme.eu.auth0.com",
         "/api/v2/users/auth0|65f1c0de5a1b2c3d4e5f6a7b?fields=user_metadata&q=•••",
         None,
         15012.0,
-        RateLimitState(50, 0, 1_726_000_030.0, 1_726_000_000.0),
+        RateLimitState(50, 0, NOW + 30, NOW),
         error="ReadTimeout",
         request_headers=(
             ("host", "acme.eu.auth0.com"),
