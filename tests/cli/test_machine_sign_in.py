@@ -10,7 +10,12 @@ import time
 from pathlib import Path
 
 from tests.cli.conftest import ROOT, Cli
+from tests.cli.machine_login import machine_login
 from tui_console.devtenant import RunningTenant
+
+
+def _tokens(cli: Cli) -> Path:
+    return Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens"
 
 
 def _config(cli: Cli) -> str:
@@ -21,20 +26,14 @@ def test_a_secret_from_stdin_signs_in_and_stays_out_of_the_config(
     cli: Cli, dev_tenant: RunningTenant
 ) -> None:
     client = dev_tenant.support_client
-    login = cli.run(
-        "--profile", "support", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
-        "login", "--client-credentials", "--client-secret-file", "-",
-        input_text=client["client_secret"] + "\n",
-    )  # fmt: skip
+    login = machine_login(cli, dev_tenant)
     assert login.returncode == 0, login.stderr
     assert f"machine: {client['client_id']} (support)" in login.stderr
     assert "read:sessions" in login.stderr
     assert client["client_secret"] not in login.stderr + login.stdout
     config = _config(cli)
     assert client["client_secret"] not in config and 'client_auth = "secret"' in config
-    secret_file = (
-        Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens" / "support.client-secret"
-    )
+    secret_file = _tokens(cli) / "support.client-secret"
     assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
 
     status = cli.run("--profile", "support", "status")
@@ -52,15 +51,12 @@ def test_a_secret_from_stdin_signs_in_and_stays_out_of_the_config(
 def test_a_private_key_is_remembered_by_its_path_only(cli: Cli, dev_tenant: RunningTenant) -> None:
     client = dev_tenant.support_jwt_client
     key_file = client["private_key_file"]
-    login = cli.run(
-        "--profile", "jwt", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
-        "login", "--client-credentials", "--private-key-file", key_file,
-    )  # fmt: skip
+    login = machine_login(cli, dev_tenant, profile="jwt", with_key=True)
     assert login.returncode == 0, login.stderr
     config = _config(cli)
     assert f'private_key_file = "{key_file}"' in config
     assert "PRIVATE KEY" not in config
-    tokens = Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens"
+    tokens = _tokens(cli)
     assert sorted(p.name for p in tokens.iterdir()) == ["jwt.json", "jwt.lock"]
     assert cli.run("--profile", "jwt", "token").returncode == 0
 
@@ -81,14 +77,9 @@ def test_without_credentials_or_with_a_wrong_secret(cli: Cli, dev_tenant: Runnin
 def test_processes_that_find_the_machine_token_due_mint_one_new_token(
     cli: Cli, dev_tenant: RunningTenant
 ) -> None:
-    client = dev_tenant.support_client
-    login = cli.run(
-        "--profile", "support", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
-        "login", "--client-credentials", "--client-secret-file", "-",
-        input_text=client["client_secret"],
-    )  # fmt: skip
+    login = machine_login(cli, dev_tenant, secret_ending="")
     assert login.returncode == 0, login.stderr
-    path = Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens" / "support.json"
+    path = _tokens(cli) / "support.json"
     data = json.loads(path.read_text())
     for tokens in data["tokens"].values():
         tokens["expires_at"] = time.time() - 1  # due, as if a day had passed
@@ -111,17 +102,13 @@ def test_with_keyring_the_secret_is_kept_in_the_os_keyring(
         PYTHONPATH=str(ROOT),
     )
     client = dev_tenant.support_client
-    login = cli.run(
-        "--profile", "support", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
-        "login", "--client-credentials", "--client-secret-file", "-", "--keyring",
-        input_text=client["client_secret"],
-    )  # fmt: skip
+    login = machine_login(cli, dev_tenant, "--keyring", secret_ending="")
     assert login.returncode == 0, login.stderr
     entry = f"tui-console/support:{client['client_id']}"
     assert json.loads(store.read_text()) == {entry: client["client_secret"]}
     assert "Kept the client secret in the OS keyring" in login.stderr
     assert 'secret_store = "keyring"' in _config(cli)
-    tokens = Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens"
+    tokens = _tokens(cli)
     assert not (tokens / "support.client-secret").exists()
     again = cli.run("--profile", "support", "login")  # signs in with the secret from the keyring
     assert again.returncode == 0, again.stderr
@@ -140,18 +127,13 @@ def test_doctor_checks_a_machine_profiles_own_credential(
     cli: Cli, dev_tenant: RunningTenant
 ) -> None:
     """No callback ports or browser for a machine sign-in; its secret file or key instead."""
-    client = dev_tenant.support_client
-    login = cli.run(
-        "--profile", "support", "--issuer", dev_tenant.issuer, "--client-id", client["client_id"],
-        "login", "--client-credentials", "--client-secret-file", "-",
-        input_text=client["client_secret"] + "\n",
-    )  # fmt: skip
+    login = machine_login(cli, dev_tenant)
     assert login.returncode == 0, login.stderr
     status, checks = _doctor(cli, "support")
     assert status == 0, checks
     assert checks["client secret"]["outcome"] == "ok"
     assert "ports" not in checks and "browser" not in checks
-    (Path(cli.env["XDG_STATE_HOME"]) / "tui-console" / "tokens" / "support.client-secret").unlink()
+    (_tokens(cli) / "support.client-secret").unlink()
     status, checks = _doctor(cli, "support")
     assert status == 7
     assert checks["client secret"]["outcome"] == "fail"
@@ -159,10 +141,7 @@ def test_doctor_checks_a_machine_profiles_own_credential(
 
     jwt_client = dev_tenant.support_jwt_client
     key_file = Path(jwt_client["private_key_file"])
-    login = cli.run(
-        "--profile", "jwt", "--issuer", dev_tenant.issuer, "--client-id", jwt_client["client_id"],
-        "login", "--client-credentials", "--private-key-file", str(key_file),
-    )  # fmt: skip
+    login = machine_login(cli, dev_tenant, profile="jwt", with_key=True)
     assert login.returncode == 0, login.stderr
     assert _doctor(cli, "jwt")[1]["private key"]["outcome"] == "ok"
     moved = key_file.with_name("moved.pem")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.cli.conftest import Cli
+from tests.cli.machine_login import machine_login
 from tui_console.devtenant import RunningTenant, seed
 from tui_console.devtenant.records import SignInContext
 
@@ -24,12 +25,7 @@ Support = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def _signed_in(cli: Cli, tenant: RunningTenant) -> Support:
-    client = tenant.support_client
-    login = cli.run(
-        "--profile", "support", "--issuer", tenant.issuer, "--client-id", client["client_id"],
-        "login", "--client-credentials", "--client-secret-file", "-",
-        input_text=client["client_secret"],
-    )  # fmt: skip
+    login = machine_login(cli, tenant, secret_ending="")
     assert login.returncode == 0, login.stderr
 
     def support(*args: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:

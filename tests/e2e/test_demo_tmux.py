@@ -2,108 +2,30 @@
 
 The walk-through is a list of steps run in order against one demo console; each step is a
 function taking the :class:`TmuxSession`, so more steps (editing metadata, revoking a device)
-slot in before :func:`quit_with_ctrl_q` without touching the others.
+slot in before :func:`quit_says_the_draft_is_kept` without touching the others.
 
-The tmux server is a private one (``-L``, no config file) started with an environment whose
-XDG directories are under ``tmp_path``, so the demo tenant's state and tokens never touch the
-person's own; it is always killed at the end, pass or fail.
+The console runs in :mod:`tests.e2e.tmux` (the ``demo_console`` fixture of ``conftest.py``): a
+private tmux server with the XDG directories under ``tmp_path``, so the demo tenant's state and
+tokens never touch the person's own; it is always killed at the end, pass or fail.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.tmux import TmuxSession
+
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 USER_CODE = re.compile(r"\b([B-Z]{4}-[B-Z]{4})\b")
-
-
-class TmuxSession:
-    """One command in a detached tmux window of a private tmux server."""
-
-    def __init__(self, command: list[str], env: dict[str, str], width: int, height: int) -> None:
-        self.socket = f"tui-e2e-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        self.user_code: str | None = None
-        self.tenant_file: Path | None = None
-        """The demo tenant's state file, to check what the console changed there."""
-        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", str(width),
-                   "-y", str(height), " ".join(command))  # fmt: skip
-        self._tmux("set-option", "-g", "set-clipboard", "on")
-
-    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=check,
-            timeout=10,
-        )
-
-    def screen(self) -> str:
-        """The visible pane as text."""
-        return self._tmux("capture-pane", "-t", "demo", "-p").stdout
-
-    def send(self, *keys: str) -> None:
-        self._tmux("send-keys", "-t", "demo", *keys)
-
-    def wait_for(self, pattern: str | re.Pattern[str], timeout: float = 20.0) -> str:
-        """The screen once it shows ``pattern`` (text or regex); fails with the screen."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            found = pattern.search(screen) if isinstance(pattern, re.Pattern) else pattern in screen
-            if found:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{pattern!r} never appeared:\n{self.screen()}")
-
-    def clipboard(self) -> str:
-        """tmux's newest paste buffer: what OSC 52 put there."""
-        return self._tmux("show-buffer", check=False).stdout
-
-    def alive(self) -> bool:
-        return self._tmux("has-session", "-t", "demo", check=False).returncode == 0
-
-    def kill(self) -> None:
-        self._tmux("kill-server", check=False)
-
-
-@pytest.fixture
-def demo_console(tmp_path: Path) -> Iterator[TmuxSession]:
-    """``python -m tui_console demo`` at 80x24, its files under ``tmp_path``."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AUTH0_", "XDG_", "SSH_", "TUI_CONSOLE_", "TMUX"))
-        and key not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER", "NO_COLOR")
-    }
-    env.update(
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_STATE_HOME=str(tmp_path / "state"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-        TERM="xterm-256color",
-    )
-    session = TmuxSession([sys.executable, "-m", "tui_console", "demo"], env, 80, 24)
-    session.tenant_file = tmp_path / "data" / "tui-console" / "demo-tenant.json"
-    try:
-        yield session
-    finally:
-        session.kill()
 
 
 # -- the steps ---------------------------------------------------------------------------------
@@ -143,13 +65,6 @@ def _tenant(tmux: TmuxSession) -> dict[str, Any]:
     return data
 
 
-def _press(tmux: TmuxSession, *keys: str) -> None:
-    """Send keys one at a time with a pause: a terminal reads ESC then a key as alt+key."""
-    for key in keys:
-        tmux.send(key)
-        time.sleep(0.3)
-
-
 def _ada_metadata(tmux: TmuxSession) -> dict[str, Any]:
     [ada] = [u for u in _tenant(tmux)["users"] if u["email"] == "ada@example.com"]
     metadata: dict[str, Any] = ada["user_metadata"]
@@ -160,11 +75,11 @@ def metadata_tab_then_3_reaches_identities_untouched(tmux: TmuxSession) -> None:
     """Entering Metadata does not give the editor the keys: `3` shows Identities, and the
     JSON is as loaded ("No changes." when back)."""
     before = _ada_metadata(tmux)
-    _press(tmux, "2")
+    tmux.press("2")
     tmux.wait_for("Loaded from Auth0")
-    _press(tmux, "3")
+    tmux.press("3")
     tmux.wait_for("★ primary")
-    _press(tmux, "2")
+    tmux.press("2")
     tmux.wait_for("No changes.")
     tmux.wait_for("⏎ Edit")  # the footer says how to start editing
     assert _ada_metadata(tmux) == before
@@ -172,30 +87,30 @@ def metadata_tab_then_3_reaches_identities_untouched(tmux: TmuxSession) -> None:
 
 def metadata_edit_is_saved_at_the_tenant(tmux: TmuxSession) -> None:
     """Tab 2, Enter to edit, change "dark" to "darkX", ctrl+s, Save: the tenant has it."""
-    _press(tmux, "2")
+    tmux.press("2")
     tmux.wait_for("Loaded from Auth0")
-    _press(tmux, "Enter")
+    tmux.press("Enter")
     tmux.wait_for("esc Leave field")  # the footer says how to leave the editor
-    _press(tmux, "Down", "End", "Left", "Left")
+    tmux.press("Down", "End", "Left", "Left")
     tmux.send("-l", "X")
     tmux.wait_for("To send: set theme")
-    _press(tmux, "C-s")
+    tmux.press("C-s")
     tmux.wait_for("Save these metadata changes?")
     assert '"theme": "darkX"' in tmux.screen()  # the request body shown before sending
-    _press(tmux, "Enter")
+    tmux.press("Enter")
     tmux.wait_for("Saved: set theme")
     assert _ada_metadata(tmux)["theme"] == "darkX"
 
 
 def add_key_dialog_shows_its_buttons(tmux: TmuxSession) -> None:
     """Devices, `a`: at 80x24 the dialog's Cancel and Add key buttons are on screen."""
-    _press(tmux, "Escape", "4")
+    tmux.press("Escape", "4")
     tmux.wait_for("needs an admin scope")
-    _press(tmux, "a")
+    tmux.press("a")
     screen = tmux.wait_for("Device name")
     buttons = [line for line in screen.splitlines() if "Cancel" in line]
     assert buttons and "Add key" in buttons[0]  # the dialog's row, not the footer
-    _press(tmux, "Escape")
+    tmux.press("Escape")
     tmux.wait_for("needs an admin scope")
 
 
@@ -204,13 +119,13 @@ def device_credential_is_revoked_by_id(tmux: TmuxSession) -> None:
     before = {c["id"] for c in _tenant(tmux)["device_credentials"]}
     target = "dcr_Ad4L0v3lac3K3y01"
     assert target in before
-    _press(tmux, "4")
+    tmux.press("4")
     tmux.wait_for("needs an admin scope")
-    _press(tmux, "Tab", "Tab")
+    tmux.press("Tab", "Tab")
     tmux.send("-l", target)
-    _press(tmux, "Enter")
+    tmux.press("Enter")
     tmux.wait_for(f"Revoke {target}?")
-    _press(tmux, "Tab", "Enter")  # Cancel has the focus on a dangerous question
+    tmux.press("Tab", "Enter")  # Cancel has the focus on a dangerous question
     deadline = time.monotonic() + 10
     while target in {c["id"] for c in _tenant(tmux)["device_credentials"]}:
         assert time.monotonic() < deadline, tmux.screen()
@@ -219,22 +134,22 @@ def device_credential_is_revoked_by_id(tmux: TmuxSession) -> None:
 
 def palette_finds_revoke(tmux: TmuxSession) -> None:
     """ctrl+p, "revoke": the Devices action is offered by name."""
-    _press(tmux, "Escape", "1")
-    _press(tmux, "C-p")
+    tmux.press("Escape", "1")
+    tmux.press("C-p")
     time.sleep(0.5)
     tmux.send("-l", "revoke")
     tmux.wait_for("devices: revoke")
-    _press(tmux, "Escape")
+    tmux.press("Escape")
     tmux.wait_for(re.compile(r"name +Ada Lovelace"))
 
 
 def help_shows_binding_ids(tmux: TmuxSession) -> None:
     """F1, then "save": the key with its binding id, the name [keymap] rebinds it by."""
-    _press(tmux, "F1")
+    tmux.press("F1")
     tmux.wait_for("Keys")
     tmux.send("-l", "save")
     tmux.wait_for("[metadata.save]")
-    _press(tmux, "Escape")
+    tmux.press("Escape")
     tmux.wait_for(re.compile(r"name +Ada Lovelace"))
 
 
@@ -243,33 +158,33 @@ JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}")
 
 def v_reveals_the_token_and_leaving_hides_it(tmux: TmuxSession) -> None:
     """Session, `v`: the raw token is on screen; another tab and back: it is hidden."""
-    _press(tmux, "5")
+    tmux.press("5")
     tmux.wait_for("Signature: valid")
     assert not JWT.search(tmux.screen())
-    _press(tmux, "v")
+    tmux.press("v")
     tmux.wait_for(JWT)  # scrolled into view at 80x24
-    _press(tmux, "1", "5")
+    tmux.press("1", "5")
     tmux.wait_for("v Reveal")
     time.sleep(0.5)
     assert not JWT.search(tmux.screen())
-    _press(tmux, "v")  # hidden on leaving: `v` reveals it again (it would hide a shown one)
+    tmux.press("v")  # hidden on leaving: `v` reveals it again (it would hide a shown one)
     tmux.wait_for(JWT)
-    _press(tmux, "v")
+    tmux.press("v")
 
 
 def slash_filters_the_calls(tmux: TmuxSession) -> None:
     """Calls, `/`, "userinfo": a visible filter, and only /userinfo rows stay."""
-    _press(tmux, "6")
+    tmux.press("6")
     screen = tmux.wait_for("/api/v2/users")
     assert "/userinfo" in screen
-    _press(tmux, "/")
+    tmux.press("/")
     tmux.wait_for("filter:")
     tmux.send("-l", "userinfo")
     time.sleep(0.8)
     screen = tmux.screen()
     assert "/userinfo" in screen, screen
     assert "/api/v2/users" not in screen, screen
-    _press(tmux, "Escape")
+    tmux.press("Escape")
     tmux.wait_for("/api/v2/users")
 
 
@@ -282,15 +197,15 @@ def security_tab_enrolls_an_authenticator_app_and_removes_it(tmux: TmuxSession) 
     verifies; the app is listed; `d` and Remove take it away."""
     import pyotp
 
-    _press(tmux, "7")
+    tmux.press("7")
     screen = tmux.wait_for("MacBook Touch ID")
     assert "my acct read" in screen  # the gauge
-    _press(tmux, "a")
+    tmux.press("a")
     tmux.wait_for("Add a sign-in method")
-    _press(tmux, "Enter")
+    tmux.press("Enter")
     tmux.wait_for("Name to show in your list")
     tmux.send("-l", "Pixel")
-    _press(tmux, "Enter")
+    tmux.press("Enter")
     screen = tmux.wait_for("code into it:")
     assert "▀" in screen and "▄" in screen  # the QR code, drawn beside the code
     secret = "".join(
@@ -300,13 +215,13 @@ def security_tab_enrolls_an_authenticator_app_and_removes_it(tmux: TmuxSession) 
     )
     assert len(secret) == 32, screen
     tmux.send("-l", pyotp.TOTP(secret).now())
-    _press(tmux, "Enter")
+    tmux.press("Enter")
     tmux.wait_for("Added the authenticator app (Pixel)")
     screen = tmux.wait_for(re.compile(r"authenticator app +Pixel"))  # listed again after it
     assert "my acct write" in screen
-    _press(tmux, "Down", "Down", "Down", "d")
+    tmux.press("Down", "Down", "Down", "d")
     tmux.wait_for("Remove the authenticator app Pixel?")
-    _press(tmux, "Tab", "Enter")  # Cancel has the focus on a dangerous question
+    tmux.press("Tab", "Enter")  # Cancel has the focus on a dangerous question
     screen = tmux.wait_for("Removed the authenticator app")
     assert "Pixel" not in screen
 
@@ -314,18 +229,16 @@ def security_tab_enrolls_an_authenticator_app_and_removes_it(tmux: TmuxSession) 
 def quit_says_the_draft_is_kept(tmux: TmuxSession) -> None:
     """An unsaved edit, then ctrl+q: the question says the draft is kept (it is), and `y`
     quits, ending the tmux window."""
-    _press(tmux, "2")
+    tmux.press("2")
     tmux.wait_for("⏎ Edit")
-    _press(tmux, "Enter", "Down", "End", "Left", "Left")
+    tmux.press("Enter", "Down", "End", "Left", "Left")
     tmux.send("-l", "Y")
     tmux.wait_for("To send: set theme")
-    _press(tmux, "Escape", "C-q")
+    tmux.press("Escape", "C-q")
     screen = tmux.wait_for("Quit with unsaved metadata edits?")
     assert "kept" in screen and "draft" in screen and "lose" not in screen
-    _press(tmux, "y")
-    deadline = time.monotonic() + 10
-    while tmux.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    tmux.press("y")
+    tmux.wait_for_exit()
     assert not tmux.alive()
 
 
@@ -353,9 +266,7 @@ def test_demo_walk_through(demo_console: TmuxSession, tmp_path: Path) -> None:
     that tells the truth about the draft (issue 10, "Done when")."""
     for step in STEPS:
         step(demo_console)
-    deadline = time.monotonic() + 10
-    while demo_console.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    demo_console.wait_for_exit()
     assert not demo_console.alive()
     assert (tmp_path / "data" / "tui-console" / "demo-tenant.json").exists()
     drafts = list((tmp_path / "state").rglob("drafts/*.json"))

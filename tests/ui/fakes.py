@@ -1,8 +1,16 @@
-"""A deterministic stand-in for AccountSession, for snapshots: fixed clock, codes, users.
+"""One frozen world for the UI tests: Ada Lovelace on acme.eu.auth0.com, at one "now".
 
-Everything a screen or pane asks for is answered from constants (no network, no disk), with
-the clock frozen at :data:`NOW`, so every countdown, "ago" and expiry in a snapshot reads the
-same on every run. Device sign-ins show :data:`USER_CODE` and then wait forever.
+:class:`FakeSession` answers like :class:`~tui_console.account.AccountSession` from constants
+(no network, no disk), with the clock frozen at :data:`NOW`, so every countdown, "ago" and
+expiry in a snapshot reads the same on every run. The console's screens (``ConsoleApp``) and
+the single-pane harness (:mod:`tests.ui.panes.harness`) both run on it, so a pane shows the
+same Ada, the same tokens and the same recorded calls in either.
+
+It is a real class checked by mypy against the panes' protocol
+(:class:`~tui_console.ui.panes.security.SecuritySession`, which extends
+:class:`~tui_console.ui.panes.PaneSession`), not a mock: a method the panes call that it
+lacks, or one with another signature, is a type error (see :func:`_conforms`). Device
+sign-ins show :data:`USER_CODE` and then wait forever, as do browser sign-ins and linking.
 """
 
 from __future__ import annotations
@@ -12,39 +20,47 @@ import base64
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_console.account import (
     REQUIRED_SCOPES,
+    CallLog,
+    CallRecord,
+    DeviceCredentialPage,
     DevicePrompt,
+    Identity,
+    InsufficientScope,
+    LogoutReport,
+    MetadataUpdate,
+    PollProgress,
+    RateLimitBoard,
+    Revocation,
     SessionStatus,
     TokenDetails,
     TokenStatus,
+    TokenView,
+    User,
     UserProfile,
+    metadata_patch,
 )
-from tui_console.auth.device import PollProgress
-from tui_console.auth.inspect import TokenView
-from tui_console.call_log import CallLog, CallRecord
 from tui_console.config import MANAGEMENT_SCOPES, Profile
 from tui_console.errors import NotSignedIn, TuiConsoleError
-from tui_console.management import (
-    DeviceCredential,
-    DeviceCredentialPage,
-    Identity,
-    MetadataUpdate,
-    User,
-)
+from tui_console.management import metadata_size_warnings
 from tui_console.my_account.models import parse_methods
 from tui_console.my_account.pending import PendingEnrollments
-from tui_console.ratelimit import RateLimitBoard
 from tui_console.ratelimit.headers import RateLimitState
 from tui_console.self_service import AuthenticationMethod, SignInMethods
 
-NOW = 1_726_000_000.0
-"""The frozen "now": 2024-09-10 20:26:40 UTC."""
+if TYPE_CHECKING:
+    from tui_console.ui.panes.security import SecuritySession
 
-ISSUER = "https://acme.eu.auth0.com/"
+NOW = 1710339000.0
+"""The frozen "now": 2024-03-13 14:10:00 UTC, five minutes after Ada's account was created."""
+
+HOST = "acme.eu.auth0.com"
+ISSUER = f"https://{HOST}/"
 CLIENT_ID = "Tc9qL2vXn7RbW4kHs8YdJ3mFa6PeZ1Ug"
+AUDIENCE = ISSUER + "api/v2/"
 USER_ID = "auth0|65f1c0de5a1b2c3d4e5f6a7b"
 USER_CODE = "BCDF-GHJK"
 
@@ -53,12 +69,9 @@ def frozen_clock() -> float:
     return NOW
 
 
-PROFILE = Profile(
-    name="acme",
-    issuer=ISSUER,
-    client_id=CLIENT_ID,
-    audience=ISSUER + "api/v2/",
-)
+PROFILE = Profile(name="acme", issuer=ISSUER, client_id=CLIENT_ID, audience=AUDIENCE)
+
+# -- Ada, as the Management API returns her ----------------------------------------------------
 
 USER_JSON: dict[str, Any] = {
     "user_id": USER_ID,
@@ -66,72 +79,127 @@ USER_JSON: dict[str, Any] = {
     "email_verified": True,
     "name": "Ada Lovelace",
     "nickname": "ada",
-    "picture": "https://s.gravatar.com/avatar/ada.png",
+    "picture": "https://s.gravatar.com/avatar/0f1e2d?s=480&r=pg&d=al.png",
     "created_at": "2024-03-13T14:05:18.421Z",
-    "updated_at": "2024-09-10T19:00:00.000Z",
-    "last_login": "2024-09-10T20:00:00.000Z",
-    "logins_count": 42,
+    "updated_at": "2024-03-13T14:05:18.421Z",
     "identities": [
         {
-            "connection": "Username-Password-Authentication",
             "provider": "auth0",
             "user_id": "65f1c0de5a1b2c3d4e5f6a7b",
+            "connection": "Username-Password-Authentication",
             "isSocial": False,
         },
         {
-            "connection": "github",
-            "provider": "github",
-            "user_id": "1842",
+            "provider": "google-oauth2",
+            "user_id": "104817261815121012345",
+            "connection": "google-oauth2",
             "isSocial": True,
-            "profileData": {"name": "Ada L.", "nickname": "countess"},
+            "profileData": {"name": "Ada Lovelace", "email": "ada.lovelace@gmail.com"},
+        },
+        {
+            "provider": "github",
+            "user_id": 1815,
+            "connection": "github",
+            "isSocial": True,
+            "profileData": {"nickname": "countess-of-lovelace", "email": "ada@example.com"},
         },
     ],
-    "user_metadata": {"theme": "dark", "language": "en", "notify": {"email": True}},
-    "app_metadata": {"plan": "analytical-engine"},
+    "user_metadata": {
+        "theme": "dark",
+        "language": "en-GB",
+        "favourite_machine": "Analytical Engine",
+        "preferences": {"notifications": {"email": True, "sms": False}},
+    },
 }
 
-DEVICES = (
-    DeviceCredential(
-        id="dcr_0123456789abcdef",
-        device_name="Ada's laptop",
-        device_id="laptop-1",
-        type="public_key",
-        user_id=USER_ID,
-        client_id=CLIENT_ID,
-    ),
-    DeviceCredential(
-        id="dcr_fedcba9876543210",
-        device_name="Difference Engine",
-        device_id="engine-2",
-        type="refresh_token",
-        user_id=USER_ID,
-        client_id=CLIENT_ID,
-    ),
-)
+DEVICES_JSON: list[dict[str, Any]] = [
+    {
+        "id": "dcr_Ad4L0v3lac3K3y01",
+        "device_name": "Ada's laptop",
+        "device_id": "7F9C2BA4",
+        "type": "public_key",
+        "user_id": USER_ID,
+        "client_id": CLIENT_ID,
+    },
+    {
+        "id": "dcr_Ad4R3fr3shT0k3n2",
+        "device_name": "tui-console/0.1.0 (Linux x86_64)",
+        "type": "refresh_token",
+        "user_id": USER_ID,
+        "client_id": CLIENT_ID,
+    },
+    {
+        "id": "dcr_Ad4R0t4t1ngT0k3n",
+        "device_name": "Mobile app [beta]",
+        "type": "rotating_refresh_token",
+        "user_id": USER_ID,
+        "client_id": "OtherClient0000000000000000000001",
+    },
+]
 
+# -- her tokens: issued ten minutes ago, the access token for a day, the ID token for ten hours -
 
-def _b64(data: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-
+ISSUED_AT = int(NOW - 600)
+ACCESS_HEADER: dict[str, Any] = {"alg": "RS256", "typ": "JWT", "kid": "devtenant-1"}
 ACCESS_CLAIMS: dict[str, Any] = {
     "iss": ISSUER,
     "sub": USER_ID,
-    "aud": [ISSUER + "api/v2/", ISSUER + "userinfo"],
-    "iat": int(NOW - 600),
-    "exp": int(NOW + 86400 - 600),
-    "scope": " ".join(MANAGEMENT_SCOPES),
+    "aud": [AUDIENCE, ISSUER + "userinfo"],
+    "iat": ISSUED_AT,
+    "exp": ISSUED_AT + 86400,
     "azp": CLIENT_ID,
+    "scope": " ".join(MANAGEMENT_SCOPES),
 }
 ID_CLAIMS: dict[str, Any] = {
     "iss": ISSUER,
     "sub": USER_ID,
     "aud": CLIENT_ID,
-    "iat": int(NOW - 600),
-    "exp": int(NOW + 36000 - 600),
+    "iat": ISSUED_AT,
+    "exp": ISSUED_AT + 36000,
     "name": "Ada Lovelace",
     "email": "ada@example.com",
 }
+
+
+def _segment(data: Mapping[str, Any]) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def fake_jwt(header: Mapping[str, Any], claims: Mapping[str, Any]) -> str:
+    """A JWT-shaped string with a fake signature (nothing here checks it)."""
+    return f"{_segment(header)}.{_segment(claims)}.c2lnbmF0dXJl"
+
+
+# -- the last half minute's traffic --------------------------------------------------------------
+
+_ADA = "/api/v2/users/auth0%7C65f1c0de5a1b2c3d4e5f6a7b"
+_SINCE = NOW - 30
+
+CALLS: tuple[tuple[float, str, str, int | None, float, str | None, RateLimitState | None], ...] = (
+    (0, "GET", "/userinfo", 200, 41.0, "userinfo", RateLimitState(10, 9, NOW + 12, _SINCE)),
+    (5, "GET", _ADA, 429, 9.0, "management-read", RateLimitState(50, 0, NOW - 24, NOW - 25)),
+    (10, "GET", _ADA, 200, 57.0, "management-read", RateLimitState(50, 49, NOW + 1, NOW - 20)),
+    (15, "GET", "/api/v2/device-credentials?user_id=auth0...&page=0", 403, 23.0, None, None),
+    (20, "GET", "/.well-known/jwks.json", 200, 12.0, None, None),
+    (27, "PATCH", _ADA, None, 15000.0, None, None),
+)
+"""(seconds after :data:`NOW` - 30 s, method, path, status, ms, rate-limit bucket, its state):
+the profile loaded, Ada's user read after one 429, the device list refused to a personal
+sign-in, the signing keys fetched for a signature check, and a save whose answer never came."""
+
+
+def _record_traffic(calls: CallLog, board: RateLimitBoard) -> None:
+    """:data:`CALLS` in the log, and their rate-limit reports on the board."""
+    for offset, method, path, status, latency, bucket, state in CALLS:
+        error = "ReadTimeout" if status is None else None
+        at = _SINCE + offset
+        calls.add(CallRecord(at, method, HOST, path, status, latency, state, error=error))
+        if bucket is not None and state is not None:
+            board.record(bucket, state)
+
+
+# -- sign-in -------------------------------------------------------------------------------------
 
 
 class FakeDeviceLogin:
@@ -183,31 +251,30 @@ class FakeSignInMethods(SignInMethods):
 
 
 class FakeSession:
-    """Answers like AccountSession for Ada on acme.eu.auth0.com, frozen at :data:`NOW`."""
+    """Answers like AccountSession for Ada on acme.eu.auth0.com, frozen at :data:`NOW`.
 
-    def __init__(self, *, signed_in: bool = True, scopes: Iterable[str] = MANAGEMENT_SCOPES):
+    ``signed_in=False``: no tokens (the sign-in screen comes first). ``granted``: the scopes
+    her token holds (the panes disable what the others would allow). ``list_fails``: listing
+    device credentials is refused, as Auth0 refuses it to a personal sign-in.
+    """
+
+    def __init__(
+        self,
+        *,
+        signed_in: bool = True,
+        granted: Iterable[str] = MANAGEMENT_SCOPES,
+        list_fails: bool = False,
+    ) -> None:
         self.profile = PROFILE
         self.signed_in = signed_in
-        self.scopes = tuple(scopes)
+        self.scopes = tuple(granted)
+        self.list_fails = list_fails
         self.rate_limits = RateLimitBoard(clock=frozen_clock)
         self.calls = CallLog()
-        self.metadata: dict[str, Any] = dict(USER_JSON["user_metadata"])
-        self.devices = list(DEVICES)
+        _record_traffic(self.calls, self.rate_limits)
+        self.user = User.from_json(USER_JSON)
+        self.devices = [dict(device) for device in DEVICES_JSON]
         self._sign_in_methods = FakeSignInMethods()
-        self._record_traffic()
-
-    def _record_traffic(self) -> None:
-        """A few calls and rate-limit reports, as after loading the profile tab."""
-        host = "acme.eu.auth0.com"
-        entries = [
-            ("GET", "/userinfo", 200, 84.0, "userinfo", RateLimitState(10, 9, NOW + 12, NOW - 5)),
-            ("GET", f"/api/v2/users/{USER_ID}", 200, 121.0, "management-read", None),
-        ]
-        read_state = RateLimitState(50, 49, NOW + 1, NOW - 5)
-        for method, path, status, latency, bucket, state in entries:
-            state = state or read_state
-            self.calls.add(CallRecord(NOW - 5, method, host, path, status, latency, state))
-            self.rate_limits.record(bucket, state)
 
     # -- sign-in -------------------------------------------------------------------------------
 
@@ -219,7 +286,7 @@ class FakeSession:
                 TokenStatus(
                     audience=self.profile.audience,
                     scopes=self.scopes,
-                    expires_at=NOW + 86400 - 600,
+                    expires_at=float(ACCESS_CLAIMS["exp"]),
                     has_refresh_token=True,
                     token_type="Bearer",
                 ),
@@ -251,18 +318,12 @@ class FakeSession:
                 audience=self.profile.audience,
                 token_type="Bearer",
                 scopes=self.scopes,
-                issued_at=NOW - 600,
-                expires_at=NOW + 86400 - 600,
+                issued_at=float(ACCESS_CLAIMS["iat"]),
+                expires_at=float(ACCESS_CLAIMS["exp"]),
                 has_refresh_token=True,
                 refresh_state="fresh",
-                access_token=TokenView(
-                    opaque=False,
-                    header={"alg": "RS256", "typ": "JWT", "kid": "demo-key-1"},
-                    claims=ACCESS_CLAIMS,
-                ),
-                id_token=TokenView(
-                    opaque=False, header={"alg": "RS256", "kid": "demo-key-1"}, claims=ID_CLAIMS
-                ),
+                access_token=TokenView(opaque=False, header=ACCESS_HEADER, claims=ACCESS_CLAIMS),
+                id_token=TokenView(opaque=False, header=ACCESS_HEADER, claims=ID_CLAIMS),
             )
         ]
 
@@ -274,19 +335,19 @@ class FakeSession:
         return None if needed in self.granted_scopes() else needed
 
     async def check_signature(self, audience: str | None, *, which: str = "access") -> str:
-        return "signature valid (RS256, key demo-key-1 from the tenant's JWKS)"
+        return "valid: signed with the issuer's key devtenant-1"
 
     def reveal_token(self, audience: str | None, *, which: str = "access") -> str:
-        return "eyJhbGciOiJSUzI1NiJ9." + _b64(ACCESS_CLAIMS) + ".c2lnbmF0dXJl"
+        if not self.signed_in or audience != self.profile.audience:
+            raise NotSignedIn("There is no such token stored.")
+        return fake_jwt(ACCESS_HEADER, ACCESS_CLAIMS if which == "access" else ID_CLAIMS)
 
     def user_id(self) -> str:
         if not self.signed_in:
             raise NotSignedIn("No one is signed in.")
         return USER_ID
 
-    async def logout(self) -> Any:
-        from tui_console.account import LogoutReport, Revocation
-
+    async def logout(self) -> LogoutReport:
         self.signed_in = False
         return LogoutReport(wiped=True, revocations=(Revocation(None, revoked=True),))
 
@@ -295,32 +356,29 @@ class FakeSession:
 
     # -- the account ---------------------------------------------------------------------------
 
-    def _user(self) -> User:
-        return User.from_json({**USER_JSON, "user_metadata": self.metadata})
-
     async def userinfo(self) -> UserProfile:
-        user = self._user()
         return UserProfile(
             sub=USER_ID,
-            name=user.name,
-            nickname=user.nickname,
-            email=user.email,
-            email_verified=user.email_verified,
-            picture=user.picture,
-            updated_at=user.updated_at,
-            claims={"sub": USER_ID, "name": user.name, "email": user.email},
+            name=self.user.name,
+            nickname=self.user.nickname,
+            email=self.user.email,
+            email_verified=self.user.email_verified,
+            picture=self.user.picture,
+            updated_at=self.user.updated_at,
+            claims={"sub": USER_ID},
         )
 
     async def get_user(self) -> User:
-        return self._user()
+        return self.user
 
     async def update_metadata(
         self, *, set: Mapping[str, Any] | None = None, unset: Iterable[str] = ()
     ) -> MetadataUpdate:
-        self.metadata.update(set or {})
-        for key in unset:
-            self.metadata.pop(key, None)
-        return MetadataUpdate(user=self._user(), warnings=())
+        body = metadata_patch(set or {}, unset)
+        merged = {**self.user.user_metadata, **body["user_metadata"]}
+        kept = {key: value for key, value in merged.items() if value is not None}
+        self.user = User.from_json({**USER_JSON, "user_metadata": kept})
+        return MetadataUpdate(user=self.user, warnings=metadata_size_warnings(kept))
 
     async def link_identity(
         self,
@@ -331,22 +389,40 @@ class FakeSession:
         timeout: float = 300,
         on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
     ) -> tuple[Identity, ...]:
-        await asyncio.Event().wait()
+        open_url(ISSUER + "authorize?client_id=" + CLIENT_ID)
+        await asyncio.Event().wait()  # the person never finishes in the browser
         raise AssertionError("unreachable")
 
     async def unlink_identity(self, provider: str, identity_user_id: str) -> tuple[Identity, ...]:
-        return self._user().identities[:1]
-
-    async def list_devices(self, *, page: int = 0, per_page: int = 50) -> DeviceCredentialPage:
-        return DeviceCredentialPage(
-            credentials=tuple(self.devices), start=0, limit=per_page, total=len(self.devices)
+        return tuple(
+            identity
+            for identity in self.user.identities
+            if (identity.provider, identity.user_id) != (provider, identity_user_id)
         )
 
+    async def list_devices(self, *, page: int = 0, per_page: int = 50) -> DeviceCredentialPage:
+        if self.list_fails:
+            raise InsufficientScope(
+                "Listing device credentials needs an admin scope (read:device_credentials), "
+                "which Auth0 does not grant to a personal sign-in.",
+                status=403,
+                required_scopes=("read:device_credentials",),
+                hint="Revoking a credential by its id and adding a device key still work.",
+            )
+        listed = {"start": 0, "limit": per_page, "total": len(self.devices)}
+        body = {**listed, "device_credentials": self.devices}
+        return DeviceCredentialPage.from_json(body, page=page, per_page=per_page)
+
     async def add_device(self, *, name: str, public_key: bytes, device_id: str) -> str:
-        return "dcr_new0000000000000"
+        return "dcr_N3wK3yFr0mT3st01"
 
     async def revoke_device(self, credential_id: str) -> None:
-        self.devices = [d for d in self.devices if d.id != credential_id]
+        self.devices = [device for device in self.devices if device["id"] != credential_id]
 
     def sign_in_methods(self) -> SignInMethods:
         return self._sign_in_methods
+
+
+def _conforms(session: FakeSession) -> SecuritySession:
+    """mypy checks that FakeSession has every method the panes use, with their types."""
+    return session

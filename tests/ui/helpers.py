@@ -1,4 +1,5 @@
-"""Small helpers for Pilot tests: wait for a condition while the app keeps running."""
+"""Small helpers for Pilot tests: wait for a condition while the app keeps running, read what
+a widget shows and whether the person can see it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 NO_BROWSER = (False, "tests have no display")
 DESKTOP = (True, "a graphical display is available")
@@ -40,3 +43,12 @@ class Opener:
     def __call__(self, url: str) -> bool:
         self.urls.append(url)
         return self.result
+
+
+def visible_region(widget: Widget) -> Region:
+    """The part of ``widget`` the person can see: clipped by the screen and each scroller."""
+    visible = widget.region.intersection(widget.screen.region)
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, Widget) and ancestor.is_scrollable:
+            visible = visible.intersection(ancestor.content_region)
+    return visible

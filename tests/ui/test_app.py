@@ -10,6 +10,7 @@ from typing import Any
 from textual.command import CommandPalette
 from textual.widgets import Button, Input, Static
 
+from tests.ui.console import console_app
 from tests.ui.fakes import FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, text_of, wait_for
 from tui_console.account import AccountSession
@@ -24,11 +25,8 @@ from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.session_strip import SessionStrip
 
 
-def _fake_app(session: Any = None, **kwargs: Any) -> ConsoleApp:
-    kwargs.setdefault("opener", Opener())
-    kwargs.setdefault("browser_check", lambda: NO_BROWSER)
-    kwargs.setdefault("clock", frozen_clock)
-    return ConsoleApp(FakeSession() if session is None else session, **kwargs)  # type: ignore[arg-type]
+def _fake_app(session: FakeSession | None = None, **kwargs: Any) -> ConsoleApp:
+    return console_app(FakeSession() if session is None else session, **kwargs)
 
 
 async def _main(pilot: Any) -> MainScreen:

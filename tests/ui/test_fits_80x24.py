@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from tests.ui.fakes import FakeSession, frozen_clock
-from tests.ui.helpers import NO_BROWSER, Opener, wait_for
+from tests.ui.console import SIZE, console_app, settled_main_screen
+from tests.ui.fakes import NOW, FakeSession
+from tests.ui.helpers import visible_region, wait_for
 from tui_console.account import metadata_changes
 from tui_console.call_log import CallRecord
 from tui_console.ratelimit.headers import RateLimitState
@@ -27,7 +27,6 @@ from tui_console.ui.app import ConsoleApp
 from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.screens.add_device_key import AddDeviceKeyScreen
 from tui_console.ui.screens.help import HelpScreen
-from tui_console.ui.screens.main import MainScreen
 from tui_console.ui.screens.setup import SetupScreen
 from tui_console.ui.screens.sign_in import SignInScreen
 from tui_console.ui.screens.sign_in_method_dialogs import (
@@ -40,35 +39,18 @@ from tui_console.ui.screens.verify_code import CodeRequest, VerifyCodeScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
 from tui_console.ui.widgets.json_diff import ConflictScreen, PatchPreview
 
-SIZE = (80, 24)
-
 BASE = {"theme": "dark", "language": "en-GB", "favourite_machine": "Analytical Engine"}
 THEIRS = {**BASE, "theme": "solarized", "added_elsewhere": True, "long": "x" * 300}
 YOURS = {**BASE, "theme": "light", "pronouns": "she/her", "notes": ["a"] * 40}
 
 
 def _app(*, signed_in: bool = True, setup: bool = False) -> ConsoleApp:
-    session = None if setup else FakeSession(signed_in=signed_in)
-    return ConsoleApp(
-        session,  # type: ignore[arg-type]
-        opener=Opener(),
-        clock=frozen_clock,
-        browser_check=lambda: NO_BROWSER,
-    )
-
-
-async def _main(pilot: Pilot[Any]) -> MainScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
-    screen = pilot.app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
+    return console_app(None if setup else FakeSession(signed_in=signed_in))
 
 
 def _tab(number: int) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def show(pilot: Pilot[Any]) -> None:
-        main = await _main(pilot)
+        main = await settled_main_screen(pilot)
         main.action_show_tab(main.tabs.query("TabPane")[number - 1].id or "")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.1)
@@ -78,7 +60,7 @@ def _tab(number: int) -> Callable[[Pilot[Any]], Awaitable[None]]:
 
 def _modal(make: Callable[[], Any]) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def show(pilot: Pilot[Any]) -> None:
-        await _main(pilot)
+        await settled_main_screen(pilot)
         screen = make()
         pilot.app.push_screen(screen)
         await wait_for(pilot, lambda: pilot.app.screen is screen)
@@ -99,7 +81,7 @@ async def _sign_in(pilot: Pilot[Any], key: str) -> None:
 
 
 async def _help(pilot: Pilot[Any]) -> None:
-    await _main(pilot)
+    await settled_main_screen(pilot)
     await pilot.press("f1")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
 
@@ -139,13 +121,13 @@ def _totp_prompt() -> VerifyCodeScreen:
 
 def _call() -> CallRecord:
     return CallRecord(
-        1_726_000_000.0,
+        NOW,
         "PATCH",
         "acme.eu.auth0.com",
         "/api/v2/users/auth0|65f1c0de5a1b2c3d4e5f6a7b?fields=user_metadata&q=•••",
         None,
         15012.0,
-        RateLimitState(50, 0, 1_726_000_030.0, 1_726_000_000.0),
+        RateLimitState(50, 0, NOW + 30, NOW),
         error="ReadTimeout",
         request_headers=(
             ("host", "acme.eu.auth0.com"),
@@ -157,7 +139,7 @@ def _call() -> CallRecord:
 
 
 async def _quit_question(pilot: Pilot[Any]) -> None:
-    main = await _main(pilot)
+    main = await settled_main_screen(pilot)
     main.metadata_pane.has_unsaved_changes = lambda: True  # type: ignore[method-assign]
     await pilot.press("ctrl+q")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
@@ -205,15 +187,6 @@ VIEWS: dict[str, tuple[dict[str, bool], Callable[[Pilot[Any]], Awaitable[None]]]
 }
 
 
-def _visible_region(widget: Widget) -> Region:
-    """The part of ``widget`` the person can see: clipped by the screen and each scroller."""
-    visible = widget.region.intersection(widget.screen.region)
-    for ancestor in widget.ancestors:
-        if isinstance(ancestor, Widget) and ancestor.is_scrollable:
-            visible = visible.intersection(ancestor.content_region)
-    return visible
-
-
 @pytest.mark.parametrize("view", list(VIEWS))
 async def test_every_focusable_control_is_on_screen_when_focused(view: str) -> None:
     """Tab through the view: every control it reaches is drawn inside the visible area.
@@ -232,7 +205,7 @@ async def test_every_focusable_control_is_on_screen_when_focused(view: str) -> N
             await pilot.wait_for_scheduled_animations()
             await pilot.pause(0.05)
             region = widget.region
-            seen = _visible_region(widget)
+            seen = visible_region(widget)
             wanted = min(region.height, 3)
             if seen.height < wanted or seen.width < min(region.width, 10):
                 hidden.append(f"{widget!r} at {region}, visible {seen}")
@@ -251,8 +224,8 @@ async def test_a_dialog_field_shows_with_its_label_and_the_title_on_opening() ->
         screen = app.screen
         title = screen.query_one("#title", Widget)
         labels = list(screen.query(".field-label").results(Widget))
-        assert _visible_region(title).height == 1
-        assert _visible_region(labels[0]).height == 1
+        assert visible_region(title).height == 1
+        assert visible_region(labels[0]).height == 1
         fields = [widget for widget in screen.focus_chain if widget.parent is labels[0].parent]
         for field in fields:
             field.focus()
@@ -261,4 +234,4 @@ async def test_a_dialog_field_shows_with_its_label_and_the_title_on_opening() ->
             siblings = list(field.parent.children) if field.parent else []
             label = siblings[siblings.index(field) - 1]
             if label.has_class("field-label"):
-                assert _visible_region(label).height == 1, f"{label} hidden while {field} focused"
+                assert visible_region(label).height == 1, f"{label} hidden while {field} focused"

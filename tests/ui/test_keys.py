@@ -13,15 +13,14 @@ from typing import Any
 
 import pytest
 from textual.command import CommandPalette
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Input, Static, Tab
 
-from tests.ui.fakes import FakeSession, frozen_clock
-from tests.ui.helpers import NO_BROWSER, Opener, text_of, wait_for
+from tests.ui.console import SIZE, console_app, on_main_screen, settled_main_screen
+from tests.ui.fakes import FakeSession
+from tests.ui.helpers import text_of, visible_region, wait_for
 from tui_console.redact import MASK
-from tui_console.ui.app import ConsoleApp
+from tui_console.ui.panes import MetadataPane
 from tui_console.ui.panes.call_detail import CallDetailScreen
 from tui_console.ui.screens.add_device_key import AddDeviceKeyScreen
 from tui_console.ui.screens.help import HelpScreen
@@ -32,34 +31,6 @@ from tui_console.ui.screens.sign_in import SignInScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen, TypedConfirmScreen
 from tui_console.ui.widgets.filter_table import FilterTable, TableFilter
 
-SIZE = (80, 24)
-
-
-def _app(session: FakeSession | None = None) -> ConsoleApp:
-    return ConsoleApp(
-        session or FakeSession(),  # type: ignore[arg-type]
-        opener=Opener(),
-        clock=frozen_clock,
-        browser_check=lambda: NO_BROWSER,
-    )
-
-
-async def _main(pilot: Pilot[Any]) -> MainScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen))
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
-    screen = pilot.app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
-def _visible(widget: Widget) -> Region:
-    visible = widget.region.intersection(widget.screen.region)
-    for ancestor in widget.ancestors:
-        if isinstance(ancestor, Widget) and ancestor.is_scrollable:
-            visible = visible.intersection(ancestor.content_region)
-    return visible
-
 
 async def _settled(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.1)
@@ -67,33 +38,40 @@ async def _settled(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.05)
 
 
+async def _show_tab(pilot: Pilot[Any], key: str) -> None:
+    """Press a tab's key, and let the tab lay out and scroll."""
+    await pilot.press(key)
+    await _settled(pilot)
+
+
+async def _metadata_tab(pilot: Pilot[Any], main: MainScreen) -> MetadataPane:
+    """Show the Metadata tab, once its JSON is loaded."""
+    await pilot.press("2")
+    pane = main.metadata_pane
+    await wait_for(pilot, lambda: pane.base is not None)
+    return pane
+
+
 class TestSessionReveal:
     async def test_v_scrolls_the_token_into_view_and_leaving_the_tab_hides_it(self) -> None:
         """At 80x24, `v` shows the whole raw token on screen; another tab and back: masked."""
         session = FakeSession()
-        app = _app(session)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("5")
-            await _settled(pilot)
+        async with on_main_screen(session) as (app, pilot, main):
+            await _show_tab(pilot, "5")
             raw = main.query_one("#session-raw", Static)
             await pilot.press("v")
             await _settled(pilot)
             assert MASK not in text_of(raw)
-            assert _visible(raw) == raw.region, f"{raw.region} shown as {_visible(raw)}"
-            await pilot.press("1")
-            await _settled(pilot)
-            await pilot.press("5")
-            await _settled(pilot)
+            assert visible_region(raw) == raw.region, f"{raw.region} shown as {visible_region(raw)}"
+            await _show_tab(pilot, "1")
+            await _show_tab(pilot, "5")
             assert MASK in text_of(raw)
 
 
 class TestSetupScreen:
     async def test_typing_lands_in_the_domain_and_the_check_result_is_on_screen(self) -> None:
         """The first field has the focus at once; ctrl+s's verdict shows above the footer."""
-        app = ConsoleApp(
-            None, opener=Opener(), clock=frozen_clock, browser_check=lambda: NO_BROWSER
-        )
+        app = console_app(None)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
             await pilot.pause(0.1)
@@ -103,23 +81,19 @@ class TestSetupScreen:
             await _settled(pilot)
             status = app.screen.query_one("#setup-status", Static)
             assert "not a domain name" in text_of(status)
-            assert _visible(status) == status.region and status.region.height >= 2
+            assert visible_region(status) == status.region and status.region.height >= 2
             button = app.screen.query_one("#setup-save")
-            assert _visible(button) == button.region
+            assert visible_region(button) == button.region
 
 
 class TestTabOverflow:
     async def test_tabs_that_do_not_fit_are_named_not_dropped(self) -> None:
         """At 50 columns a marker names the tabs cut off; at 80 every tab shows and no marker."""
-        app = _app()
-        async with app.run_test(size=(50, 20)) as pilot:
-            main = await _main(pilot)
+        async with on_main_screen(size=(50, 20)) as (app, pilot, main):
             marker = main.query_one("#tabs-overflow", Static)
             await wait_for(pilot, lambda: marker.has_class("-shown"))
             assert "6" in text_of(marker).split()
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             await _settled(pilot)
             assert not main.query_one("#tabs-overflow", Static).has_class("-shown")
 
@@ -128,21 +102,15 @@ class TestNavigationNeverTypes:
     async def test_the_metadata_tab_does_not_hand_the_keys_to_the_editor(self) -> None:
         """Entering Metadata focuses the pane, not the editor: `3` shows Identities and the JSON
         is untouched. Enter puts the cursor in the editor, Escape takes it out again."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("2")
-            pane = main.metadata_pane
-            await wait_for(pilot, lambda: pane.base is not None)
+        async with on_main_screen() as (app, pilot, main):
+            pane = await _metadata_tab(pilot, main)
             before = pane.editor.text
             assert app.focused is pane
-            await pilot.press("3")
-            await _settled(pilot)
+            await _show_tab(pilot, "3")
             assert main.active_tab == "identities"
             assert pane.editor.text == before
 
-            await pilot.press("2")
-            await _settled(pilot)
+            await _show_tab(pilot, "2")
             await pilot.press("enter")
             assert app.screen.focused is pane.editor  # (app.focused was narrowed to the pane)
             footer_keys = {
@@ -157,11 +125,8 @@ class TestNavigationNeverTypes:
 
     async def test_f3_switches_tabs_from_inside_the_editor(self) -> None:
         """A key that works from any widget: f3 leaves the editor for the next tab."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("2")
-            await wait_for(pilot, lambda: main.metadata_pane.base is not None)
+        async with on_main_screen() as (app, pilot, main):
+            await _metadata_tab(pilot, main)
             await pilot.press("e")
             assert app.focused is main.metadata_pane.editor
             await pilot.press("f3")
@@ -173,11 +138,8 @@ class TestNavigationNeverTypes:
 
     async def test_escape_leaves_a_text_field_so_letters_are_keys_again(self) -> None:
         """Escape in Devices' revoke-id field, then `a`: the add-key dialog, not an "a"."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("4")
-            await _settled(pilot)
+        async with on_main_screen() as (app, pilot, main):
+            await _show_tab(pilot, "4")
             pane = main.pane("devices")
             pane.query_one("#devices-by-id").set_class(True, "-shown")
             field = pane.query_one("#revoke-id", Input)
@@ -194,12 +156,8 @@ class TestNavigationNeverTypes:
 class TestDialogKeys:
     async def test_a_save_that_deletes_keys_defaults_to_cancel_and_n_answers(self) -> None:
         """The preview of a save deleting every key has Cancel focused; `n` cancels it."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("2")
-            pane = main.metadata_pane
-            await wait_for(pilot, lambda: pane.base is not None)
+        async with on_main_screen() as (app, pilot, main):
+            pane = await _metadata_tab(pilot, main)
             pane.editor.load_text("{}")
             await pilot.pause()
             await pilot.press("ctrl+s")
@@ -211,10 +169,8 @@ class TestDialogKeys:
 
     async def test_y_confirms_and_arrows_move_between_buttons(self) -> None:
         """In a yes/no dialog `right`/`left` move the focus, and `y` confirms."""
-        app = _app()
         answers: list[bool | None] = []
-        async with app.run_test(size=SIZE) as pilot:
-            await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             app.push_screen(ConfirmScreen("Sure?", "Really.", danger=True), answers.append)
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await _settled(pilot)
@@ -228,9 +184,7 @@ class TestDialogKeys:
 
     async def test_a_wrong_typed_word_says_so(self) -> None:
         """Enter with the wrong word in a typed confirmation explains what is wanted."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             app.push_screen(TypedConfirmScreen("Unlink?", "Body.", "github"))
             await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
             await pilot.press(*"gitlab", "enter")
@@ -247,11 +201,8 @@ def _calls_paths(main: MainScreen) -> list[str]:
 class TestTables:
     async def test_slash_filters_the_calls_and_escape_brings_every_row_back(self) -> None:
         """`/` shows "filter:"; typing narrows the rows; Enter keeps it; Escape clears it."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("6")
-            await _settled(pilot)
+        async with on_main_screen() as (app, pilot, main):
+            await _show_tab(pilot, "6")
             everything = _calls_paths(main)
             assert len(everything) >= 2
             await pilot.press("slash")
@@ -267,11 +218,8 @@ class TestTables:
 
     async def test_j_and_k_move_the_cursor(self) -> None:
         """vi keys move a table's cursor as the arrows do."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("6")
-            await _settled(pilot)
+        async with on_main_screen() as (app, pilot, main):
+            await _show_tab(pilot, "6")
             table = main.pane("calls").query_one("#calls-table", FilterTable)
             table.move_cursor(row=0)
             await pilot.press("j")
@@ -282,11 +230,8 @@ class TestTables:
     async def test_enter_on_a_call_offers_curl_without_the_token(self) -> None:
         """A call's detail shows status and rate limits; its curl line fetches the token."""
         session = FakeSession()
-        app = _app(session)
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("6")
-            await _settled(pilot)
+        async with on_main_screen(session) as (app, pilot, main):
+            await _show_tab(pilot, "6")
             main.pane("calls").query_one("#calls-table", FilterTable).move_cursor(row=0)
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
@@ -305,9 +250,7 @@ class TestTables:
 class TestPaletteAndHelp:
     async def test_the_palette_names_every_tab_action_and_has_no_screenshot(self) -> None:
         """Searching the actions by name finds them; Textual's Screenshot is not offered."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             titles = [command.title for command in app.get_system_commands(main)]
             for wanted in (
                 "metadata: save",
@@ -326,9 +269,7 @@ class TestPaletteAndHelp:
 
     async def test_a_palette_command_runs_the_action_on_its_tab(self) -> None:
         """ctrl+p, "add key", Enter: the Devices tab shows and the add-key dialog opens."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             await pilot.press("ctrl+p")
             await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
             await pilot.press(*"devices: add key")
@@ -339,9 +280,7 @@ class TestPaletteAndHelp:
 
     async def test_the_screenshot_action_refuses(self) -> None:
         """The screenshot action writes no file: it says why instead."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             await app.run_action("screenshot")
             await wait_for(pilot, lambda: len(app._notifications) > 0)
             assert any(n.title == "No screenshot" for n in app._notifications)
@@ -349,9 +288,7 @@ class TestPaletteAndHelp:
     async def test_help_shows_binding_ids_and_filters_by_key_id_and_words(self) -> None:
         """Ids beside keys; "ctrl+s", "metadata.save" and "save" all find the save key;
         nonsense says "no matches"."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             await pilot.press("f1")
             await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
             help_screen = app.screen
@@ -373,15 +310,8 @@ class TestKeymapProblems:
     async def test_unknown_ids_and_clashes_are_reported_at_start(self) -> None:
         """A typo'd id and a key taken twice are named in a notification; tab labels follow
         a remapped tab key."""
-        app = ConsoleApp(
-            FakeSession(),  # type: ignore[arg-type]
-            opener=Opener(),
-            clock=frozen_clock,
-            browser_check=lambda: NO_BROWSER,
-            keymap={"metadata.sav": "x", "main.tab.profile": "r", "main.tab.calls": "0"},
-        )
-        async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
+        keymap = {"metadata.sav": "x", "main.tab.profile": "r", "main.tab.calls": "0"}
+        async with on_main_screen(keymap=keymap) as (app, pilot, main):
             await wait_for(pilot, lambda: len(app._notifications) > 0)
             said = " ".join(n.message for n in app._notifications)
             assert "metadata.sav" in said
@@ -399,13 +329,11 @@ class TestExternalEditor:
         editor.write_text("#!/bin/sh\n" + script)
         editor.chmod(0o700)
         monkeypatch.setenv("VISUAL", str(editor))
-        app = _app()
+        app = console_app(FakeSession())
         monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # headless: no terminal
         async with app.run_test(size=SIZE) as pilot:
-            main = await _main(pilot)
-            await pilot.press("2")
-            pane = main.metadata_pane
-            await wait_for(pilot, lambda: pane.base is not None)
+            main = await settled_main_screen(pilot)
+            pane = await _metadata_tab(pilot, main)
             before = pane.editor.text
             await pilot.press("ctrl+o")
             await pilot.pause()
@@ -443,9 +371,7 @@ class TestExternalEditor:
 class TestNothingToGrant:
     async def test_ctrl_g_without_a_missing_scope_says_so(self) -> None:
         """ctrl+g on a tab that lacks no scope answers instead of doing nothing."""
-        app = _app()
-        async with app.run_test(size=SIZE) as pilot:
-            await _main(pilot)
+        async with on_main_screen() as (app, pilot, main):
             await pilot.press("ctrl+g")
             await wait_for(pilot, lambda: len(app._notifications) > 0)
             assert any("Nothing to grant" in n.message for n in app._notifications)
@@ -477,15 +403,8 @@ class TestProfileSwitcher:
             made.append(profile.name)
             return FakeSession(signed_in=False)
 
-        app = ConsoleApp(
-            FakeSession(),  # type: ignore[arg-type]
-            opener=Opener(),
-            clock=frozen_clock,
-            browser_check=lambda: NO_BROWSER,
-            profile_setup=ProfileSetup(session_for=session_for),
-        )
-        async with app.run_test(size=SIZE) as pilot:
-            await _main(pilot)
+        setup = ProfileSetup(session_for=session_for)
+        async with on_main_screen(profile_setup=setup) as (app, pilot, main):
             app.action_switch_profile()
             await wait_for(pilot, lambda: isinstance(app.screen, ProfileSwitcher))
             await wait_for(pilot, lambda: bool(app.screen.query("#profiles")))

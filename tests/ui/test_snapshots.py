@@ -15,8 +15,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.ui.fakes import FakeSession, frozen_clock
-from tests.ui.helpers import NO_BROWSER, Opener, wait_for
+from tests.ui.console import console_app
+from tests.ui.fakes import FakeSession
+from tests.ui.helpers import wait_for
 from tui_console.ui.app import ConsoleApp
 from tui_console.ui.screens.help import HelpScreen
 from tui_console.ui.screens.main import MainScreen
@@ -26,12 +27,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 def _app(*, signed_in: bool) -> ConsoleApp:
-    return ConsoleApp(
-        FakeSession(signed_in=signed_in),  # type: ignore[arg-type]
-        opener=Opener(),
-        clock=frozen_clock,
-        browser_check=lambda: NO_BROWSER,
-    )
+    return console_app(FakeSession(signed_in=signed_in))
 
 
 async def _settle(pilot: Pilot[Any]) -> None:

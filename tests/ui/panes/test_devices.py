@@ -10,8 +10,9 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from tests.management.test_public_keys import key_pair
+from tests.ui.fakes import FakeSession
 from tests.ui.helpers import text_of, wait_for
-from tests.ui.panes.harness import FrozenSession, PaneHarness
+from tests.ui.panes.harness import PaneHarness
 from tui_console.account import AccountSession
 from tui_console.devtenant import RunningTenant
 from tui_console.devtenant.seed import DEMO_USER_ID
@@ -145,7 +146,7 @@ class TestPersonalSignIn:
 class TestListedCredentials:
     async def test_type_filter_and_revoke_the_selected(self) -> None:
         """t cycles the type filter; d revokes the highlighted credential after asking."""
-        session = FrozenSession()
+        session = FakeSession()
         app = PaneHarness(lambda: DevicesPane(session, id="devices"))
         async with app.run_test(size=(100, 30)) as pilot:
             pane = app.query_one(DevicesPane)
@@ -174,7 +175,7 @@ class TestListedCredentials:
 
     async def test_without_the_revoke_scope_revoking_is_off(self) -> None:
         """Without delete:current_user_device_credentials, d does nothing and ctrl+g asks."""
-        session = FrozenSession(granted=("openid", "read:current_user"))
+        session = FakeSession(granted=("openid", "read:current_user"))
         app = PaneHarness(lambda: DevicesPane(session, id="devices"))
         async with app.run_test(size=(100, 30)) as pilot:
             pane = app.query_one(DevicesPane)

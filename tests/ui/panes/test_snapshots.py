@@ -1,4 +1,4 @@
-"""Snapshots of each pane at 80x24 and 120x40, from frozen data on a frozen clock.
+"""Snapshots of each pane at 80x24 and 120x40, on the frozen Ada of :mod:`tests.ui.fakes`.
 
 Sync tests (snap_compare runs its own event loop, textual-notes.md §3). Baselines live in
 ``__snapshots__/test_snapshots/``; refresh them with ``pytest --snapshot-update`` after a
@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.panes.harness import FrozenSession, PaneHarness, frozen_clock
+from tests.ui.fakes import FakeSession, frozen_clock
+from tests.ui.panes.harness import PaneHarness
 from tui_console.ui.panes import (
     CallsPane,
     DevicesPane,
@@ -52,8 +53,8 @@ async def settled(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-def app_for(pane: type[Pane], session: FrozenSession | None = None) -> PaneHarness:
-    frozen = session or FrozenSession()
+def app_for(pane: type[Pane], session: FakeSession | None = None) -> PaneHarness:
+    frozen = session or FakeSession()
     return PaneHarness(lambda: pane(frozen, clock=frozen_clock, id="pane"))
 
 
@@ -81,12 +82,12 @@ class TestPaneSnapshots:
 class TestStateSnapshots:
     def test_devices_when_listing_needs_an_admin(self, snap_compare: Snap) -> None:
         """The personal sign-in case: the refusal in words, revoke by id, add a key."""
-        app = app_for(DevicesPane, FrozenSession(list_fails=True))
+        app = app_for(DevicesPane, FakeSession(list_fails=True))
         assert snap_compare(app, run_before=settled, terminal_size=(80, 24))
 
     def test_metadata_without_the_save_scope(self, snap_compare: Snap) -> None:
         """The banner says why saving is off and which key asks for the scope."""
-        app = app_for(MetadataPane, FrozenSession(granted=("openid", "read:current_user")))
+        app = app_for(MetadataPane, FakeSession(granted=("openid", "read:current_user")))
         assert snap_compare(app, run_before=settled, terminal_size=(80, 24))
 
     def test_metadata_save_preview(self, snap_compare: Snap) -> None:

@@ -1,14 +1,22 @@
-"""Driving the support console in tests: open it on a machine session, find a user, open a tab."""
+"""Driving the support console in tests: open it on a machine session, find a user, open a tab.
+
+:func:`support_console` runs the console at 80x24 on a machine session; :func:`on_user_page`
+also finds a user and opens their page, as most tests start.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.ui.helpers import wait_for
+from tui_console.account import AccountSession
 from tui_console.ui.app import ConsoleApp
+from tui_console.ui.support._pane import UserPane
 from tui_console.ui.support.records_pane import RecordsPane
 from tui_console.ui.support.screen import SupportScreen
 from tui_console.ui.support.user_screen import UserScreen
@@ -47,12 +55,18 @@ async def open_user(pilot: Pilot[Any], app: ConsoleApp, email: str) -> UserScree
     return page
 
 
-async def show_tab(pilot: Pilot[Any], page: UserScreen, key: str, tab: str) -> RecordsPane[Any]:
-    """Press ``key`` and wait for tab ``tab``'s records to load."""
+async def shown_tab(pilot: Pilot[Any], page: UserScreen, key: str, tab: str) -> UserPane:
+    """Press ``key`` and wait until tab ``tab`` has loaded (its status says something)."""
     await pilot.press(key)
     pane = page.pane(tab)
-    assert isinstance(pane, RecordsPane)
     await wait_for(pilot, lambda: "Loading" not in pane.status.text and pane.status.text != "")
+    return pane
+
+
+async def show_tab(pilot: Pilot[Any], page: UserScreen, key: str, tab: str) -> RecordsPane[Any]:
+    """Press ``key`` and wait for tab ``tab``'s records to load."""
+    pane = await shown_tab(pilot, page, key, tab)
+    assert isinstance(pane, RecordsPane)
     return pane
 
 
@@ -64,3 +78,21 @@ async def type_confirmation(pilot: Pilot[Any], app: ConsoleApp, phrase: str) -> 
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
+
+
+@asynccontextmanager
+async def support_console(session: AccountSession) -> AsyncIterator[tuple[ConsoleApp, Pilot[None]]]:
+    """The console on the machine ``session``, running at 80x24."""
+    app = ConsoleApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        yield app, pilot
+
+
+@asynccontextmanager
+async def on_user_page(
+    session: AccountSession, email: str
+) -> AsyncIterator[tuple[ConsoleApp, Pilot[None], UserScreen]]:
+    """The console on ``session`` (:func:`support_console`), on the page of the user ``email``
+    finds (:func:`open_user`)."""
+    async with support_console(session) as (app, pilot):
+        yield app, pilot, await open_user(pilot, app, email)

@@ -14,10 +14,9 @@ from textual.widgets import Button, Input, Static
 
 from tests.support.conftest import SupportDesk
 from tests.ui.helpers import wait_for
-from tests.ui.support.helpers import support_screen
+from tests.ui.support.helpers import support_console, support_screen
 from tui_console.config import save_profile
 from tui_console.devtenant import RunningTenant, seed
-from tui_console.ui.app import ConsoleApp
 from tui_console.ui.commands import console_commands
 from tui_console.ui.support.detail import DetailScreen
 from tui_console.ui.support.inspect_token import InspectTokenScreen
@@ -112,8 +111,7 @@ async def test_in_the_support_console_a_sid_opens_that_session(
     ada_devices: RunningTenant, desk: SupportDesk
 ) -> None:
     sid = ada_devices.state.sessions.of_user(seed.DEMO_USER_ID)[1].id
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with support_console(await desk.signed_in()) as (app, pilot):
         await wait_for(pilot, lambda: support_screen(app) is not None)
         titles = [c.title for c in console_commands(app, app.screen)]
         assert "token: inspect a pasted token" in titles

@@ -16,11 +16,10 @@ from textual.widgets import Input
 from tests.devtenant.flows import Browser, authorize_params, pkce_pair
 from tests.support.conftest import SupportDesk
 from tests.ui.helpers import wait_for
-from tests.ui.support.helpers import open_user, type_confirmation
+from tests.ui.support.helpers import on_user_page, shown_tab, type_confirmation
 from tui_console.devtenant import seed
 from tui_console.devtenant.directory import ALAN_USER_ID, EDSGER_USER_ID, GRACE_USER_ID
 from tui_console.devtenant.story import GRACE_BLOCKED_IP
-from tui_console.ui.app import ConsoleApp
 from tui_console.ui.support.blocks_tab import BlocksTab
 from tui_console.ui.support.detail import DetailScreen
 from tui_console.ui.support.devices_tab import DevicesTab
@@ -36,25 +35,15 @@ def _rows(table: Any) -> list[list[str]]:
     return [[c.plain for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def _tab(pilot: Pilot[Any], page: UserScreen, key: str, tab: str) -> Any:
-    """Press ``key`` and wait until tab ``tab`` has loaded (its status says something)."""
-    await pilot.press(key)
-    pane = page.pane(tab)
-    await wait_for(pilot, lambda: pane.status.text != "" and "Loading" not in pane.status.text)
-    return pane
-
-
 async def _logs_tab(pilot: Pilot[Any], page: UserScreen) -> LogsTab:
-    pane = await _tab(pilot, page, "4", "logs")
+    pane = await shown_tab(pilot, page, "4", "logs")
     assert isinstance(pane, LogsTab)
     return pane
 
 
 async def test_the_logs_tab_says_why_grace_cannot_sign_in(desk: SupportDesk) -> None:
     """Her events in words, newest first; ``type:`` filters by code; Enter shows the entry."""
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, "grace@example.com")
+    async with on_user_page(await desk.signed_in(), "grace@example.com") as (app, pilot, page):
         logs = await _logs_tab(pilot, page)
         rows = _rows(logs.table)
         assert [r[1] for r in rows[:2]] == ["f", "limit_wc"]
@@ -110,9 +99,7 @@ async def test_follow_shows_a_failed_password_and_comes_through_a_429_storm(
 ) -> None:
     """A wrong password at the login page appears; during a storm of 429s the line says it
     waits; afterwards every event written meanwhile is shown exactly once, in order."""
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         logs = await _logs_tab(pilot, page)
         said: list[str] = []
         _quick(logs, said)
@@ -160,10 +147,8 @@ async def test_follow_shows_a_failed_password_and_comes_through_a_429_storm(
 
 
 async def test_blocks_lists_grace_s_block_and_unblock_releases_it(desk: SupportDesk) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, "grace@example.com")
-        blocks = await _tab(pilot, page, "5", "blocks")
+    async with on_user_page(await desk.signed_in(), "grace@example.com") as (app, pilot, page):
+        blocks = await shown_tab(pilot, page, "5", "blocks")
         assert isinstance(blocks, BlocksTab)
         [row] = _rows(blocks.table)
         assert row[0] == GRACE_BLOCKED_IP and row[1] == "grace@example.com"
@@ -183,10 +168,8 @@ async def test_blocks_lists_grace_s_block_and_unblock_releases_it(desk: SupportD
 async def test_the_blocked_flag_is_worded_as_what_it_does_and_can_be_cleared(
     desk: SupportDesk,
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, "edsger@example.com")
-        blocks = await _tab(pilot, page, "5", "blocks")
+    async with on_user_page(await desk.signed_in(), "edsger@example.com") as (app, pilot, page):
+        blocks = await shown_tab(pilot, page, "5", "blocks")
         assert isinstance(blocks, BlocksTab)
         await wait_for(pilot, lambda: "ON" in str(blocks.flag_line.content))
         assert "Every sign-in of this user is refused" in str(blocks.flag_line.content)
@@ -201,10 +184,8 @@ async def test_the_blocked_flag_is_worded_as_what_it_does_and_can_be_cleared(
 async def test_mfa_lists_alan_s_factors_removes_one_resets_and_forgets_browsers(
     desk: SupportDesk,
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, "alan@example.com")
-        mfa = await _tab(pilot, page, "6", "mfa")
+    async with on_user_page(await desk.signed_in(), "alan@example.com") as (app, pilot, page):
+        mfa = await shown_tab(pilot, page, "6", "mfa")
         assert isinstance(mfa, MfaTab)
         rows = _rows(mfa.table)
         methods = [r for r in rows if r[0] == "method"]
@@ -234,10 +215,8 @@ async def test_mfa_lists_alan_s_factors_removes_one_resets_and_forgets_browsers(
 
 
 async def test_devices_lists_ada_s_credentials_and_revokes_one(desk: SupportDesk) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
-        devices = await _tab(pilot, page, "7", "devices")
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
+        devices = await shown_tab(pilot, page, "7", "devices")
         assert isinstance(devices, DevicesTab)
         rows = _rows(devices.table)
         assert {r[1] for r in rows} == {"public key", "refresh token", "rotating refresh token"}
@@ -262,10 +241,8 @@ async def test_a_missing_scope_dims_the_action_and_says_why(desk: SupportDesk) -
     [tokens] = session.store.load().values()
     scopes = tuple(s for s in tokens.scope if s != "delete:authentication_methods")
     session.store.put(replace(tokens, scope=scopes))
-    app = ConsoleApp(session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, "alan@example.com")
-        mfa = await _tab(pilot, page, "6", "mfa")
+    async with on_user_page(session, "alan@example.com") as (app, pilot, page):
+        mfa = await shown_tab(pilot, page, "6", "mfa")
         assert isinstance(mfa, MfaTab)
         assert mfa.check_action("reset", ()) is None and mfa.check_action("remove", ()) is None
         reason = mfa.unavailable("reset") or ""

@@ -11,9 +11,16 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from tests.support.conftest import SupportDesk
 from tests.ui.helpers import wait_for
-from tests.ui.support.helpers import find, open_user, show_tab, support_screen, type_confirmation
+from tests.ui.support.helpers import (
+    find,
+    on_user_page,
+    open_user,
+    show_tab,
+    support_console,
+    support_screen,
+    type_confirmation,
+)
 from tui_console.devtenant import RunningTenant, seed
-from tui_console.ui.app import ConsoleApp
 from tui_console.ui.screens.main import MainScreen
 from tui_console.ui.support.detail import DetailScreen
 from tui_console.ui.support.strip import SupportStrip
@@ -27,8 +34,7 @@ async def test_a_machine_profile_opens_the_support_console_not_the_main_screen(
     desk: SupportDesk,
 ) -> None:
     """The strip says which application is signed in, as support, and lists its scopes."""
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with support_console(await desk.signed_in()) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.query(SupportStrip))
         screen = support_screen(app)
         assert not any(isinstance(s, MainScreen) for s in app.screen_stack)
@@ -41,15 +47,13 @@ async def test_a_support_profile_without_a_token_signs_itself_in(desk: SupportDe
     """No person to ask: the stored secret mints the first token as the console opens."""
     session = await desk.signed_in()
     session.store.clear()
-    app = ConsoleApp(session)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with support_console(session) as (app, pilot):
         await wait_for(pilot, lambda: "Signed in." in support_screen(app).search.status.text)
         assert session.status().signed_in
 
 
 async def test_find_ada_by_email_and_read_her_page(desk: SupportDesk) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with support_console(await desk.signed_in()) as (app, pilot):
         screen = await find(pilot, app, seed.DEMO_EMAIL)
         row = [cell.plain for cell in screen.search.table.get_row_at(0)]
         assert row[0] == seed.DEMO_NAME and row[1] == f"{seed.DEMO_EMAIL} ✓"
@@ -69,8 +73,7 @@ async def test_find_ada_by_email_and_read_her_page(desk: SupportDesk) -> None:
 async def test_an_address_with_capitals_that_matches_nothing_says_matching_is_exact(
     desk: SupportDesk,
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with support_console(await desk.signed_in()) as (app, pilot):
         screen = await find(pilot, app, "Ada@Example.com")
         status = screen.search.status.text
         assert "No user matches Ada@Example.com (by e-mail)" in status
@@ -79,8 +82,7 @@ async def test_an_address_with_capitals_that_matches_nothing_says_matching_is_ex
 
 async def test_a_query_pages_through_the_users(desk: SupportDesk) -> None:
     """n and p step through a query's pages; the footer offers them only when they apply."""
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with support_console(await desk.signed_in()) as (app, pilot):
         screen = await find(pilot, app, "email:*")
         pane = screen.search
         assert pane.found is not None and pane.found.by == "query"
@@ -100,9 +102,7 @@ async def test_a_query_pages_through_the_users(desk: SupportDesk) -> None:
 async def test_sessions_show_devices_in_words_and_a_detail_view(
     ada_devices: RunningTenant, desk: SupportDesk
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         sessions = await show_tab(pilot, page, "2", "sessions")
         assert "3 sessions" in sessions.status.text
         devices = {sessions.table.get_row_at(i)[0].plain for i in range(3)}
@@ -124,9 +124,7 @@ async def test_sessions_show_devices_in_words_and_a_detail_view(
 async def test_refresh_tokens_list_scopes_from_auth0s_string(
     ada_devices: RunningTenant, desk: SupportDesk
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         tokens = await show_tab(pilot, page, "3", "refresh-tokens")
         assert "3 refresh tokens" in tokens.status.text
         row = [c.plain for c in tokens.table.get_row_at(0)]
@@ -138,9 +136,7 @@ async def test_refresh_tokens_list_scopes_from_auth0s_string(
 async def test_end_one_session_only_after_typing_end_session(
     ada_devices: RunningTenant, desk: SupportDesk
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         sessions = await show_tab(pilot, page, "2", "sessions")
         target = sessions.selected()
         assert target is not None
@@ -163,9 +159,7 @@ async def test_end_one_session_only_after_typing_end_session(
 
 
 async def test_revoke_one_refresh_token(ada_devices: RunningTenant, desk: SupportDesk) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         tokens = await show_tab(pilot, page, "3", "refresh-tokens")
         target = tokens.selected()
         assert target is not None
@@ -181,9 +175,7 @@ async def test_revoke_one_refresh_token(ada_devices: RunningTenant, desk: Suppor
 async def test_sign_out_everywhere_needs_the_users_email_typed(
     ada_devices: RunningTenant, desk: SupportDesk
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         await show_tab(pilot, page, "2", "sessions")
         await pilot.press("o")
         await type_confirmation(pilot, app, "sign out")
@@ -203,9 +195,7 @@ async def test_sign_out_everywhere_needs_the_users_email_typed(
 async def test_sign_out_everywhere_can_keep_the_refresh_tokens(
     ada_devices: RunningTenant, desk: SupportDesk
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         await pilot.press("o")
         await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
         app.screen.query_one("#keep", Checkbox).value = True
@@ -220,9 +210,7 @@ async def test_a_free_plan_says_what_it_lacks_and_the_rest_works(
     tenant_with: object, desk: SupportDesk
 ) -> None:
     desk.tenant.state.reset(replace(desk.tenant.settings, plan="free"))
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         sessions = await show_tab(pilot, page, "2", "sessions")
         status = sessions.status.text
         assert status.startswith("⚠ ") and "plan does not include" in status
@@ -240,9 +228,7 @@ async def test_an_action_without_its_scope_is_off_and_says_why(
     session = await desk.signed_in()
     [tokens] = session.store.load().values()
     session.store.put(replace(tokens, scope=("read:users", "read:sessions")))
-    app = ConsoleApp(session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(session, seed.DEMO_EMAIL) as (app, pilot, page):
         assert page.check_action("sign_out_everywhere", ()) is None
         sessions = await show_tab(pilot, page, "2", "sessions")
         assert sessions.check_action("end_session", ()) is None
@@ -265,9 +251,7 @@ async def test_every_support_key_is_in_the_help_and_the_palette(
     from tui_console.ui.commands import console_commands
     from tui_console.ui.screens.help import HelpScreen
 
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
         await show_tab(pilot, page, "2", "sessions")
         sections = {s.title: {k.description for k in s.keys} for s in app.help_sections()}
         assert "Support: find a user" in sections and "Support: a user's page" in sections
@@ -290,9 +274,7 @@ async def test_every_support_key_is_in_the_help_and_the_palette(
 async def test_a_bug_in_signing_out_is_said_in_words_not_a_traceback(
     desk: SupportDesk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = ConsoleApp(await desk.signed_in())
-    async with app.run_test(size=(80, 24)) as pilot:
-        page = await open_user(pilot, app, seed.DEMO_EMAIL)
+    async with on_user_page(await desk.signed_in(), seed.DEMO_EMAIL) as (app, pilot, page):
 
         async def broken(*args: object, **kwargs: object) -> None:
             raise RuntimeError("boom")
