@@ -9,6 +9,7 @@ the panes to the same screen. Leaving it (signing out) leaves no main screen beh
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from tests.ui.helpers import NO_BROWSER, Opener, wait_for
 from tui_console.session_start import SessionStart
 from tui_console.ui.app import ConsoleApp, StartScreen
 from tui_console.ui.panes import ProfilePane
-from tui_console.ui.screens.main import MainScreen
+from tui_console.ui.screens.main import TABS, MainScreen, TabInfo
 from tui_console.ui.screens.sign_in import SignInScreen
 from tui_console.ui.widgets.confirm import ConfirmScreen
 from tui_console.ui.widgets.session_strip import SessionStrip
@@ -36,8 +37,9 @@ def _app_from_files(session: FakeSession) -> ConsoleApp:
 
 
 def _attached(main: MainScreen, session: object) -> bool:
-    """The session is attached and every pane mounted (the gauge is mounted last)."""
-    return main.session is session and bool(main.query("#rate-limits"))
+    """The session is attached and every pane mounted."""
+    mounted = all(main.query(f"#pane-{tab.id}") for tab in TABS)
+    return main.session is session and mounted and bool(main.query("#rate-limits"))
 
 
 async def test_the_session_opens_once_the_main_screen_is_drawn_and_attaches_to_it(
@@ -109,3 +111,39 @@ async def test_quitting_while_the_session_attaches_asks_nothing_and_fails_nothin
         await wait_for(pilot, lambda: _attached(main, session))
         await main.query("#pane-metadata").remove()  # the moment before attach() mounts it
         assert main.has_unsaved_changes() is False
+
+
+async def test_the_tab_on_show_gets_its_pane_first_and_a_tab_chosen_meanwhile_keeps_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """attach() mounts the shown tab's pane (and so asks for the profile) before the other
+    six; a tab chosen while they are on their way stays shown, says it is waiting, and gets
+    the keyboard when its pane arrives (reproduced: the pane on show took it back)."""
+    session = FakeSession()
+    app = _app_from_files(session)
+    release = asyncio.Event()
+    mount_pane = MainScreen._mount_pane
+
+    async def held(self: MainScreen, tab: TabInfo, session: Any) -> None:
+        if tab.id != "profile":
+            await release.wait()
+        await mount_pane(self, tab, session)
+
+    monkeypatch.setattr(MainScreen, "_mount_pane", held)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await wait_for(pilot, lambda: bool(main.query(ProfilePane)) and main.session is not None)
+        assert not main.query("#pane-devices")
+        await pilot.press("4")
+        await pilot.pause()
+        assert main.active_tab == "devices"
+        waiting = main.query_one("TabPane#devices .waiting-for-session")
+        assert "Opening the session" in str(waiting.render())
+        release.set()
+        await wait_for(pilot, lambda: _attached(main, session))
+        await wait_for(pilot, lambda: app.focused is not None)
+        assert main.active_tab == "devices"
+        focused, pane = app.focused, main.pane("devices")
+        assert focused is not None and (focused is pane or pane in focused.ancestors)
