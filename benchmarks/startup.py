@@ -125,6 +125,7 @@ def signed_in_home() -> Iterator[dict[str, str]]:
             "XDG_CONFIG_HOME": f"{home}/config",
             "XDG_STATE_HOME": f"{home}/state",
             "XDG_DATA_HOME": f"{home}/data",
+            "XDG_CACHE_HOME": f"{home}/cache",
         }
         env.pop("AUTH0_DOMAIN", None)
         env.pop("AUTH0_CLIENT_ID", None)

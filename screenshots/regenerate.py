@@ -33,6 +33,7 @@ from textual.pilot import Pilot  # noqa: E402
 from tui_console.account import AccountSession  # noqa: E402
 from tui_console.config import Profile  # noqa: E402
 from tui_console.devtenant import TenantSettings, serve  # noqa: E402
+from tui_console.storage.discovery_cache import DiscoveryCache  # noqa: E402
 from tui_console.storage.token_store import FileTokenStore  # noqa: E402
 from tui_console.ui.app import ConsoleApp  # noqa: E402
 from tui_console.ui.screens.help import HelpScreen  # noqa: E402
@@ -106,7 +107,11 @@ async def console(tmp: Path) -> None:
             client_id=tenant.client_id,
             audience=tenant.management_audience,
         )
-        session = AccountSession(profile, store=FileTokenStore(tmp / "tokens", "demo"))
+        session = AccountSession(
+            profile,
+            store=FileTokenStore(tmp / "tokens", "demo"),
+            discovery_cache=DiscoveryCache(tmp / "cache"),
+        )
         app = ConsoleApp(
             session, demo=True, opener=lambda url: False, browser_check=lambda: NO_BROWSER
         )
@@ -166,7 +171,11 @@ async def support_console(tmp: Path) -> None:
             audience=tenant.management_audience,
             client_auth="secret",
         )
-        session = AccountSession(profile, store=FileTokenStore(tmp / "tokens", profile.name))
+        session = AccountSession(
+            profile,
+            store=FileTokenStore(tmp / "tokens", profile.name),
+            discovery_cache=DiscoveryCache(tmp / "cache"),
+        )
         await session.login_with_client_credentials(
             secret=Secret(tenant.support_client["client_secret"])
         )
@@ -258,7 +267,11 @@ async def sign_in_trouble(tmp: Path) -> None:
             audience=tenant.management_audience,
             client_auth="secret",
         )
-        session = AccountSession(profile, store=FileTokenStore(tmp / "tokens", profile.name))
+        session = AccountSession(
+            profile,
+            store=FileTokenStore(tmp / "tokens", profile.name),
+            discovery_cache=DiscoveryCache(tmp / "cache"),
+        )
         await session.login_with_client_credentials(
             secret=Secret(tenant.support_client["client_secret"])
         )
