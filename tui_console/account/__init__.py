@@ -10,7 +10,8 @@ support desk and your own sign-in methods have their own facades beside this one
 (:mod:`tui_console.support`, :mod:`tui_console.self_service`).
 """
 
-from tui_console.account.session import AccountSession, DeviceLogin, configured_profile
+from tui_console.account.session import AccountSession, configured_profile
+from tui_console.account.sign_in import DeviceLogin
 from tui_console.account.views import (
     REQUIRED_SCOPES,
     DevicePrompt,

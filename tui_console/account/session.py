@@ -2,48 +2,35 @@
 
 :class:`AccountSession` turns a :class:`~tui_console.config.Profile` into verbs a person
 understands (sign in with a code, sign in with the browser, who am I, give me a fresh token,
-change my metadata, sign out). Its HTTP client and stores are built in :mod:`._wiring`, its
-verbs on the person's own user record in :mod:`.own_user`; what it returns is in
-:mod:`.views` and the domain packages.
+change my metadata, sign out). Its HTTP client and stores are built in :mod:`._wiring`, the
+sign-in verbs are in :mod:`.sign_in` and the verbs on the person's own user record in
+:mod:`.own_user` (both inherited); what it returns is in :mod:`.views` and the domain
+packages.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Self
 
 import httpx
 
 from tui_console.account._wiring import client_secret_store, http_client
 from tui_console.account.own_user import OwnUserVerbs
+from tui_console.account.sign_in import SignInVerbs
 from tui_console.account.views import (
     REQUIRED_SCOPES,
-    DevicePrompt,
     LogoutReport,
     Revocation,
     TokenDetails,
 )
 from tui_console.auth.bearer import BearerAuth
-from tui_console.auth.browser_flow import run_browser_flow
-from tui_console.auth.client_assertion import ClientAssertionSigner
 from tui_console.auth.client_credentials import (
-    AssertionCredentials,
-    ClientCredentials,
     ClientCredentialsRenewal,
-    SecretCredentials,
-    request_client_credentials,
-)
-from tui_console.auth.device import (
-    DeviceAuthorization,
-    PollProgress,
-    poll_for_tokens,
-    request_device_authorization,
 )
 from tui_console.auth.discovery import ServerMetadata, discover, parse_discovery_document
-from tui_console.auth.dpop import DPoP, DPoPNonces
+from tui_console.auth.dpop import DPoPNonces
 from tui_console.auth.id_token import IdTokenValidator
 from tui_console.auth.inspect import check_signature, inspect_token
 from tui_console.auth.jwks import JwksCache
@@ -68,58 +55,10 @@ from tui_console.storage.discovery_cache import DiscoveryCache
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner
 
-__all__ = ["AccountSession", "DeviceLogin", "configured_profile"]
+__all__ = ["AccountSession", "configured_profile"]
 
 
-class DeviceLogin:
-    """A device sign-in in progress: show :attr:`prompt`, then await :meth:`complete`."""
-
-    def __init__(
-        self,
-        session: AccountSession,
-        authorization: DeviceAuthorization,
-        audience: str | None,
-        dpop: DPoP | None = None,
-    ) -> None:
-        self._session = session
-        self._authorization = authorization
-        self._audience = audience
-        self._dpop = dpop
-        self.prompt = DevicePrompt(
-            user_code=authorization.user_code,
-            verification_uri=authorization.verification_uri,
-            verification_uri_complete=authorization.verification_uri_complete,
-            expires_at=authorization.expires_at,
-            interval=authorization.interval,
-        )
-
-    async def complete(
-        self,
-        on_progress: Callable[[PollProgress], None] | None = None,
-        *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> SessionStatus:
-        """Poll until the person approves (or denies, or the code expires); store the tokens.
-
-        ``sleep`` waits between polls (tests pass one that does not).
-        """
-        session = self._session
-        metadata = await session.server()
-        tokens = await poll_for_tokens(
-            session.http,
-            metadata,
-            self._authorization,
-            client_id=session.profile.client_id,
-            audience=self._audience,
-            on_progress=on_progress,
-            validate=lambda tokens: session.validate_id_token(tokens, nonce=None),
-            dpop=self._dpop,
-            sleep=sleep,
-        )
-        return await session.adopt(tokens)
-
-
-class AccountSession(OwnUserVerbs):
+class AccountSession(OwnUserVerbs, SignInVerbs):
     """One profile's session: sign-in flows, silent refresh, the profile, sign-out.
 
     Use as ``async with AccountSession(profile) as session:``; it owns one HTTP client.
@@ -260,196 +199,13 @@ class AccountSession(OwnUserVerbs):
             )
         return self._manager
 
-    # -- machine sign-in (support staff) ---------------------------------------------------------
-
-    def _client_credentials(self, secret: Secret | None = None) -> ClientCredentials:
-        """How this machine profile authenticates: ``secret``, the stored one, or its key."""
-        profile = self.profile
-        if profile.client_auth == "private_key_jwt":
-            assert profile.private_key_file is not None  # Profile.validate checks it
-            signer = ClientAssertionSigner(
-                client_id=profile.client_id,
-                audience=profile.issuer,  # the tenant URL with its trailing slash [K1]
-                key_file=Path(profile.private_key_file).expanduser(),
-                clock=self._clock,
-            )
-            return AssertionCredentials(profile.client_id, signer)
-        secret = secret or self.client_secrets.load()
-        if secret is None:
-            raise NotSignedIn(
-                f"Profile {profile.name!r} has no client secret stored.",
-                hint="Sign in: tui-console login --client-credentials --client-secret-file FILE",
-            )
-        return SecretCredentials(profile.client_id, secret)
-
-    async def login_with_client_credentials(self, *, secret: Secret | None = None) -> SessionStatus:
-        """Sign the machine profile in: a client-credentials token for its audience.
-
-        ``secret`` is the client secret of a ``client_auth = "secret"`` profile; it is saved
-        (0600, beside the token file) only once Auth0 has accepted it.
-        """
-        if not self.profile.machine:
-            raise ConfigError(
-                f"Profile {self.profile.name!r} is not a machine profile.",
-                hint="Give --client-secret-file or --private-key-file with --client-credentials.",
-            )
-        audience = self.profile.audience or management_audience(self.profile.issuer)
-        metadata = await self.server()
-        credentials = self._client_credentials(secret)
-        tokens = await request_client_credentials(
-            self.http, metadata.token_endpoint, credentials, audience=audience, now=self._clock
-        )
-        async with self.store.process_lock():
-            if isinstance(credentials, SecretCredentials):
-                self.client_secrets.save(credentials.secret)
-            else:
-                self.client_secrets.delete()  # a key replaced the secret: none is kept
-        return await self.adopt(tokens)
-
-    # -- signing in ----------------------------------------------------------------------------
+    # -- what a sign-in asks for (the verbs are in .sign_in) -------------------------------------
 
     def _audience(self, audience: str | None) -> str | None:
         return audience if audience is not None else self.profile.audience
 
     def _scope(self, scopes: tuple[str, ...] | None) -> str:
         return " ".join(scopes) if scopes else self.profile.scope
-
-    async def _sign_in_dpop(self, metadata: ServerMetadata, dpop: bool | None) -> DPoP | None:
-        """The profile's DPoP key (made and saved now if there is none) when this sign-in
-        uses DPoP: ``dpop`` if given, else the profile's setting. The profile's lock keeps two
-        sign-ins from making two keys, one of which would be lost."""
-        if not (dpop if dpop is not None else self.profile.dpop):
-            return None
-        algorithms = metadata.dpop_signing_alg_values_supported
-        if algorithms and "ES256" not in algorithms:
-            raise ConfigError(
-                f"{metadata.issuer} takes DPoP proofs signed with {', '.join(algorithms)} only, "
-                "not ES256.",
-                hint="Sign in without DPoP (leave out --dpop, or set dpop = false).",
-            )
-        async with self.store.process_lock():
-            key = self.dpop_keys.load_or_create()
-        return DPoP(key, self.dpop_nonces, clock=self._clock)
-
-    async def start_device_login(
-        self,
-        *,
-        scopes: tuple[str, ...] | None = None,
-        audience: str | None = None,
-        dpop: bool | None = None,
-    ) -> DeviceLogin:
-        """Ask for a device code (RFC 8628 §3.1); the caller shows the prompt and completes.
-
-        ``dpop`` (default: the profile's setting) binds the tokens to the profile's DPoP key.
-        """
-        metadata = await self.server()
-        if not metadata.device_authorization_endpoint:
-            raise ConfigError(
-                f"{metadata.issuer} does not offer the device flow.",
-                hint="Enable the Device Code grant for the application, or use --browser.",
-            )
-        target = self._audience(audience)
-        authorization = await request_device_authorization(
-            self.http,
-            metadata,
-            client_id=self.profile.client_id,
-            scope=self._scope(scopes),
-            audience=target,
-        )
-        return DeviceLogin(self, authorization, target, await self._sign_in_dpop(metadata, dpop))
-
-    async def login_with_browser(
-        self,
-        *,
-        open_url: Callable[[str], bool],
-        pasted_redirect: Callable[[], Awaitable[str]] | None = None,
-        on_progress: Callable[[float], None] | None = None,
-        scopes: tuple[str, ...] | None = None,
-        audience: str | None = None,
-        timeout: float = 300,
-        dpop: bool | None = None,
-        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
-    ) -> SessionStatus:
-        """Authorization code + PKCE through a loopback redirect (RFC 8252), then store.
-
-        ``dpop`` (default: the profile's setting) binds the code (``dpop_jkt``) and the
-        tokens to the profile's DPoP key. ``on_bad_paste`` hears of a pasted address that is
-        not this sign-in's; the sign-in waits for another paste (or the browser) meanwhile.
-        """
-        tokens = await self._browser_sign_in(
-            open_url=open_url,
-            pasted_redirect=pasted_redirect,
-            on_bad_paste=on_bad_paste,
-            on_progress=on_progress,
-            scope=self._scope(scopes),
-            audience=self._audience(audience),
-            timeout=timeout,
-            dpop=await self._sign_in_dpop(await self.server(), dpop),
-        )
-        return await self.adopt(tokens)
-
-    async def _browser_sign_in(
-        self,
-        *,
-        open_url: Callable[[str], bool],
-        pasted_redirect: Callable[[], Awaitable[str]] | None,
-        on_progress: Callable[[float], None] | None,
-        scope: str,
-        audience: str | None,
-        timeout: float,
-        prompt: str | None = None,
-        dpop: DPoP | None = None,
-        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
-    ) -> TokenSet:
-        """One browser sign-in with this profile's client and ports; the ID token validated."""
-        return await run_browser_flow(
-            self.http,
-            await self.server(),
-            client_id=self.profile.client_id,
-            scope=scope,
-            audience=audience,
-            ports=self.profile.redirect_ports,
-            open_url=open_url,
-            pasted_redirect=pasted_redirect,
-            timeout=timeout,
-            on_progress=on_progress,
-            validate=lambda tokens, nonce: self.validate_id_token(tokens, nonce=nonce),
-            prompt=prompt,
-            dpop=dpop,
-            on_bad_paste=on_bad_paste,
-        )
-
-    async def adopt(self, tokens: TokenSet) -> SessionStatus:
-        """Store freshly signed-in tokens, then revoke the grant they replace (best effort).
-
-        The new tokens are saved first, so a failed revocation never costs the new session.
-        """
-        async with self.store.process_lock():  # a refresh elsewhere may be writing
-            previous = self.store.get(tokens.audience)
-            self.store.put(tokens)
-            if not any(stored.dpop_jkt for stored in self.store.load().values()):
-                self.dpop_keys.delete()  # no token is bound to it any more
-        if self._on_sign_in is not None:
-            self._on_sign_in(self.profile)
-        shared = (
-            any(  # an MRRT token shares the sign-in's refresh token: keep that alive
-                stored.refresh_token == previous.refresh_token
-                for stored in self.store.load().values()
-            )
-            if previous
-            else False
-        )
-        if (
-            previous
-            and previous.refresh_token
-            and previous.refresh_token != tokens.refresh_token
-            and not shared
-        ):
-            try:
-                await self._revoke(previous.refresh_token)
-            except TuiConsoleError:
-                pass  # the old grant expires on its own; the new session is what matters
-        return self.status()
 
     # -- using the session ---------------------------------------------------------------------
 
