@@ -314,65 +314,10 @@ class ConsoleApp(App[None]):
 
     def help_sections(self) -> list[HelpSection]:
         """The help screen's content, from the classes' own BINDINGS."""
-        from tui_console.ui.screens.help import HelpSection, KeyHelp
-        from tui_console.ui.screens.main import TABS, MainScreen
-        from tui_console.ui.screens.setup import SetupScreen
-        from tui_console.ui.screens.sign_in import SignInScreen
+        from tui_console.ui.console_help import console_help_sections
 
-        keymap = dict(self._keymap) if getattr(self, "_keymap", None) else None
-        display = self.get_key_display
-
-        def section(
-            title: str, bindings: Iterable[Any], extra: tuple[tuple[str, str], ...] = ()
-        ) -> HelpSection:
-            return HelpSection.from_bindings(
-                title, bindings, key_display=display, keymap=keymap, extra=extra
-            )
-
-        sections = [
-            section(
-                "Everywhere",
-                self.BINDINGS,
-                extra=(("^p", "Command palette: every action by name"),),
-            ),
-            section(
-                "Main screen",
-                MainScreen.BINDINGS,
-                extra=(("escape", "In the metadata editor: leave it, so tab numbers work again"),),
-            ),
-        ]
-        if self.session is not None and self.session.profile.machine:
-            from tui_console.ui.support.help import support_help
-
-            sections[1:1] = support_help(section)
-        from tui_console.ui.panes import Pane
-
-        sections.append(section("Any tab", Pane.BINDINGS))
-        for tab in TABS:
-            sections.append(section(f"{tab.title} tab", tab.pane.BINDINGS))
-        sections.append(
-            HelpSection(
-                "Dialogs",
-                (
-                    KeyHelp("y n", "Confirm / cancel (also each button's first letter)"),
-                    KeyHelp("← →", "Move between the buttons"),
-                    KeyHelp("↑ ↓ pgup pgdn", "Scroll a long dialog (its buttons stay on screen)"),
-                    KeyHelp("escape", "Cancel, from any field of the dialog"),
-                ),
-            )
-        )
-        sections.append(section("Sign-in screen", SignInScreen.BINDINGS))
-        sections.append(section("Setup screen", SetupScreen.BINDINGS))
-        sections.append(
-            HelpSection(
-                "Command palette (ctrl+p, then type a few letters)",
-                tuple(
-                    KeyHelp(command.title, command.help or "")
-                    for command in console_commands(self, self.screen)
-                ),
-            )
-        )
-        return sections
+        machine = self.session is not None and self.session.profile.machine
+        return console_help_sections(self, machine=machine)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from console_commands(self, screen)
@@ -433,27 +378,34 @@ class ConsoleApp(App[None]):
         except Exception:  # the pane is not mounted (yet): nothing was edited
             return False
 
-    async def action_quit(self) -> None:
-        """Quit, asking first when the metadata editor holds unsaved edits."""
+    def _unless_unsaved_edits(
+        self, then: Callable[[], object], *, title: str, body: str, go: str, stay: str
+    ) -> None:
+        """Run ``then`` at once, or after asking (``go`` / ``stay``) when the metadata editor
+        holds edits not yet saved."""
         if not self._unsaved_metadata():
-            self.exit()
+            then()
             return
         from tui_console.ui.widgets.confirm import ConfirmScreen
 
-        def answered(quit_anyway: bool | None) -> None:
-            if quit_anyway:
-                self.exit()
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
 
         self.push_screen(
-            ConfirmScreen(
-                "Quit with unsaved metadata edits?",
-                "Your edits to user_metadata have not been sent to the tenant. They are kept "
-                "as a draft on this machine and restored in the Metadata tab the next time you "
-                "open the console with this profile.",
-                confirm_label="Quit, keep the draft",
-                cancel_label="Keep editing",
-            ),
-            callback=answered,
+            ConfirmScreen(title, body, confirm_label=go, cancel_label=stay), callback=answered
+        )
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when the metadata editor holds unsaved edits."""
+        self._unless_unsaved_edits(
+            self.exit,
+            title="Quit with unsaved metadata edits?",
+            body="Your edits to user_metadata have not been sent to the tenant. They are kept "
+            "as a draft on this machine and restored in the Metadata tab the next time you "
+            "open the console with this profile.",
+            go="Quit, keep the draft",
+            stay="Keep editing",
         )
 
     def action_switch_profile(self) -> None:
@@ -465,20 +417,13 @@ class ConsoleApp(App[None]):
         def chosen(name: str | None) -> None:
             if name is None:
                 return
-            if not self._unsaved_metadata():
-                self._switch_profile(name)
-                return
-            from tui_console.ui.widgets.confirm import ConfirmScreen
-
-            self.push_screen(
-                ConfirmScreen(
-                    f"Switch to profile {name} with unsaved metadata edits?",
-                    "Your edits are not sent. They stay as a draft of this profile and come "
-                    "back when you open it again.",
-                    confirm_label="Switch, keep the draft",
-                    cancel_label="Stay",
-                ),
-                lambda yes: self._switch_profile(name) if yes else None,
+            self._unless_unsaved_edits(
+                lambda: self._switch_profile(name),
+                title=f"Switch to profile {name} with unsaved metadata edits?",
+                body="Your edits are not sent. They stay as a draft of this profile and come "
+                "back when you open it again.",
+                go="Switch, keep the draft",
+                stay="Stay",
             )
 
         self.push_screen(ProfileSwitcher(self.session.profile.name, clock=self.clock), chosen)
@@ -488,7 +433,7 @@ class ConsoleApp(App[None]):
 
         main = self._main()
         if main is not None:
-            main.metadata_pane.flush_draft()
+            main.flush_draft()
         try:
             profile = configured_profile(name)
         except TuiConsoleError as error:

@@ -270,6 +270,11 @@ class MainScreen(Screen[None]):
 
         return self.query_one("#pane-metadata", MetadataPane)
 
+    def flush_draft(self) -> None:
+        """Write the metadata editor's draft now (nothing before its pane is mounted)."""
+        if self.session is not None and self.query("#pane-metadata"):
+            self.metadata_pane.flush_draft()
+
     def has_unsaved_changes(self) -> bool:
         """Whether the metadata editor holds edits that are not saved."""
         if self.session is None or not self.query("#pane-metadata"):
