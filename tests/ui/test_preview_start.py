@@ -18,6 +18,7 @@ from tests.ui.fakes import PROFILE, FakeSession, frozen_clock
 from tests.ui.helpers import NO_BROWSER, Opener, wait_for
 from tui_console.session_start import SessionStart
 from tui_console.ui.app import ConsoleApp, StartScreen
+from tui_console.ui.commands import console_commands
 from tui_console.ui.panes import ProfilePane
 from tui_console.ui.screens.main import TABS, MainScreen, TabInfo
 from tui_console.ui.screens.sign_in import SignInScreen
@@ -141,6 +142,8 @@ async def test_the_tab_on_show_gets_its_pane_first_and_a_tab_chosen_meanwhile_ke
         assert main.active_tab == "devices"
         waiting = main.query_one("TabPane#devices .waiting-for-session")
         assert "Opening the session" in str(waiting.render())
+        titles = [c.title for c in console_commands(app, app.screen)]  # the palette
+        assert "view: devices tab" in titles and not any(t.startswith("devices:") for t in titles)
         release.set()
         await wait_for(pilot, lambda: _attached(main, session))
         await wait_for(pilot, lambda: app.focused is not None)

@@ -445,14 +445,6 @@ class ConsoleApp(App[None]):
         self.notify(f"Switched to profile {name}.", title="Profile")
         self.route()
 
-    def action_refresh_profile(self) -> None:
-        """Show the Profile tab and fetch /userinfo again."""
-        main = self._main()
-        if main is None:
-            return
-        main.action_show_tab("profile")
-        main.pane("profile").reload()
-
     def action_sign_in_again(self) -> None:
         """Sign in again over the main screen, with the profile's scopes."""
         self.step_up(None, "Sign in again for a fresh token and refresh token.")

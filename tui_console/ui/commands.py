@@ -38,7 +38,9 @@ def _pane_commands(screen: MainScreen) -> Iterator[SystemCommand]:
     from tui_console.ui.screens.main import TABS
 
     for tab in TABS:
-        pane = screen.pane(tab.id)
+        pane = screen.mounted_pane(tab.id)
+        if pane is None:
+            continue  # attach() is still mounting it: its commands come with it
         seen: set[str] = set()
         for binding in Binding.make_bindings([*tab.pane.BINDINGS, *Pane.BINDINGS]):
             action = binding.action

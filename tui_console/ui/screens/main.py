@@ -257,7 +257,7 @@ class MainScreen(Screen[None]):
 
         return self.query_one(f"#pane-{tab}", Pane)
 
-    def _mounted_pane(self, tab: str) -> Pane | None:
+    def mounted_pane(self, tab: str) -> Pane | None:
         """The pane of ``tab``, or ``None`` before the session (or attach()) has mounted it."""
         from tui_console.ui.panes._base import Pane
 
@@ -318,7 +318,7 @@ class MainScreen(Screen[None]):
     def _focus_pane(self, tab: str) -> None:
         """Give the keyboard to the pane (its table, or the pane itself), never to a text field:
         the pane's keys and the tab numbers work at once, and nothing is typed by accident."""
-        pane = self._mounted_pane(tab)
+        pane = self.mounted_pane(tab)
         if pane is None:
             return  # the pane comes with the session (attach focuses the one on show)
         # At once, not with Widget.focus(), which waits a turn: a focus landing after the person
@@ -367,7 +367,7 @@ class MainScreen(Screen[None]):
         """Re-read everything after a sign-in again (new scopes, maybe a new user)."""
         self.query_one(SessionStrip).update_now()
         for tab in TABS:
-            pane = self._mounted_pane(tab.id)
+            pane = self.mounted_pane(tab.id)
             if pane is None:
                 continue  # still being mounted by attach(): it loads when first shown
             if tab.id == self.active_tab:
