@@ -34,6 +34,7 @@ from tui_console.support import (
     LogEvent,
     MfaMethod,
     SupportSession,
+    retry_wait,
 )
 
 __all__ = ["SIGN_IN_TROUBLE"]
@@ -42,7 +43,6 @@ _CHECK_BLOCKS = "list the blocks again (tui-console support blocks USER|IDENTIFI
 _CHECK_MFA = "list the methods again (tui-console support mfa USER)."
 _CHECK_DEVICES = "list the credentials again (tui-console support devices USER)."
 _MIN_INTERVAL = 0.5
-_MAX_BACKOFF = 60.0
 
 
 # -- logs -----------------------------------------------------------------------------------------
@@ -170,21 +170,16 @@ async def _with_backoff(read: Callable[[], Awaitable[Any]], as_json: bool) -> An
     while True:
         try:
             result = await read()
-        except RateLimited as exc:
+        except (RateLimited, NetworkError) as error:
             failures += 1
-            wait = exc.retry_after if exc.retry_after is not None else 2.0**failures
-            reason = "Auth0's rate limit for reading logs is used up"
-        except NetworkError as exc:
-            failures += 1
-            wait = 2.0**failures
-            reason = f"Auth0 could not be reached ({exc.message})"
+            wait, reason = retry_wait(error, failures)
         else:
             if failures:
                 notice("Resumed: no event was skipped.", as_json=as_json)
             return result
-        wait = min(_MAX_BACKOFF, max(1.0, wait))
         notice(
-            f"{reason}: waiting {words(wait)}, then going on from the last event shown.",
+            f"{reason[:1].upper()}{reason[1:]}: waiting {words(wait)}, then going on from the "
+            "last event shown.",
             as_json=as_json,
             kind="warning",
         )

@@ -15,7 +15,8 @@ next greater ``log_id``\\ s, oldest first, across the **whole tenant** (every ot
 
 ``log_id``\\ s are compared as numbers written in decimal (length, then text), never parsed:
 they are 56 digits long. Rate limits are the transport's (the board gates every request); what
-a caller does on :class:`~tui_console.errors.RateLimited` is to wait and poll again.
+a caller does on :class:`~tui_console.errors.RateLimited` (or a lost connection) is to wait
+:func:`retry_wait` and poll again: the command line and the console both do.
 """
 
 from __future__ import annotations
@@ -23,15 +24,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tui_console.errors import NetworkError, RateLimited
 from tui_console.management.sign_in_trouble_models import (
     LogEvent,
 )
 from tui_console.management.support_client import SupportClient
 
-__all__ = ["LogTail", "TailBatch", "log_order"]
+__all__ = ["LONGEST_RETRY_WAIT", "LogTail", "TailBatch", "log_order", "retry_wait"]
+
+LONGEST_RETRY_WAIT = 60.0
+"""Seconds a tail waits at most before reading again, whatever a failure asks for."""
 
 _TAKE = 100
 _RECENT = 100
+
+
+def retry_wait(error: RateLimited | NetworkError, failures: int) -> tuple[float, str]:
+    """How long to wait before reading again after ``error``, the ``failures``-th in a row,
+    and why in words: Auth0's ``Retry-After`` when it said one, else 2, 4, 8... seconds,
+    between 1 s and :data:`LONGEST_RETRY_WAIT`."""
+    if isinstance(error, RateLimited):
+        wait = error.retry_after if error.retry_after is not None else 2.0**failures
+        why = "rate limited (Auth0's limit for reading logs is used up)"
+    else:
+        wait = 2.0**failures
+        why = f"Auth0 could not be reached ({error.message})"
+    return min(LONGEST_RETRY_WAIT, max(1.0, wait)), why
 
 
 def log_order(log_id: str) -> tuple[int, str]:

@@ -33,7 +33,7 @@ from textual.widgets import DataTable, Static
 
 from tui_console.durations import iso_utc, words
 from tui_console.errors import NetworkError, RateLimited, TuiConsoleError
-from tui_console.support import LogEvent, SupportSession, SupportUser, TailBatch
+from tui_console.support import LogEvent, SupportSession, SupportUser, TailBatch, retry_wait
 from tui_console.ui.format import cell
 from tui_console.ui.support._pane import UserPane
 from tui_console.ui.support.detail import DetailScreen
@@ -58,8 +58,6 @@ RECENT = 100
 """Events read when the tab opens (Auth0's most per page)."""
 POLL_SECONDS = 2.0
 """Between two polls once the tail has caught up."""
-MAX_WAIT = 60.0
-"""The longest wait after a refused poll (a ``Retry-After`` beyond it is cut to it)."""
 
 T = TypeVar("T")
 
@@ -350,19 +348,14 @@ class LogsTab(UserPane):
         while True:
             try:
                 result = await read()
-            except RateLimited as error:
+            except (RateLimited, NetworkError) as error:
                 failures += 1
-                wait = error.retry_after if error.retry_after is not None else 2.0**failures
-                why = "rate limited (Auth0's limit for reading logs is used up)"
-            except NetworkError as error:
-                failures += 1
-                wait = 2.0**failures
-                why = f"Auth0 could not be reached ({error.message})"
+                wait, why = retry_wait(error, failures)
             else:
                 if failures:
                     self._say_following("resumed, no event skipped")
                 return result
-            await self._count_down(min(MAX_WAIT, max(1.0, wait)), why)
+            await self._count_down(wait, why)
 
     async def _count_down(self, seconds: float, why: str) -> None:
         left = seconds
