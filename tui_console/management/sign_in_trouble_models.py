@@ -215,9 +215,27 @@ def parse_user_blocks(data: Any) -> tuple[UserBlock, ...]:
     )
 
 
+#: Words for the Guardian ``auth_method`` (or ``type``) values; unknown ones show as they are.
+_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "authenticator": "authenticator app",
+        "otp": "authenticator app",
+        "guardian": "push (Guardian)",
+        "push": "push (Guardian)",
+        "sms": "phone (SMS)",
+        "voice": "phone (voice)",
+        "email": "email",
+        "webauthn-roaming": "security key",
+        "webauthn-platform": "security key (this device)",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Enrollment:
-    """A Guardian enrollment (``GET /users/{id}/enrollments``, auth0-reference.md §8.6).
+    """A Guardian enrollment (``GET /users/{id}/enrollments``, auth0-reference.md §8.6): what
+    support staff read for a user, and the person's own read-only fallback for the Security
+    tab (:mod:`tui_console.my_account.guardian`).
 
     ``status`` is ``pending`` or ``confirmed``; ``auth_method`` one of ``authenticator``,
     ``guardian``, ``sms``, ``webauthn-platform``, ``webauthn-roaming``; ``phone_number`` masked
@@ -254,12 +272,41 @@ class Enrollment:
             raw=MappingProxyType(body),
         )
 
+    @property
+    def label(self) -> str:
+        """The kind in words (``authenticator app``)."""
+        kind = self.auth_method or self.type or "unknown"
+        return _LABELS.get(kind, kind)
+
+    @property
+    def detail(self) -> str:
+        """Which one: its name, masked phone number or identifier (``""`` when none)."""
+        return self.name or self.phone_number or self.identifier or ""
+
+    @property
+    def confirmed(self) -> bool | None:
+        """Whether the person finished enrolling (``None``: Auth0 did not say)."""
+        return None if self.status is None else self.status == "confirmed"
+
+    def to_json(self) -> dict[str, Any]:
+        """The object as Auth0 sent it (exact, for ``--json``)."""
+        return dict(self.raw)
+
 
 def parse_enrollments(data: Any) -> tuple[Enrollment, ...]:
-    """A bare array (``[]`` for a user without MFA, enrollments.json)."""
+    """A bare array (``[]`` for a user without MFA, enrollments.json). **Guess** (only ``[]``
+    is recorded): every field but ``id`` may be missing, and a field of the wrong type reads
+    as absent; an entry that is not an object or has no ``id`` cannot be acted on and is
+    left out rather than failing the whole list."""
     if not isinstance(data, list):
         raise ValueError("the enrollments are not a JSON array")
-    return tuple(Enrollment.from_json(item) for item in data)
+    enrollments = []
+    for item in data:
+        try:
+            enrollments.append(Enrollment.from_json(item))
+        except ValueError:
+            continue
+    return tuple(enrollments)
 
 
 @dataclass(frozen=True)
