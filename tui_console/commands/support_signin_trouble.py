@@ -26,7 +26,6 @@ from typing import Any
 from tui_console.commands.output import EXIT_OK, cell, notice, print_json
 from tui_console.commands.support import _confirm_then_act, _table, _when
 from tui_console.durations import iso_utc, words
-from tui_console.errors import NetworkError, RateLimited
 from tui_console.ratelimit.tracker import BucketView
 from tui_console.support import (
     LOG_EVENTS,
@@ -34,7 +33,7 @@ from tui_console.support import (
     LogEvent,
     MfaMethod,
     SupportSession,
-    retry_wait,
+    read_patiently,
 )
 
 __all__ = ["SIGN_IN_TROUBLE"]
@@ -166,24 +165,20 @@ async def _follow(desk: SupportSession, user_id: str, args: argparse.Namespace) 
 async def _with_backoff(read: Callable[[], Awaitable[Any]], as_json: bool) -> Any:
     """``read()``, again and again after a rate limit or a network failure, each wait said on
     stderr; the tail's checkpoint does not move on a failure, so nothing is skipped."""
-    failures = 0
-    while True:
-        try:
-            result = await read()
-        except (RateLimited, NetworkError) as error:
-            failures += 1
-            wait, reason = retry_wait(error, failures)
-        else:
-            if failures:
-                notice("Resumed: no event was skipped.", as_json=as_json)
-            return result
+
+    async def wait(seconds: float, why: str) -> None:
         notice(
-            f"{reason[:1].upper()}{reason[1:]}: waiting {words(wait)}, then going on from the "
+            f"{why[:1].upper()}{why[1:]}: waiting {words(seconds)}, then going on from the "
             "last event shown.",
             as_json=as_json,
             kind="warning",
         )
-        await asyncio.sleep(wait)
+        await asyncio.sleep(seconds)
+
+    def resumed() -> None:
+        notice("Resumed: no event was skipped.", as_json=as_json)
+
+    return await read_patiently(read, wait=wait, resumed=resumed)
 
 
 # -- blocks ---------------------------------------------------------------------------------------

@@ -16,13 +16,15 @@ next greater ``log_id``\\ s, oldest first, across the **whole tenant** (every ot
 ``log_id``\\ s are compared as numbers written in decimal (length, then text), never parsed:
 they are 56 digits long. Rate limits are the transport's (the board gates every request); what
 a caller does on :class:`~tui_console.errors.RateLimited` (or a lost connection) is to wait
-:func:`retry_wait` and poll again: the command line and the console both do.
+:func:`retry_wait` and poll again, which :func:`read_patiently` does for the command line
+and the console alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tui_console.errors import NetworkError, RateLimited
 from tui_console.management.sign_in_trouble_models import (
@@ -30,13 +32,44 @@ from tui_console.management.sign_in_trouble_models import (
 )
 from tui_console.management.support_client import SupportClient
 
-__all__ = ["LONGEST_RETRY_WAIT", "LogTail", "TailBatch", "log_order", "retry_wait"]
+__all__ = [
+    "LONGEST_RETRY_WAIT",
+    "LogTail",
+    "TailBatch",
+    "log_order",
+    "read_patiently",
+    "retry_wait",
+]
+
+T = TypeVar("T")
 
 LONGEST_RETRY_WAIT = 60.0
 """Seconds a tail waits at most before reading again, whatever a failure asks for."""
 
 _TAKE = 100
 _RECENT = 100
+
+
+async def read_patiently(
+    read: Callable[[], Awaitable[T]],
+    *,
+    wait: Callable[[float, str], Awaitable[None]],
+    resumed: Callable[[], None],
+) -> T:
+    """``read()`` until it answers. After a 429 or a lost connection, ``wait(seconds, why)``
+    (:func:`retry_wait`; the caller says it and sleeps) and read again: the tail's checkpoint
+    did not move, so nothing is skipped. ``resumed()`` once a read answers after failures."""
+    failures = 0
+    while True:
+        try:
+            result = await read()
+        except (RateLimited, NetworkError) as error:
+            failures += 1
+            await wait(*retry_wait(error, failures))
+            continue
+        if failures:
+            resumed()
+        return result
 
 
 def retry_wait(error: RateLimited | NetworkError, failures: int) -> tuple[float, str]:

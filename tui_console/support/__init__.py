@@ -23,7 +23,7 @@ blocks, MFA methods, device credentials) are re-exported here, so the UI imports
 """
 
 from tui_console.management.log_events import LOG_EVENTS, EventType, describe_event, event_type
-from tui_console.management.log_tail import LogTail, TailBatch, retry_wait
+from tui_console.management.log_tail import LogTail, TailBatch, read_patiently
 from tui_console.management.models import DeviceCredential
 from tui_console.management.sign_in_trouble_models import (
     Enrollment,
@@ -83,5 +83,5 @@ __all__ = [
     "describe_event",
     "describe_user_agent",
     "event_type",
-    "retry_wait",
+    "read_patiently",
 ]

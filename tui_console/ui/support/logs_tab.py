@@ -32,8 +32,14 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from tui_console.durations import iso_utc, words
-from tui_console.errors import NetworkError, RateLimited, TuiConsoleError
-from tui_console.support import LogEvent, SupportSession, SupportUser, TailBatch, retry_wait
+from tui_console.errors import TuiConsoleError
+from tui_console.support import (
+    LogEvent,
+    SupportSession,
+    SupportUser,
+    TailBatch,
+    read_patiently,
+)
 from tui_console.ui.format import cell
 from tui_console.ui.support._pane import UserPane
 from tui_console.ui.support.detail import DetailScreen
@@ -344,18 +350,11 @@ class LogsTab(UserPane):
     async def _patiently(self, read: Callable[[], Awaitable[T]]) -> T:
         """``read()`` until it answers: after a 429 or a lost connection, wait (said on the
         follow line, counting down) and read again from the same checkpoint."""
-        failures = 0
-        while True:
-            try:
-                result = await read()
-            except (RateLimited, NetworkError) as error:
-                failures += 1
-                wait, why = retry_wait(error, failures)
-            else:
-                if failures:
-                    self._say_following("resumed, no event skipped")
-                return result
-            await self._count_down(wait, why)
+        return await read_patiently(
+            read,
+            wait=self._count_down,
+            resumed=lambda: self._say_following("resumed, no event skipped"),
+        )
 
     async def _count_down(self, seconds: float, why: str) -> None:
         left = seconds
