@@ -30,7 +30,7 @@ def console_app(session: FakeSession | None, **options: Any) -> ConsoleApp:
     options.setdefault("opener", Opener())
     options.setdefault("clock", frozen_clock)
     options.setdefault("browser_check", lambda: NO_BROWSER)
-    return ConsoleApp(session, **options)  # type: ignore[arg-type]  # the fake, not AccountSession
+    return ConsoleApp(session, **options)
 
 
 async def settled_main_screen(pilot: Pilot[Any]) -> MainScreen:

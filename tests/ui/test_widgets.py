@@ -71,7 +71,7 @@ class TestSessionStrip:
 
         class StripApp(App[None]):
             def compose(self) -> ComposeResult:
-                yield SessionStrip(session, clock=clock)  # type: ignore[arg-type]
+                yield SessionStrip(session, clock=clock)
 
         app = StripApp()
         async with app.run_test() as pilot:
@@ -138,7 +138,7 @@ class TestQrCode:
     ) -> None:
         """At 80x24 the QR code shows; in a smaller terminal the URL alone, with the reason."""
         app = ConsoleApp(
-            FakeSession(signed_in=False),  # type: ignore[arg-type]
+            FakeSession(signed_in=False),
             opener=Opener(),
             browser_check=lambda: NO_BROWSER,
             clock=Clock(),

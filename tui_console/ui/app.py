@@ -17,7 +17,7 @@ import asyncio
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -38,6 +38,7 @@ from tui_console.ui.themes import THEMES
 if TYPE_CHECKING:
     from tui_console.account import AccountSession, SessionStatus
     from tui_console.session_start import SessionStart
+    from tui_console.ui.console_session import ConsoleSession
     from tui_console.ui.screens.help import HelpSection
     from tui_console.ui.screens.main import MainScreen
     from tui_console.ui.screens.sign_in import SignInScreen
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 __all__ = ["ConsoleApp"]
 
 
-def _open_with_first_pane(start: SessionStart) -> AccountSession:
+def _open_with_first_pane(start: SessionStart) -> ConsoleSession:
     """``start``'s session, with the first tab's pane imported (both off the event loop)."""
     from tui_console.ui.screens.main import TABS
 
@@ -108,7 +109,7 @@ class ConsoleApp(App[None]):
 
     def __init__(
         self,
-        session: AccountSession | None,
+        session: ConsoleSession | None,
         *,
         profile_setup: ProfileSetup | None = None,
         opener: Callable[[str], bool] | None = None,
@@ -132,7 +133,7 @@ class ConsoleApp(App[None]):
         self.session_start = start
         """The session to open after the first frame (bare ``tui-console``), drawn from its
         files until then; ``None`` once opened, or when the session was given."""
-        self._sessions: list[AccountSession] = [session] if session is not None else []
+        self._sessions: list[ConsoleSession] = [session] if session is not None else []
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = "console-mono" if self.no_color else "console-dark"
@@ -207,7 +208,7 @@ class ConsoleApp(App[None]):
             return
         await self._session_opened(session)
 
-    async def _session_opened(self, session: AccountSession) -> None:
+    async def _session_opened(self, session: ConsoleSession) -> None:
         self.session = session
         self.session_start = None
         self._sessions.append(session)
@@ -231,7 +232,10 @@ class ConsoleApp(App[None]):
         if self.session.profile.machine:
             from tui_console.ui.support.screen import SupportScreen
 
-            return SupportScreen(self.session, clock=self.clock)
+            # The support facade is built on the account session itself, not on what the
+            # end user's console needs of one; a machine profile's session is always the real
+            # one (cli.py and the support tests make it).
+            return SupportScreen(cast("AccountSession", self.session), clock=self.clock)
         return MainScreen(self.session, clock=self.clock)
 
     def _sign_in_screen(

@@ -28,8 +28,8 @@ from tui_console.ui.widgets.rate_limit_gauge import RateLimitGauge
 from tui_console.ui.widgets.session_strip import SessionStrip
 
 if TYPE_CHECKING:
-    from tui_console.account import AccountSession
     from tui_console.session_start import SessionStart
+    from tui_console.ui.console_session import ConsoleSession
     from tui_console.ui.panes import MetadataPane
     from tui_console.ui.panes._base import Pane
 
@@ -129,7 +129,7 @@ class MainScreen(Screen[None]):
 
     def __init__(
         self,
-        session: AccountSession | None,
+        session: ConsoleSession | None,
         *,
         preview: SessionStart | None = None,
         clock: Callable[[], float] = time.time,
@@ -163,10 +163,10 @@ class MainScreen(Screen[None]):
         yield Static("", markup=False, id="tabs-overflow")
         yield CoalescingFooter()
 
-    def _new_pane(self, tab: TabInfo, session: AccountSession) -> Pane:
+    def _new_pane(self, tab: TabInfo, session: ConsoleSession) -> Pane:
         return tab.pane(session, clock=self.clock, id=f"pane-{tab.id}")
 
-    def _new_gauge(self, session: AccountSession) -> RateLimitGauge:
+    def _new_gauge(self, session: ConsoleSession) -> RateLimitGauge:
         return RateLimitGauge(session.rate_limits, clock=self.clock, id="rate-limits")
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
@@ -195,7 +195,7 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self._focus_shown_pane)
         self.call_after_refresh(self._mark_tab_overflow)
 
-    async def attach(self, session: AccountSession) -> None:
+    async def attach(self, session: ConsoleSession) -> None:
         """The session is open: mount the panes and the gauge the first frame went without.
 
         The pane on show first, so its data (the profile from ``/userinfo``) is asked for
@@ -213,7 +213,7 @@ class MainScreen(Screen[None]):
             if tab.id == self.active_tab:  # chosen while its pane was on its way
                 self._focus_shown_pane()
 
-    async def _mount_pane(self, tab: TabInfo, session: AccountSession) -> None:
+    async def _mount_pane(self, tab: TabInfo, session: ConsoleSession) -> None:
         tab_pane = self.query_one(f"TabPane#{tab.id}", TabPane)
         await tab_pane.query(".waiting-for-session").remove()
         await tab_pane.mount(self._new_pane(tab, session))

@@ -52,7 +52,8 @@ from tui_console.ui.screens.sign_in_advice import Flow, first_flow, flow_advice
 from tui_console.ui.widgets.sign_in_views import BrowserWaitView, DeviceCodeView
 
 if TYPE_CHECKING:
-    from tui_console.account import AccountSession, DevicePrompt, PollProgress, SessionStatus
+    from tui_console.account import DevicePrompt, PollProgress, SessionStatus
+    from tui_console.ui.console_session import ConsoleSession
 
 __all__ = ["Flow", "Phase", "SignInScreen"]
 
@@ -119,7 +120,7 @@ class SignInScreen(Screen["SessionStatus | None"]):
 
     def __init__(
         self,
-        session: AccountSession,
+        session: ConsoleSession,
         *,
         opener: Callable[[str], bool],
         browser_check: Callable[[], tuple[bool, str]],

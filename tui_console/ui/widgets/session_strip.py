@@ -24,8 +24,9 @@ from tui_console.errors import TuiConsoleError
 from tui_console.terminal_text import printable
 
 if TYPE_CHECKING:
-    from tui_console.account import AccountSession, SessionStatus
+    from tui_console.account import SessionStatus
     from tui_console.session_start import SessionStart
+    from tui_console.ui.console_session import ConsoleSession
 
 __all__ = ["SessionStrip", "describe_session"]
 
@@ -136,7 +137,7 @@ class SessionStrip(Horizontal):
 
     def __init__(
         self,
-        session: AccountSession | None,
+        session: ConsoleSession | None,
         *,
         preview: SessionStart | None = None,
         clock: Callable[[], float] = time.time,
@@ -163,7 +164,7 @@ class SessionStrip(Horizontal):
         token = self.query_one("#session-token", Static).content
         return f"{who} | {token}"
 
-    def attach(self, session: AccountSession) -> None:
+    def attach(self, session: ConsoleSession) -> None:
         """The session is open: read from it from now on."""
         self.session = session
         self.preview = None
