@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-from tui_console.auth.tokens import TokenSet
-from tui_console.config import Profile
+from tui_console.account.sign_in import _SigningInSession
 from tui_console.errors import AuthError, TuiConsoleError
 from tui_console.management import (
     DeviceCredentialPage,
@@ -32,28 +31,12 @@ from tui_console.management import (
 __all__ = ["OwnUserVerbs"]
 
 
-class _OwnUserSession(Protocol):
-    """What the verbs need of the session they belong to."""
-
-    @property
-    def profile(self) -> Profile: ...
+class _OwnUserSession(_SigningInSession, Protocol):
+    """What the verbs need of the session they belong to: linking signs in (in the browser)."""
 
     def user_id(self) -> str: ...
 
     async def management(self) -> ManagementClient: ...
-
-    async def _browser_sign_in(
-        self,
-        *,
-        open_url: Callable[[str], bool],
-        pasted_redirect: Callable[[], Awaitable[str]] | None,
-        on_progress: Callable[[float], None] | None,
-        scope: str,
-        audience: str | None,
-        timeout: float,
-        prompt: str | None = None,
-        on_bad_paste: Callable[[TuiConsoleError], None] | None = None,
-    ) -> TokenSet: ...
 
 
 class OwnUserVerbs:
