@@ -289,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exit_status,
         notice,
         print_error,
+        print_interrupted,
     )
     from tui_console.errors import TuiConsoleError
     from tui_console.warnings_log import show_warnings
@@ -318,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(doctor(args))
         return asyncio.run(_run_verb(args))
     except KeyboardInterrupt:
-        print("\nCancelled.", file=sys.stderr)
+        print_interrupted(as_json=as_json)
         return EXIT_INTERRUPTED
     except TuiConsoleError as exc:
         print_error(exc, as_json=as_json)

@@ -221,6 +221,9 @@ def test_follow_waits_out_a_429_storm_and_loses_or_repeats_nothing(
         assert any("rate limit" in w.get("warning", "").lower() for w in warnings)
         tail.send_signal(signal.SIGINT)
         assert tail.wait(timeout=15) == 130
+        last = err.until(lambda lines: "interrupted" in lines[-1] if lines else False)
+        assert json.loads(last[-1]) == {"code": "interrupted", "message": "Cancelled.", "hint": ""}
+        assert all(line.startswith("{") for line in err.seen if line)  # JSON lines throughout
     finally:
         if tail.poll() is None:
             tail.kill()

@@ -61,6 +61,7 @@ __all__ = [
     "may_have_applied",
     "notice",
     "print_error",
+    "print_interrupted",
     "print_json",
     "reports_rate_limits",
     "say",
@@ -170,6 +171,16 @@ def print_error(
     say(f"error: {exc.message}", stream)
     if exc.hint:
         say(f"  {exc.hint}", stream)
+
+
+def print_interrupted(*, as_json: bool) -> None:
+    """Ctrl+C (exit 130): ``Cancelled.`` on its own line, or under ``--json`` the same error
+    object every other failure prints, so stderr stays JSON lines to the end."""
+    if as_json:
+        error = {"code": "interrupted", "message": "Cancelled.", "hint": ""}
+        print(json.dumps(error, sort_keys=True), file=sys.stderr)
+    else:
+        print("\nCancelled.", file=sys.stderr)
 
 
 def notice(text: str, *, as_json: bool, kind: str = "notice") -> None:
