@@ -32,7 +32,7 @@ from textual.pilot import Pilot  # noqa: E402
 
 from tui_console.account import AccountSession  # noqa: E402
 from tui_console.config import Profile  # noqa: E402
-from tui_console.devtenant import TenantSettings, serve  # noqa: E402
+from tui_console.devtenant import RunningTenant, TenantSettings, serve  # noqa: E402
 from tui_console.storage.discovery_cache import DiscoveryCache  # noqa: E402
 from tui_console.storage.token_store import FileTokenStore  # noqa: E402
 from tui_console.ui.app import ConsoleApp  # noqa: E402
@@ -149,13 +149,34 @@ async def console(tmp: Path) -> None:
         await session.aclose()
 
 
+async def support_session(tenant: RunningTenant, tmp: Path) -> AccountSession:
+    """The demo's support staff, signed in as the tenant's machine client (client secret)."""
+    from tui_console.redact import Secret
+
+    profile = Profile(
+        name="demo-support",
+        issuer=tenant.issuer,
+        client_id=tenant.support_client["client_id"],
+        audience=tenant.management_audience,
+        client_auth="secret",
+    )
+    session = AccountSession(
+        profile,
+        store=FileTokenStore(tmp / "tokens", profile.name),
+        discovery_cache=DiscoveryCache(tmp / "cache"),
+    )
+    await session.login_with_client_credentials(
+        secret=Secret(tenant.support_client["client_secret"])
+    )
+    return session
+
+
 async def support_console(tmp: Path) -> None:
     """The support console (``demo --support``): search, Ada's page and tabs, a session's
     record, the typed sign-out confirmation, and a pasted token."""
     from textual.widgets import Input
 
     from tui_console.demo import seed_support_history
-    from tui_console.redact import Secret
     from tui_console.ui.support.detail import DetailScreen
     from tui_console.ui.support.inspect_token import InspectTokenScreen
     from tui_console.ui.support.screen import SupportScreen
@@ -164,21 +185,7 @@ async def support_console(tmp: Path) -> None:
 
     with serve(TenantSettings(), state_file=tmp / "support-tenant.json") as tenant:
         seed_support_history(tenant)
-        profile = Profile(
-            name="demo-support",
-            issuer=tenant.issuer,
-            client_id=tenant.support_client["client_id"],
-            audience=tenant.management_audience,
-            client_auth="secret",
-        )
-        session = AccountSession(
-            profile,
-            store=FileTokenStore(tmp / "tokens", profile.name),
-            discovery_cache=DiscoveryCache(tmp / "cache"),
-        )
-        await session.login_with_client_credentials(
-            secret=Secret(tenant.support_client["client_secret"])
-        )
+        session = await support_session(tenant, tmp)
         app = ConsoleApp(session, demo=True)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
@@ -254,27 +261,12 @@ async def sign_in_trouble(tmp: Path) -> None:
     reset confirmation, Ada's device credentials."""
     from textual.widgets import Input
 
-    from tui_console.redact import Secret
     from tui_console.ui.support.screen import SupportScreen
     from tui_console.ui.support.user_screen import UserScreen
     from tui_console.ui.widgets.confirm import TypedConfirmScreen
 
     with serve(TenantSettings(), state_file=tmp / "support-tenant.json") as tenant:
-        profile = Profile(
-            name="demo-support",
-            issuer=tenant.issuer,
-            client_id=tenant.support_client["client_id"],
-            audience=tenant.management_audience,
-            client_auth="secret",
-        )
-        session = AccountSession(
-            profile,
-            store=FileTokenStore(tmp / "tokens", profile.name),
-            discovery_cache=DiscoveryCache(tmp / "cache"),
-        )
-        await session.login_with_client_credentials(
-            secret=Secret(tenant.support_client["client_secret"])
-        )
+        session = await support_session(tenant, tmp)
         app = ConsoleApp(session, demo=True)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -57,3 +59,21 @@ def as_response(record: dict[str, Any]) -> httpx.Response:
     request = httpx.Request(record.get("method") or "GET", HOST + (record.get("url_path") or "/"))
     headers = record.get("response_headers") or {}
     return httpx.Response(record["status"], headers=headers, content=content, request=request)
+
+
+def answering_with(
+    record: dict[str, Any], on_request: Callable[[httpx.Request], None]
+) -> httpx.AsyncClient:
+    """An HTTP client that answers every request with ``record``'s response
+    (:func:`as_response`); ``on_request`` sees each request first (to keep or check it)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        on_request(request)
+        return as_response(record)
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(answer))
+
+
+def api_segments(record: dict[str, Any]) -> list[str]:
+    """The recorded Management API path below ``/api/v2/``, one decoded segment each."""
+    return [unquote(s) for s in record["url_path"].removeprefix("/api/v2/").split("/")]

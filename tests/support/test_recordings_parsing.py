@@ -9,33 +9,24 @@ with no body are both success; an empty list has no ``next``; ``idle_expires_at`
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import unquote
 
 import httpx
 
 from tests import recordings
+from tests.recordings import answering_with, api_segments
 from tests.recordings import load as load_recordings
 from tui_console.management.support_client import SupportClient
 from tui_console.management.support_models import SupportUser, UserSearchPage
 
 
 def _client(record: dict[str, Any]) -> SupportClient:
-    def answer(request: httpx.Request) -> httpx.Response:
+    def sent_as_recorded(request: httpx.Request) -> None:
         assert request.method == record["method"]
         assert unquote(request.url.path) == unquote(record["url_path"])
-        body = record["response_body"]
-        content = b"" if body is None else json.dumps(body).encode()
-        headers = record.get("response_headers") or {}
-        return httpx.Response(record["status"], headers=headers, content=content)
 
-    http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    return SupportClient(http, recordings.HOST + "/api/v2/")
-
-
-def _segments(record: dict[str, Any]) -> list[str]:
-    return [unquote(s) for s in record["url_path"].removeprefix("/api/v2/").split("/")]
+    return SupportClient(answering_with(record, sent_as_recorded), recordings.HOST + "/api/v2/")
 
 
 async def test_every_recorded_session_answer_is_read() -> None:
@@ -43,7 +34,7 @@ async def test_every_recorded_session_answer_is_read() -> None:
     assert records
     for record in records:
         client = _client(record)
-        parts, method = _segments(record), record["method"]
+        parts, method = api_segments(record), record["method"]
         if method == "GET" and parts[0] == "users":
             page = await client.user_sessions(parts[1])
             assert page.sessions == () and page.next is None  # no `next` on the last page
@@ -65,7 +56,7 @@ async def test_every_recorded_refresh_token_answer_is_read() -> None:
     seen_tokens = 0
     for record in records:
         client = _client(record)
-        parts, method = _segments(record), record["method"]
+        parts, method = api_segments(record), record["method"]
         if method == "GET" and parts[0] == "users":
             page = await client.user_refresh_tokens(parts[1])
             body = record["response_body"]

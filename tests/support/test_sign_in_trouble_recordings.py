@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
 
 from tests import recordings
+from tests.recordings import answering_with, api_segments
 from tests.recordings import load as load_recordings
 from tui_console.management.sign_in_trouble_models import (
     LogEvent,
@@ -34,20 +34,7 @@ Sent = list[httpx.Request]
 
 def _client(record: dict[str, Any], sent: Sent) -> SupportClient:
     """A client whose every request is answered with ``record``'s response."""
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        body = record["response_body"]
-        content = b"" if body is None else json.dumps(body).encode()
-        headers = record.get("response_headers") or {}
-        return httpx.Response(record["status"], headers=headers, content=content)
-
-    http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    return SupportClient(http, recordings.HOST + "/api/v2/")
-
-
-def _segments(record: dict[str, Any]) -> list[str]:
-    return [unquote(s) for s in record["url_path"].removeprefix("/api/v2/").split("/")]
+    return SupportClient(answering_with(record, sent.append), recordings.HOST + "/api/v2/")
 
 
 def _assert_sent_as_recorded(sent: Sent, record: dict[str, Any]) -> None:
@@ -80,7 +67,7 @@ async def test_every_recorded_log_answer_is_read_and_asked_for_as_recorded() -> 
     records = load_recordings("logs")
     events = 0
     for record in records:
-        parts, query = _segments(record), record.get("query") or {}
+        parts, query = api_segments(record), record.get("query") or {}
         body = record["response_body"]
         if parts[0] == "users":
             page: LogPage = await _call(record, "user_logs", parts[1])
@@ -147,7 +134,7 @@ async def test_every_recorded_user_block_answer_is_read_and_asked_for_as_recorde
     records = load_recordings("user-blocks")
     assert len(records) == 4
     for record in records:
-        parts, query = _segments(record), record.get("query") or {}
+        parts, query = api_segments(record), record.get("query") or {}
         sent: Sent = []
         client = _client(record, sent)
         if record["method"] == "GET" and len(parts) == 2:
@@ -165,13 +152,13 @@ async def test_every_recorded_user_block_answer_is_read_and_asked_for_as_recorde
 async def test_every_recorded_enrollment_list_and_remember_browser_answer() -> None:
     listed = 0
     for record in load_recordings("enrollments"):
-        parts = _segments(record)
+        parts = api_segments(record)
         if record["method"] == "GET" and parts[0] == "users" and parts[2] == "enrollments":
             assert await _call(record, "enrollments", parts[1]) == ()
             listed += 1
     assert listed == 2
     for record in load_recordings("invalidate-remember-browser"):
-        parts = _segments(record)
+        parts = api_segments(record)
         status = await _call(record, "invalidate_remember_browser", parts[1])
         assert status == 204
 
@@ -179,7 +166,7 @@ async def test_every_recorded_enrollment_list_and_remember_browser_answer() -> N
 async def test_every_recorded_authentication_methods_answer() -> None:
     seen_masked = False
     for record in load_recordings("authentication-methods"):
-        parts, method = _segments(record), record["method"]
+        parts, method = api_segments(record), record["method"]
         body = record["response_body"]
         if method == "GET" and len(parts) == 3:
             page = await _call(record, "mfa_methods", parts[1], per_page=50)
