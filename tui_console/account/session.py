@@ -26,9 +26,7 @@ from tui_console.account.views import (
     TokenDetails,
 )
 from tui_console.auth.bearer import BearerAuth
-from tui_console.auth.client_credentials import (
-    ClientCredentialsRenewal,
-)
+from tui_console.auth.client_credentials import ClientCredentialsRenewal
 from tui_console.auth.discovery import ServerMetadata, discover, parse_discovery_document
 from tui_console.auth.dpop import DPoPNonces
 from tui_console.auth.id_token import IdTokenValidator
@@ -47,10 +45,7 @@ from tui_console.paths import cache_dir, config_file, token_dir
 from tui_console.ratelimit import RateLimitBoard
 from tui_console.redact import Secret
 from tui_console.self_service import SignInMethods
-from tui_console.session_status import (
-    SessionStatus,
-    session_status,
-)
+from tui_console.session_status import SessionStatus, session_status
 from tui_console.storage.discovery_cache import DiscoveryCache
 from tui_console.storage.dpop_keys import DPoPKeyStore
 from tui_console.storage.token_store import FileTokenStore, TokenOwner

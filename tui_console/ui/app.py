@@ -52,15 +52,6 @@ if TYPE_CHECKING:
 __all__ = ["ConsoleApp"]
 
 
-def _open_with_first_pane(start: SessionStart) -> ConsoleSession:
-    """``start``'s session, with the first tab's pane imported (both off the event loop)."""
-    from tui_console.ui.screens.main import TABS
-
-    session = start.open()
-    TABS[0].pane  # noqa: B018 (the import is the point)
-    return session
-
-
 def _browser_is_usable() -> tuple[bool, str]:
     from tui_console.account import browser_is_usable
 
@@ -198,11 +189,11 @@ class ConsoleApp(App[None]):
 
     @work(exclusive=True, group="open-session", exit_on_error=False)
     async def _open_session(self, start: SessionStart) -> None:
-        """Build the session in a thread, after the first frame: it imports httpx, pyjwt,
-        cryptography and the Management client, and the panes behind the main screen
-        (together about 250 ms and 25 MiB here, ``python -X importtime`` and tracemalloc)."""
+        """Build the session in a thread, after the first frame: it imports httpx and the API
+        clients (the account facade, about 70 ms of CPU here, ``python -X importtime``); the
+        main screen's attach() imports the panes, also off the event loop."""
         try:
-            session = await asyncio.to_thread(_open_with_first_pane, start)
+            session = await asyncio.to_thread(start.open)
         except TuiConsoleError as error:
             self.notify(f"{error}", title="Session unreadable", severity="error", markup=False)
             return
@@ -377,10 +368,7 @@ class ConsoleApp(App[None]):
 
     def _unsaved_metadata(self) -> bool:
         main = self._main()
-        try:
-            return main is not None and main.has_unsaved_changes()
-        except Exception:  # the pane is not mounted (yet): nothing was edited
-            return False
+        return main is not None and main.has_unsaved_changes()
 
     def _unless_unsaved_edits(
         self, then: Callable[[], object], *, title: str, body: str, go: str, stay: str

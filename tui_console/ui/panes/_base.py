@@ -249,12 +249,12 @@ class Pane(Vertical):
         return None
 
     def focus_home(self) -> None:
-        """Give the keyboard to :meth:`home` (or to nothing, so the screen's keys work)."""
-        target = self.home()
-        if target is not None:
-            target.focus()
-        else:
-            self.screen.set_focus(None)
+        """Give the keyboard to :meth:`home` (or to nothing, so the screen's keys work).
+
+        At once, not with ``Widget.focus()``, which waits a turn: a focus landing after the
+        person already chose another tab would show this one again (a focused widget's tab is
+        shown)."""
+        self.screen.set_focus(self.home())
 
     def action_leave_field(self) -> None:
         """Escape from a text field: its text stays (the filter's is cleared), the keys are the

@@ -48,8 +48,8 @@ class TabInfo(NamedTuple):
     def pane(self) -> type[Pane]:
         # Deferred: the panes import the account facade (httpx, the API clients), about 70 ms
         # of CPU for the facade and 70 ms more for all seven panes here. The first frame draws
-        # the tab strip without them; the app imports the first tab's pane with the session
-        # in a thread, and attach() the others in a thread once that pane is mounted.
+        # the tab strip without them; attach() imports the shown tab's pane in a thread, and
+        # the others once that pane is mounted.
         module = importlib.import_module(f"tui_console.ui.panes.{self.id}")
         pane: type[Pane] = getattr(module, self.pane_class)
         return pane
@@ -203,6 +203,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.query_one(SessionStrip).attach(session)
         shown = next(tab for tab in TABS if tab.id == self.active_tab)
+        await asyncio.to_thread(lambda: shown.pane)
         await self._mount_pane(shown, session)
         await self.mount(self._new_gauge(session), before="#tabs-overflow")
         self.call_after_refresh(self._focus_shown_pane)
@@ -321,9 +322,7 @@ class MainScreen(Screen[None]):
         pane = self.mounted_pane(tab)
         if pane is None:
             return  # the pane comes with the session (attach focuses the one on show)
-        # At once, not with Widget.focus(), which waits a turn: a focus landing after the person
-        # already chose another tab would show this one again (a focused widget's tab is shown).
-        self.set_focus(pane.home())
+        pane.focus_home()
 
     def _confirm_leave(self, tab: str) -> None:
         from tui_console.ui.widgets.confirm import ConfirmScreen
